@@ -1,0 +1,109 @@
+"""AWS semantics, one module per resource family; the dispatcher that routes an operation to its handler.
+
+A handler is a function named ``xform_name(Action)`` (``create_vpc`` for CreateVpc) in one of the family modules,
+taking the call context and the parsed parameters and returning the output shape's plain data. Every call runs in
+one store transaction: it applies fully or not at all. ``DryRun`` runs the call for real and then discards it,
+answering ``DryRunOperation`` only when it would have succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from botocore import xform_name
+
+from vpcsim.catalog import find_region
+from vpcsim.control import (
+    accounts,
+    acls,
+    gateways,
+    instances,
+    interfaces,
+    prefix_lists,
+    regions,
+    routes,
+    security,
+    sts,
+    subnets,
+    tags,
+    vpcs,
+)
+from vpcsim.control.call import Call, Params, Result
+from vpcsim.errors import ApiError, DryRunOperation, Unsupported
+from vpcsim.model import IdFactory
+from vpcsim.store import Store
+
+Handler = Callable[[Call, Params], Result]
+
+FAMILIES: dict[str, tuple[ModuleType, ...]] = {
+    "ec2": (
+        accounts,
+        regions,
+        vpcs,
+        subnets,
+        routes,
+        gateways,
+        security,
+        acls,
+        interfaces,
+        instances,
+        prefix_lists,
+        tags,
+    ),
+    "sts": (sts,),
+}
+# Services whose calls act inside a region of an account and so see its default VPC.
+_REGIONAL = {"ec2"}
+
+
+def _handler(scope: str, operation: str) -> Handler | None:
+    name = xform_name(operation)
+    for module in FAMILIES.get(scope, ()):
+        found = getattr(module, name, None)
+        if callable(found):
+            return found  # type: ignore[no-any-return]
+    return None
+
+
+class Control:
+    """The control plane of one server."""
+
+    def __init__(self, store: Store, ids: IdFactory) -> None:
+        self.store = store
+        self.ids = ids
+
+    def implements(self, scope: str, operation: str) -> bool:
+        return _handler(scope, operation) is not None
+
+    def handle(
+        self,
+        scope: str,
+        operation: str,
+        params: Params,
+        *,
+        account: str,
+        region: str,
+        request_id: str,
+        principal: str = "",
+    ) -> Result:
+        handler = _handler(scope, operation)
+        if handler is None:
+            raise Unsupported(
+                "UnsupportedOperation",
+                f"vpcsim does not implement the {scope} operation {operation} yet; the call changed nothing.",
+            )
+        where = find_region(region)
+        if where is None:
+            raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
+        with self.store.transaction() as tx:
+            call = Call(tx, account, where, request_id, self.ids, principal)
+            if scope in _REGIONAL:
+                accounts.ensure_scope(call)
+            result = handler(call, params)
+            if params.get("DryRun"):
+                raise DryRunOperation()
+        return result
+
+
+__all__ = ["FAMILIES", "Call", "Control", "Params", "Result"]

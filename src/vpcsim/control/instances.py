@@ -1,0 +1,1 @@
+"""instances: filled in by its family work."""

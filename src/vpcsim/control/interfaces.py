@@ -1,0 +1,1 @@
+"""interfaces: filled in by its family work."""

@@ -1,0 +1,1 @@
+"""prefix_lists: filled in by its family work."""
