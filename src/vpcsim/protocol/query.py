@@ -8,7 +8,7 @@ only in how a member is named (capitalised ``locationName``) and how lists are s
 >>> from vpcsim.protocol.services import load_service
 >>> op = load_service("ec2").find_operation("DescribeVpcs")
 >>> Ec2RequestParser().parse(op, {"VpcId.1": "vpc-1", "Filter.1.Name": "state", "Filter.1.Value.1": "available"})
-{'VpcIds': ['vpc-1'], 'Filters': [{'Name': 'state', 'Values': ['available']}]}
+{'Filters': [{'Name': 'state', 'Values': ['available']}], 'VpcIds': ['vpc-1']}
 """
 
 from __future__ import annotations

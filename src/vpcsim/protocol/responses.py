@@ -7,7 +7,7 @@ can be compared with recorded AWS responses. ``Ec2ResponseSerializer`` writes me
 
 >>> from vpcsim.protocol.services import load_service
 >>> op = load_service("ec2").find_operation("DeleteVpcEndpoints")
->>> Ec2ResponseSerializer().serialize(op, {"Unsuccessful": []}, "r-1").decode()[-92:]
+>>> Ec2ResponseSerializer().serialize(op, {"Unsuccessful": []}, "r-1").decode().split(">", 2)[2]
 '<requestId>r-1</requestId><unsuccessful/></DeleteVpcEndpointsResponse>'
 """
 
