@@ -256,7 +256,9 @@ def delete_vpc(call: Call, params: Params) -> Result:
         raise DependencyViolation(
             f"The vpc '{vpc.id}' has dependencies and cannot be deleted (first: {', '.join(blockers[:5])})."
         )
-    for kind in ("route-table", "security-group", "network-acl"):
+    for group in list(call.tx.children("security-group", vpc.id)):
+        security.remove_security_group(call, group)
+    for kind in ("route-table", "network-acl"):
         for record in list(call.tx.children(kind, vpc.id)):
             call.tx.delete(kind, record.id)
     call.tx.delete("vpc", vpc.id)
