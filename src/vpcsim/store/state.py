@@ -22,15 +22,19 @@ _GONE = None
 class _Indexes:
     def __init__(self) -> None:
         self.by_id: dict[_Key, Record] = {}
+        self.by_kind: dict[str, dict[str, Record]] = {}
         self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
 
     def put(self, record: Record) -> None:
         old = self.by_id.get((record.kind, record.id))
+        if old is not None and (old.account, old.region) != (record.account, record.region):
+            self.by_scope.get((old.kind, old.account, old.region), {}).pop(old.id, None)
         if old is not None and old.parent != record.parent:
             self._unparent(old)
         self.by_id[(record.kind, record.id)] = record
+        self.by_kind.setdefault(record.kind, {})[record.id] = record
         self.by_scope.setdefault((record.kind, record.account, record.region), {})[record.id] = record
         if record.parent is not None:
             self.by_parent.setdefault((record.kind, record.parent), {})[record.id] = record
@@ -39,6 +43,7 @@ class _Indexes:
         old = self.by_id.pop((kind, rid), None)
         if old is None:
             return
+        self.by_kind.get(kind, {}).pop(rid, None)
         self.by_scope.get((kind, old.account, old.region), {}).pop(rid, None)
         self._unparent(old)
 
@@ -65,7 +70,7 @@ class Transaction:
     def scan(self, kind: str, account: str | None = None, region: str | None = None) -> Iterator[Record]:
         """Every record of ``kind`` in the scope (every scope when ``account`` is None), oldest first."""
         if account is None:
-            base: list[Record] = [r for (k, _), r in self._base.by_id.items() if k == kind]
+            base: list[Record] = list(self._base.by_kind.get(kind, {}).values())
         else:
             base = list(self._base.by_scope.get((kind, account, region or ""), {}).values())
         return self._merge(
@@ -85,8 +90,10 @@ class Transaction:
 
     def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
         overlay = self._overlay
+        listed = set()
         for record in base:
             key = (record.kind, record.id)
+            listed.add(key)
             if key not in overlay:
                 yield record
             else:
@@ -94,7 +101,7 @@ class Transaction:
                 if newer is not None and wanted(newer):
                     yield newer
         for key, added in overlay.items():
-            if added is not None and key not in self._base.by_id and wanted(added):
+            if added is not None and key not in listed and wanted(added):
                 yield added
 
     # -- writes ------------------------------------------------------------------------------------------
