@@ -224,3 +224,35 @@ def default_security_group(call: Call, vpc_id: str) -> Record:
     if found is None:
         raise NotFound("InvalidGroup.NotFound", f"The VPC '{vpc_id}' has no default security group")
     return found
+
+
+def _group_for_vpc(record: Record) -> dict[str, Any]:
+    return {
+        "Description": record.doc["Description"],
+        "GroupName": record.doc["GroupName"],
+        "OwnerId": record.account,
+        "GroupId": record.id,
+        "Tags": tag_list(record.tags),
+        "PrimaryVpcId": record.doc["VpcId"],
+    }
+
+
+FOR_VPC_LISTING = Listing(
+    kind="security-group",
+    page_member="SecurityGroupForVpcs",
+    parent_filter="primary-vpc-id",
+    present=_group_for_vpc,
+    filters={
+        "group-id": member("GroupId"),
+        "description": member("Description"),
+        "group-name": member("GroupName"),
+        "owner-id": member("OwnerId"),
+        "primary-vpc-id": member("VpcId"),
+    },
+)
+
+
+def get_security_groups_for_vpc(call: Call, params: Params) -> Result:
+    """The groups that can be used in a VPC: its own (vpcsim has no shared-VPC group associations yet)."""
+    vpc = get(call, "vpc", params["VpcId"])
+    return FOR_VPC_LISTING.run(call, params, list(call.tx.children("security-group", vpc.id)))
