@@ -18,6 +18,7 @@ from vpcsim.control import (
     accounts,
     acls,
     addresses,
+    elb_tags,
     endpoint_modify,
     endpoint_services,
     endpoints,
@@ -25,7 +26,11 @@ from vpcsim.control import (
     instance_states,
     instances,
     interfaces,
+    listeners,
+    load_balancer_config,
+    load_balancers,
     nat,
+    peering,
     prefix_lists,
     regions,
     routes,
@@ -34,6 +39,12 @@ from vpcsim.control import (
     sts,
     subnets,
     tags,
+    target_groups,
+    targets,
+    transit,
+    transit_attachments,
+    transit_peering,
+    transit_routes,
     vpcs,
 )
 from vpcsim.control.call import Call, Params, Result
@@ -63,12 +74,18 @@ FAMILIES: dict[str, tuple[ModuleType, ...]] = {
         endpoint_services,
         endpoints,
         endpoint_modify,
+        peering,
+        transit,
+        transit_attachments,
+        transit_peering,
+        transit_routes,
         tags,
     ),
+    "elasticloadbalancing": (load_balancers, load_balancer_config, target_groups, targets, listeners, elb_tags),
     "sts": (sts,),
 }
 # Services whose calls act inside a region of an account and so see its default VPC.
-_REGIONAL = {"ec2"}
+_REGIONAL = {"ec2", "elasticloadbalancing"}
 
 
 def _handler(scope: str, operation: str) -> Handler | None:

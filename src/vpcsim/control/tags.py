@@ -57,6 +57,11 @@ def _resource(call: Call, rid: str) -> Record:
     kind = id_kind(rid)
     if kind is None or kind not in KINDS:
         raise Malformed("InvalidID", f"The ID '{rid}' is not valid")
+    if kind == "vpc-peering-connection":
+        # Both sides of a peering connection may tag it; it lives in the requester's account and region.
+        from vpcsim.control import peering
+
+        return peering.get_peering(call, rid)
     return get(call, kind, rid)
 
 

@@ -249,6 +249,10 @@ def _blockers(call: Call, vpc: Record) -> list[str]:
     found += [r.id for r in tx.children("network-acl", vpc.id) if not r.doc["IsDefault"]]
     found += [r.id for r in tx.children("route-table", vpc.id) if not routes.is_main(r)]
     found += [g.id for g in call.scan("internet-gateway") if any(a["VpcId"] == vpc.id for a in g.doc["Attachments"])]
+    from vpcsim.control import peering, transit_attachments  # families built on top of VPCs
+
+    found += [p.id for p in peering.live_for_vpc(call, vpc.id)]
+    found += [a.id for a in transit_attachments.vpc_attachments(call, vpc.id)]
     return found
 
 

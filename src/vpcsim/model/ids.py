@@ -32,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "dopt": "dhcp-options",
     "vpce": "vpc-endpoint",
     "vpce-svc": "vpc-endpoint-service",
+    "vpce-nfn": "vpc-endpoint-connection-notification",
     "pcx": "vpc-peering-connection",
     "tgw": "transit-gateway",
     "tgw-attach": "transit-gateway-attachment",

@@ -81,5 +81,48 @@ KINDS: dict[str, Kind] = {
         Kind(
             "vpc-endpoint", "vpce", "Vpc Endpoint Id", "InvalidVpcEndpointId.NotFound", "InvalidVpcEndpointId.Malformed"
         ),
+        Kind(
+            "vpc-peering-connection",
+            "pcx",
+            "vpcPeeringConnection ID",
+            "InvalidVpcPeeringConnectionID.NotFound",
+            "InvalidVpcPeeringConnectionId.Malformed",
+        ),
+        Kind(
+            "transit-gateway",
+            "tgw",
+            "transitGateway ID",
+            "InvalidTransitGatewayID.NotFound",
+            "InvalidTransitGatewayID.Malformed",
+        ),
+        Kind(
+            "transit-gateway-attachment",
+            "tgw-attach",
+            "transitGatewayAttachment ID",
+            "InvalidTransitGatewayAttachmentID.NotFound",
+            "InvalidTransitGatewayAttachmentID.Malformed",
+        ),
+        Kind(
+            "vpc-endpoint-service",
+            "vpce-svc",
+            "Vpc Endpoint Service Id",
+            "InvalidVpcEndpointServiceId.NotFound",
+            "InvalidVpcEndpointServiceId.Malformed",
+        ),
+        Kind(
+            "vpc-endpoint-connection-notification",
+            "vpce-nfn",
+            "Vpc Endpoint Connection Notification Id",
+            "InvalidConnectionNotification",
+            "InvalidConnectionNotification",
+        ),
+        # EC2 answers a missing transit gateway route table with the VPC route table's code [EC2ERR].
+        Kind(
+            "transit-gateway-route-table",
+            "tgw-rtb",
+            "routeTable ID",
+            "InvalidRouteTableID.NotFound",
+            "InvalidRouteTableId.Malformed",
+        ),
     )
 }
