@@ -12,6 +12,7 @@ Installed with vpcsim (entry point ``pytest11``), so in any project that depends
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -72,12 +73,25 @@ class Server:
         request = urllib.request.Request(self.url + "/_vpcsim/reset", method="POST")
         urllib.request.urlopen(request, timeout=5).close()
 
-    def client(self, service: str, region: str = "us-east-1", account: str | None = None) -> Any:
-        """A boto3 client for ``service`` against this server, acting as ``account`` if given."""
+    def admin(self, path: str, body: dict[str, str]) -> None:
+        """POST a JSON body to the admin API (``/_vpcsim/...``)."""
+        data = json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        urllib.request.urlopen(request, timeout=5).close()
+
+    def map_principal(self, access_key_id: str, principal: str) -> None:
+        """Make ``access_key_id`` act as an IAM user or role (``arn:aws:iam::111122223333:role/app``)."""
+        self.admin("/_vpcsim/principals", {"access_key_id": access_key_id, "principal": principal})
+
+    def client(
+        self, service: str, region: str = "us-east-1", account: str | None = None, access_key: str | None = None
+    ) -> Any:
+        """A boto3 client for ``service`` against this server, acting as ``account`` (or an ``access_key`` mapped
+        with ``map_principal``) if given."""
         import boto3
         from botocore.config import Config
 
-        key = account or "AKIAVPCSIMTESTING000"
+        key = account or access_key or "AKIAVPCSIMTESTING000"
         return boto3.client(
             service,
             region_name=region,

@@ -19,7 +19,9 @@ from vpcsim.control import (
     acls,
     addresses,
     elb_tags,
+    endpoint_connections,
     endpoint_modify,
+    endpoint_service_configs,
     endpoint_services,
     endpoints,
     gateways,
@@ -32,10 +34,12 @@ from vpcsim.control import (
     nat,
     peering,
     prefix_lists,
+    principals,
     regions,
     routes,
     security,
     security_permissions,
+    service_dns,
     sts,
     subnets,
     tags,
@@ -74,6 +78,9 @@ FAMILIES: dict[str, tuple[ModuleType, ...]] = {
         endpoint_services,
         endpoints,
         endpoint_modify,
+        endpoint_service_configs,
+        endpoint_connections,
+        service_dns,
         peering,
         transit,
         transit_attachments,
@@ -103,6 +110,24 @@ class Control:
     def __init__(self, store: Store, ids: IdFactory) -> None:
         self.store = store
         self.ids = ids
+
+    # -- the admin API's calls (server/admin.py) ------------------------------------------------------------
+    def principal_for(self, access_key_id: str) -> str | None:
+        """The IAM principal an access key was mapped to, if any."""
+        with self.store.snapshot() as tx:
+            return principals.find_mapping(tx, access_key_id)
+
+    def map_principal(self, access_key_id: str, arn: str) -> None:
+        with self.store.transaction() as tx:
+            principals.map_access_key(tx, access_key_id, arn)
+
+    def publish_txt(self, name: str, value: str) -> None:
+        with self.store.transaction() as tx:
+            service_dns.publish_txt(tx, name, value)
+
+    def notification_events(self, account: str | None) -> list[dict[str, object]]:
+        with self.store.snapshot() as tx:
+            return endpoint_connections.events(tx, account)
 
     def implements(self, scope: str, operation: str) -> bool:
         return _handler(scope, operation) is not None

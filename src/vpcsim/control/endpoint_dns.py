@@ -72,13 +72,15 @@ def endpoint_records(
     interfaces: dict[str, str],
     private_names: list[str],
     private_zone: str | None,
+    zonal: bool = True,
 ) -> list[DnsRecord]:
     """Every name of an interface endpoint; ``interfaces`` maps each AZ to its interface's address."""
     zone = vpce_hosted_zone(region)
     star = "*." if wildcard else ""
     every = tuple(interfaces.values())
     records = [DnsRecord(f"{star}{endpoint_id}-{suffix}.{base}", zone, False, None, every)]
-    for az in sorted(interfaces, reverse=True):  # AWS lists the zonal names from the last AZ down [CLIEX]
+    # AWS lists the zonal names from the last AZ down [CLIEX]; cross-region endpoints have regional names only [PLG].
+    for az in sorted(interfaces, reverse=True) if zonal else []:
         records.append(DnsRecord(f"{star}{endpoint_id}-{suffix}-{az}.{base}", zone, False, az, (interfaces[az],)))
     for name in private_names:
         records.append(DnsRecord(name, private_zone or "", True, None, every))

@@ -24,7 +24,7 @@ def subnet_for(call: Call, vpc: Record, service: ServiceView, subnet_id: str) ->
     subnet = get(call, "subnet", subnet_id)
     if subnet.parent != vpc.id:
         raise InvalidParameter("InvalidParameter", f"The subnet {subnet_id} does not belong to the VPC {vpc.id}.")
-    if subnet.doc["AvailabilityZone"] not in service.zones:
+    if service.region == call.region.name and subnet.doc["AvailabilityZone"] not in service.zones:
         raise InvalidParameter(
             "InvalidParameter",
             f"The Vpc Endpoint Service '{service.name}' does not support the availability zone of the subnet: "
@@ -53,6 +53,12 @@ def groups_for(call: Call, vpc: Record, ids: list[str] | None) -> list[Record]:
 
 
 def check_private_dns(call: Call, vpc: Record, service: ServiceView, endpoint_id: str | None) -> None:
+    if service.unverified_private_dns:
+        raise InvalidParameter(
+            "InvalidParameter",
+            f"Private DNS can't be enabled because the private DNS name {service.unverified_private_dns} of the "
+            f"service {service.name} is not verified.",
+        )
     if not service.private_dns:
         raise InvalidParameter(
             "InvalidParameter",
@@ -192,6 +198,7 @@ def refresh_dns(call: Call, endpoint: Record) -> Record:
             interfaces=by_zone,
             private_names=names,
             private_zone=extra["private_zone"],
+            zonal=endpoint.doc.get("ServiceRegion", endpoint.region) == endpoint.region,
         )
         if extra.get("base_dns")
         else []

@@ -26,7 +26,7 @@ def base_doc(call: Call, eid: str, kind: str, vpc: Record, service: ServiceView,
         "CreationTimestamp": call.timestamp(),
         "OwnerId": call.account,
         "RequesterManaged": False,
-        "ServiceRegion": call.region.name,
+        "ServiceRegion": service.region or call.region.name,
     }
 
 

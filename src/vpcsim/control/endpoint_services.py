@@ -11,9 +11,11 @@ from typing import Any
 
 from vpcsim.catalog import EndpointService, prefix_list_for_service, services_in
 from vpcsim.catalog import find_service as find_catalog_service
+from vpcsim.control import service_dns
 from vpcsim.control.call import Call, Params, Result
 from vpcsim.control.describe import paginate
 from vpcsim.errors import InvalidParameter
+from vpcsim.model import Record
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,12 @@ class ServiceView:
     acceptance_required: bool = False
     prefix_list_id: str | None = None  # the AWS-managed list a gateway endpoint routes to
     short_name: str = ""  # "s3", "dynamodb", "sqs"
+    region: str = ""  # the service's region (another one for cross-region endpoint services)
+    unverified_private_dns: str | None = None  # a provider's private name not yet verified
+
+    @property
+    def is_provider(self) -> bool:
+        return self.owner != "amazon"
 
     @property
     def is_s3(self) -> bool:
@@ -54,8 +62,16 @@ def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> Servic
     )
 
 
-def find_service(call: Call, name: str, endpoint_type: str | None = None) -> ServiceView | None:
-    """The service ``name`` in the caller's region, as an endpoint of ``endpoint_type`` would use it."""
+def find_service(
+    call: Call, name: str, endpoint_type: str | None = None, service_region: str | None = None
+) -> ServiceView | None:
+    """The service ``name`` as an endpoint of ``endpoint_type`` in the caller's region would use it: an AWS service
+    of the region, or a provider's endpoint service the caller may see (in ``service_region`` when cross-region)."""
+    if name.startswith("com.amazonaws.vpce."):
+        provider = find_provider_service(call, name, service_region or call.region.name)
+        return _provider_view(provider) if provider is not None else None
+    if service_region and service_region != call.region.name:
+        return None  # cross-region endpoints to AWS services: not modelled yet (aws-behaviour 4.4)
     offered = [s for s in services_in(call.region.name) if s.service_name == name]
     if not offered:
         return None
@@ -64,23 +80,50 @@ def find_service(call: Call, name: str, endpoint_type: str | None = None) -> Ser
     return _view(call, chosen, types)
 
 
-def get_service(call: Call, name: str, endpoint_type: str | None = None) -> ServiceView:
-    found = find_service(call, name, endpoint_type)
+def find_provider_service(call: Call, name: str, region: str) -> Record | None:
+    """A provider's service by name, if the caller is its owner or an allowed principal and may use it from here."""
+    for service in call.tx.scan("vpc-endpoint-service"):
+        if service.doc["ServiceName"] == name and service.region == region and _usable_from(call, service):
+            return service
+    return None
+
+
+def _usable_from(call: Call, service: Record) -> bool:
+    from vpcsim.control.endpoint_connections import allowed
+
+    regions = [r["Region"] for r in service.doc.get("SupportedRegions", [])] or [service.region]
+    return allowed(service, call.principal) and call.region.name in regions
+
+
+def _provider_view(service: Record) -> ServiceView:
+    doc = service.doc
+    kind = doc["ServiceType"][0]["ServiceType"]
+    return ServiceView(
+        name=doc["ServiceName"],
+        types=(kind,),
+        zones=tuple(doc["AvailabilityZones"]),
+        base_dns=(doc.get("BaseEndpointDnsNames") or [None])[0],
+        private_dns=service_dns.verified_name(service),
+        policy_supported=False,
+        owner=service.account,
+        service_id=service.id,
+        acceptance_required=bool(doc["AcceptanceRequired"]),
+        short_name=service.id,
+        region=service.region,
+        unverified_private_dns=doc.get("PrivateDnsName") if service_dns.verified_name(service) is None else None,
+    )
+
+
+def get_service(
+    call: Call, name: str, endpoint_type: str | None = None, service_region: str | None = None
+) -> ServiceView:
+    found = find_service(call, name, endpoint_type, service_region)
     if found is None:
         raise InvalidParameter("InvalidServiceName", f"The Vpc Endpoint Service '{name}' does not exist")
     return found
 
 
 # -- DescribeVpcEndpointServices -----------------------------------------------------------------------------------
-_FILTERS = {
-    "service-name": lambda s: [s.service_name],
-    "service-type": lambda s: [str(s.service_type)],
-    "service-region": lambda s: [s.region],
-    "owner": lambda s: [s.owner],
-    "supported-ip-address-types": lambda s: list(s.supported_ip_address_types),
-}
-
-
 def _detail(service: EndpointService) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "ServiceName": service.service_name,
@@ -103,34 +146,69 @@ def _detail(service: EndpointService) -> dict[str, Any]:
     return detail
 
 
-def _matches(service: EndpointService, filters: list[dict[str, Any]]) -> bool:
+def _provider_detail(service: Record) -> dict[str, Any]:
+    doc = service.doc
+    detail: dict[str, Any] = {
+        "ServiceName": doc["ServiceName"],
+        "ServiceId": service.id,
+        "ServiceType": doc["ServiceType"],
+        "ServiceRegion": service.region,
+        "AvailabilityZones": doc["AvailabilityZones"],
+        "Owner": service.account,
+        "BaseEndpointDnsNames": doc.get("BaseEndpointDnsNames", []),
+        "VpcEndpointPolicySupported": False,
+        "AcceptanceRequired": doc["AcceptanceRequired"],
+        "ManagesVpcEndpoints": False,
+        "SupportedIpAddressTypes": doc["SupportedIpAddressTypes"],
+        "Tags": [],
+    }
+    if doc.get("PrivateDnsName"):
+        detail["PrivateDnsName"] = doc["PrivateDnsName"]
+        detail["PrivateDnsNames"] = [{"PrivateDnsName": doc["PrivateDnsName"]}]
+        detail["PrivateDnsNameVerificationState"] = service_dns.verification_state(service)
+    if doc.get("PayerResponsibility"):
+        detail["PayerResponsibility"] = doc["PayerResponsibility"]
+    return detail
+
+
+def _detail_filters(detail: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
+    values = {
+        "service-name": [detail["ServiceName"]],
+        "service-type": [t["ServiceType"] for t in detail["ServiceType"]],
+        "service-region": [detail["ServiceRegion"]],
+        "owner": [detail["Owner"]],
+        "supported-ip-address-types": detail["SupportedIpAddressTypes"],
+    }
     for flt in filters:
         name = flt.get("Name") or ""
         if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            return False  # AWS services carry no tags
-        extract = _FILTERS.get(name)
-        if extract is None:
+            return False
+        if name not in values:
             raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        if not set(extract(service)) & set(flt.get("Values") or []):
+        if not set(values[name]) & set(flt.get("Values") or []):
             return False
     return True
 
 
+def _visible_details(call: Call, regions: list[str]) -> list[dict[str, Any]]:
+    details = [_detail(s) for s in services_in(call.region.name)] if call.region.name in regions else []
+    for service in call.tx.scan("vpc-endpoint-service"):
+        if service.region in regions and _usable_from(call, service):
+            details.append(_provider_detail(service))
+    return details
+
+
 def describe_vpc_endpoint_services(call: Call, params: Params) -> Result:
-    services = list(services_in(call.region.name))
+    regions = params.get("ServiceRegions") or [call.region.name]
+    details = _visible_details(call, regions)
     wanted = params.get("ServiceNames") or []
-    known = {s.service_name for s in services}
-    missing = [n for n in wanted if n not in known]
+    missing = [n for n in wanted if n not in {d["ServiceName"] for d in details}]
     if missing:
         raise InvalidParameter("InvalidServiceName", f"The Vpc Endpoint Service '{missing[0]}' does not exist")
-    chosen = [
-        s for s in services if (not wanted or s.service_name in wanted) and _matches(s, params.get("Filters") or [])
-    ]
+    filters = params.get("Filters") or []
+    chosen = [d for d in details if (not wanted or d["ServiceName"] in wanted) and _detail_filters(d, filters)]
     page, token = paginate(chosen, params, (5, 1000))  # type: ignore[arg-type]
-    result: Result = {
-        "ServiceNames": list(dict.fromkeys(s.service_name for s in page)),
-        "ServiceDetails": [_detail(s) for s in page],
-    }
+    result: Result = {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), "ServiceDetails": page}
     if token:
         result["NextToken"] = token
     return result

@@ -55,7 +55,7 @@ def create_vpc_endpoint(call: Call, params: Params) -> Result:
         raise ApiError("InvalidVpcEndpointType", f"vpcsim does not support the {kind} endpoint type yet.")
     if not params.get("ServiceName"):
         raise InvalidParameter("MissingParameter", "The request must contain the parameter ServiceName.")
-    service = get_service(call, params["ServiceName"], kind)
+    service = get_service(call, params["ServiceName"], kind, params.get("ServiceRegion"))
     if kind not in service.types:
         raise InvalidParameter(
             "InvalidParameter",
@@ -66,10 +66,23 @@ def create_vpc_endpoint(call: Call, params: Params) -> Result:
         kind
     ]
     endpoint = build(call, vpc, service, params)
+    if service.is_provider:
+        endpoint = _connect(call, endpoint, service)
     shown = present(endpoint)
     if params.get("ClientToken"):
         return {"VpcEndpoint": shown, "ClientToken": params["ClientToken"]}
     return {"VpcEndpoint": shown}
+
+
+def _connect(call: Call, endpoint: Record, service: ServiceView) -> Record:
+    """An endpoint to a provider's service is a connection the provider sees and is told of (event Connect)."""
+    from vpcsim.control import endpoint_connections
+
+    endpoint = call.tx.put(endpoint.with_extra(service_id=service.service_id, connection_id=call.ids.new("vpce-con")))
+    provider = call.tx.find("vpc-endpoint-service", service.service_id)
+    if provider is not None:
+        endpoint_connections.fire(call, provider, endpoint, "Connect")
+    return endpoint
 
 
 def _check_members_for_type(kind: str, params: Params) -> None:
@@ -201,6 +214,11 @@ def delete_vpc_endpoints(call: Call, params: Params) -> Result:
 
 def delete_endpoint(call: Call, endpoint: Record) -> None:
     doc = endpoint.doc
+    provider = call.tx.find("vpc-endpoint-service", endpoint.extra.get("service_id") or "")
+    if provider is not None:
+        from vpcsim.control import endpoint_connections
+
+        endpoint_connections.fire(call, provider, endpoint, "Delete")
     if doc["VpcEndpointType"] == "GatewayLoadBalancer":
         _refuse_if_routed(call, endpoint)
     for table_id in doc.get("RouteTableIds") or []:

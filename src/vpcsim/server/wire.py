@@ -43,7 +43,8 @@ class WireResponse:
 
 @dataclass(frozen=True)
 class Identity:
-    """Maps access keys to accounts: a 12-digit key id is that account, any other key the default one."""
+    """Maps access keys to callers: a key mapped to an IAM principal (admin API) is that principal; otherwise a
+    12-digit key id is that account's root and any other key the default account's root."""
 
     default_account: str = "123456789012"
 
@@ -51,6 +52,14 @@ class Identity:
         if access_key_id and _ACCOUNT.match(access_key_id):
             return access_key_id
         return self.default_account
+
+    def resolve(self, control: Control, access_key_id: str | None) -> tuple[str, str]:
+        """The account and principal ARN a request acts as."""
+        mapped = control.principal_for(access_key_id) if access_key_id else None
+        if mapped:
+            return mapped.split(":")[4], mapped
+        account = self.account_for(access_key_id)
+        return account, f"arn:aws:iam::{account}:root"
 
 
 def decode_params(query: str, body: bytes) -> dict[str, str]:
@@ -109,15 +118,9 @@ class WireApi:
         parsed = _PARSERS[service.protocol].parse(operation, params)
         access_key = getattr(scope, "access_key_id", None)
         region = getattr(scope, "region", None) or "us-east-1"
-        account = self.identity.account_for(access_key)
+        account, principal = self.identity.resolve(self.control, access_key)
         result = self.control.handle(
-            service.scope,
-            action,
-            parsed,
-            account=account,
-            region=region,
-            request_id=request_id,
-            principal=f"arn:aws:iam::{account}:root",
+            service.scope, action, parsed, account=account, region=region, request_id=request_id, principal=principal
         )
         return _SERIALIZERS[service.protocol].serialize(operation, result, request_id)
 
