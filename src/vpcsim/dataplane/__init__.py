@@ -1,0 +1,1 @@
+"""dataplane (see docs/architecture.md)."""
