@@ -26,7 +26,7 @@ test: lint
 	$(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from botocore import xform_name
 
@@ -18,6 +19,8 @@ from vpcsim.control import (
     accounts,
     acls,
     addresses,
+    analysis,
+    dynamodb_tables,
     elb_tags,
     endpoint_connections,
     endpoint_modify,
@@ -25,6 +28,7 @@ from vpcsim.control import (
     endpoint_services,
     endpoints,
     gateways,
+    insights,
     instance_states,
     instances,
     interfaces,
@@ -37,6 +41,7 @@ from vpcsim.control import (
     principals,
     regions,
     routes,
+    s3_buckets,
     security,
     security_permissions,
     service_dns,
@@ -52,8 +57,11 @@ from vpcsim.control import (
     vpcs,
 )
 from vpcsim.control.call import Call, Params, Result
-from vpcsim.errors import ApiError, DryRunOperation, Unsupported
+from vpcsim.control.policy_judge import ApiRequest
+from vpcsim.dataplane.trace import UnknownSource
+from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
 from vpcsim.model import IdFactory
+from vpcsim.model.trace import Trace
 from vpcsim.store import Store
 
 Handler = Callable[[Call, Params], Result]
@@ -81,6 +89,7 @@ FAMILIES: dict[str, tuple[ModuleType, ...]] = {
         endpoint_service_configs,
         endpoint_connections,
         service_dns,
+        insights,
         peering,
         transit,
         transit_attachments,
@@ -90,6 +99,8 @@ FAMILIES: dict[str, tuple[ModuleType, ...]] = {
     ),
     "elasticloadbalancing": (load_balancers, load_balancer_config, target_groups, targets, listeners, elb_tags),
     "sts": (sts,),
+    "s3": (s3_buckets,),
+    "dynamodb": (dynamodb_tables,),
 }
 # Services whose calls act inside a region of an account and so see its default VPC.
 _REGIONAL = {"ec2", "elasticloadbalancing"}
@@ -128,6 +139,34 @@ class Control:
     def notification_events(self, account: str | None) -> list[dict[str, object]]:
         with self.store.snapshot() as tx:
             return endpoint_connections.events(tx, account)
+
+    # -- the data plane's faces (JSON API, CLI, UI) ---------------------------------------------------------------
+    def trace(
+        self,
+        source: str,
+        destination: str,
+        *,
+        port: int | None = 443,
+        protocol: str = "tcp",
+        request: ApiRequest | None = None,
+    ) -> Trace:
+        with self.store.snapshot() as tx:
+            try:
+                return analysis.run_trace(tx, source, destination, port=port, protocol=protocol, request=request)
+            except UnknownSource as error:
+                raise InvalidParameter("InvalidParameterValue", str(error)) from None
+
+    def monthly_cost(self, account: str, region: str) -> dict[str, Any]:
+        if find_region(region) is None:
+            raise InvalidParameter("InvalidParameterValue", f"Unknown region '{region}'.")
+        with self.store.snapshot() as tx:
+            return analysis.monthly_cost(tx, account, region)
+
+    def what_if(self, region: str, volume_gb: float, *, azs: int = 2, service: str = "s3") -> dict[str, Any]:
+        try:
+            return analysis.what_if(region, volume_gb, azs=azs, service=service)
+        except (ValueError, LookupError) as error:
+            raise InvalidParameter("InvalidParameterValue", str(error)) from None
 
     def implements(self, scope: str, operation: str) -> bool:
         return _handler(scope, operation) is not None

@@ -35,4 +35,5 @@ def build_default_vpc(call: Call) -> Record:
 def create_default_vpc(call: Call, params: Params) -> Result:
     if vpcs.find_default_vpc(call) is not None:
         raise ApiError("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region.")
-    return {"Vpc": present(build_default_vpc(call))}
+    # AWS answers the new default VPC as pending (CLI example create-default-vpc.rst), like CreateVpc.
+    return {"Vpc": {**present(build_default_vpc(call)), "State": "pending"}}

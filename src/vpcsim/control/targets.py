@@ -246,3 +246,9 @@ def _advance(call: Call, group: Record, entries: list[dict[str, Any]], shown: li
 
 
 __all__ = ["deregister_targets", "describe_target_health", "register_targets"]
+
+
+def is_healthy(call: Call, group: Record, entry: dict[str, Any]) -> bool:
+    """Whether DescribeTargetHealth shows the target healthy now: the data plane sends traffic only to those."""
+    lbs = [lb for lb in (elb_records.find(call, "load-balancer", a) for a in group.doc["LoadBalancerArns"]) if lb]
+    return _health(call, group, entry, lbs)[0] == "healthy"

@@ -187,7 +187,9 @@ def associate_vpc_cidr_block(call: Call, params: Params) -> Result:
         result_key, shown = "CidrBlockAssociation", association
     call.tx.put(vpc.evolve(doc=doc))
     routes.add_local_route(call, vpc.id, cidr)
-    return {"VpcId": vpc.id, result_key: shown}
+    # AWS answers the new association as still "associating" (CLI example associate-vpc-cidr-block.rst).
+    state_key = "Ipv6CidrBlockState" if "Ipv6CidrBlock" in shown else "CidrBlockState"
+    return {"VpcId": vpc.id, result_key: {**shown, state_key: {"State": "associating"}}}
 
 
 def _check_secondary(vpc: Record, cidr: str) -> None:
@@ -227,7 +229,10 @@ def _disassociate(call: Call, vpc: Record, key: str, association: dict[str, Any]
         overlaps(cidr, s.doc.get("CidrBlock") or s.doc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
         for s in call.tx.children("subnet", vpc.id)
     ):
-        raise DependencyViolation(f"The vpc CIDR block '{cidr}' has subnets; delete them first.")
+        # Real AWS text (terraform-provider-aws issues): InvalidCidrBlock.InUse.
+        raise InvalidParameter(
+            "InvalidCidrBlock.InUse", f"The vpc {vpc.id} currently has a subnet within CIDR block {cidr}"
+        )
     kept = [a for a in vpc.doc[key] if a["AssociationId"] != association["AssociationId"]]
     call.tx.put(vpc.with_doc(**{key: kept}))
     routes.remove_local_route(call, vpc.id, cidr)

@@ -116,6 +116,20 @@ KINDS: dict[str, Kind] = {
             "InvalidConnectionNotification",
             "InvalidConnectionNotification",
         ),
+        Kind(
+            "network-insights-path",
+            "nip",
+            "NetworkInsightsPath ID",
+            "InvalidNetworkInsightsPathId.NotFound",
+            "InvalidNetworkInsightsPathId.Malformed",
+        ),
+        Kind(
+            "network-insights-analysis",
+            "nia",
+            "NetworkInsightsAnalysis ID",
+            "InvalidNetworkInsightsAnalysisId.NotFound",
+            "InvalidNetworkInsightsAnalysisId.Malformed",
+        ),
         # EC2 answers a missing transit gateway route table with the VPC route table's code [EC2ERR].
         Kind(
             "transit-gateway-route-table",

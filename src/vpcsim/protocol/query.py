@@ -190,7 +190,12 @@ def _scalar(shape: Shape, raw: str, path: str, problems: _Problems) -> Any:
 def _string(shape: Shape, raw: str) -> str:
     enum = shape.enum
     if enum and raw not in enum:
-        raise ValueError("must be one of " + ", ".join(enum))
+        # AWS takes some enum values in any case (``--protocol TCP`` for a tcp|udp member, CLI examples); the value
+        # is kept in the model's spelling.
+        canonical = next((value for value in enum if value.lower() == raw.lower()), None)
+        if canonical is None:
+            raise ValueError("must be one of " + ", ".join(enum))
+        return str(canonical)
     return raw
 
 

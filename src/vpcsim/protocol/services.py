@@ -1,7 +1,7 @@
 """botocore's service models, loaded once per process, and the services vpcsim answers on one port.
 
-A request names its service in the SigV4 credential scope (``ec2``, ``elasticloadbalancing``, ``sts``); an unsigned
-request is told apart by its ``Version`` parameter, which every Query API sends.
+A request names its service in the SigV4 credential scope (``ec2``, ``elasticloadbalancing``, ``sts``, ``s3``,
+``dynamodb``); an unsigned request is told apart by its ``Version`` parameter, which every Query API sends.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 # scope name -> botocore model name; the scope name is what SigV4 signs (botocore's signingName).
-_SCOPES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "sts": "sts"}
+_SCOPES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "sts": "sts", "s3": "s3", "dynamodb": "dynamodb"}
+# Unsigned requests are told apart by Version, which only the Query protocols send.
+_QUERY_PROTOCOLS = ("ec2", "query")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def known_scopes() -> tuple[str, ...]:
 
 @cache
 def _scope_by_version() -> dict[str, str]:
-    return {load_service(scope).api_version: scope for scope in _SCOPES}
+    services = (load_service(scope) for scope in _SCOPES)
+    return {s.api_version: s.scope for s in services if s.protocol in _QUERY_PROTOCOLS}
 
 
 def service_for_scope(scope: str | None, version: str | None) -> Service | None:

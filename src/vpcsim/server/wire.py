@@ -13,7 +13,7 @@ import re
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from vpcsim.control import Control
@@ -39,6 +39,7 @@ class WireResponse:
     status: int
     body: bytes
     request_id: str
+    headers: Mapping[str, str] = field(default_factory=dict)  # protocol headers (content type, S3's x-amz-*)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""Through a transit gateway [TGW; aws-behaviour 9.7]: the source VPC's attachment must have a subnet in the source's
+AZ and be associated with a route table; the most specific route wins (static over propagated); a VPC attachment
+delivers into its VPC (whose route back must point at the transit gateway); a peering attachment hands the packet to
+the peer gateway, which routes it again with the route table its side of the attachment is associated with."""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+from vpcsim.dataplane import routing
+from vpcsim.dataplane.topology import Subnet, TgwAttachment, Vpc
+from vpcsim.dataplane.walk import PROCESSING_MS, Walk, component, region_latency_ms
+from vpcsim.model.trace import Action, ComponentKind, Step
+
+
+def via_transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, gateway: str) -> None:
+    comp = component(
+        ComponentKind.TRANSIT_GATEWAY,
+        gateway,
+        region=vpc.region,
+        account=vpc.account,
+        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:transit-gateway/{gateway}",
+    )
+    attachment = next(
+        (
+            a
+            for (g, _), a in walk.topo.tgw_views.items()
+            if g == gateway and a.kind == "vpc" and a.vpc_id == vpc.id and a.state == "available"
+        ),
+        None,
+    )
+    if attachment is None:
+        walk.block(comp, "BAD_STATE_ATTACHMENT", f"{vpc.id} has no available attachment to {gateway}")
+        return
+    if subnet.zone not in attachment.zones:
+        walk.block(
+            comp,
+            "TGW_ATTACH_VPC_AZ_RESTRICTION",
+            f"{attachment.id} has no subnet in {subnet.zone}, where the "
+            "traffic starts: it cannot reach the transit gateway",
+        )
+    walk.hop(comp, Step(Action.FORWARDED, f"into {gateway} through attachment {attachment.id}"), latency=PROCESSING_MS)
+    _route(walk, gateway, attachment, 0)
+
+
+def _route(walk: Walk, gateway: str, attachment: TgwAttachment, depth: int) -> None:
+    table_id = attachment.route_table
+    comp = component(ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE, table_id or gateway, region=attachment.region)
+    if table_id is None or table_id not in walk.topo.tgw_route_tables or depth > 4:
+        walk.block(
+            comp,
+            "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            f"{attachment.id} is associated with no route table of {gateway}",
+        )
+        return
+    route, beaten = routing.tgw_lookup(walk.topo.tgw_route_tables[table_id], walk.destination)
+    if route is None:
+        walk.block(
+            comp, "TGW_RTB_CANNOT_ROUTE", f"{table_id} has no route to {walk.destination}", action=Action.NO_ROUTE
+        )
+        return
+    if route.state != "active" or route.attachment is None:
+        walk.block(
+            comp,
+            "TGW_RTB_BAD_STATE_ROUTE",
+            f"route {route.destination} in {table_id} is a blackhole",
+            action=Action.NO_ROUTE,
+        )
+        return
+    lost = "; ".join(f"{r.destination} ({r.kind}) lost" for r in beaten[:3])
+    walk.hop(
+        comp,
+        Step(
+            Action.ROUTED,
+            f"{route.kind} route {route.destination} -> {route.attachment}" + (f"; {lost}" if lost else ""),
+        ),
+    )
+    _next(walk, gateway, walk.topo.tgw_views.get((gateway, route.attachment)), depth)
+
+
+def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) -> None:
+    from vpcsim.dataplane.targets import _check_return_route, deliver_in_vpc
+
+    if target is None:
+        walk.block(
+            component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, gateway),
+            "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
+            "the route's attachment is gone",
+        )
+        return
+    if target.kind == "peering":
+        peer_view = walk.topo.tgw_views.get((target.peer_gateway or "", target.id))
+        comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=target.region)
+        if peer_view is None or target.state != "available":
+            walk.block(comp, "BAD_STATE_ATTACHMENT", f"peering attachment {target.id} is {target.state}")
+            return
+        walk.hop(
+            comp,
+            Step(
+                Action.FORWARDED, f"over peering attachment {target.id} to {target.peer_gateway} ({peer_view.region})"
+            ),
+            latency=region_latency_ms(walk.region, peer_view.region),
+        )
+        walk.region = peer_view.region
+        _route(walk, target.peer_gateway or "", peer_view, depth + 1)
+        return
+    vpc = walk.vpc(target.vpc_id or "")
+    comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=vpc.region)
+    if not vpc.contains(IPv4Address(walk.header.destination)):
+        walk.block(comp, "NO_PATH", f"{walk.destination} is not in {vpc.id}, the VPC of {target.id}")
+    walk.hop(comp, Step(Action.FORWARDED, f"out of {gateway} into {vpc.id} through {target.id}"))
+    walk.arrived_via = gateway
+    _check_return_route(walk, vpc, gateway)
+    deliver_in_vpc(walk, vpc, None)
