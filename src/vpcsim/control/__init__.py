@@ -9,6 +9,7 @@ answering ``DryRunOperation`` only when it would have succeeded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -106,6 +107,7 @@ FAMILIES: dict[str, tuple[ModuleType, ...]] = {
 _REGIONAL = {"ec2", "elasticloadbalancing"}
 
 
+@cache
 def _handler(scope: str, operation: str) -> Handler | None:
     name = xform_name(operation)
     for module in FAMILIES.get(scope, ()):

@@ -43,6 +43,21 @@ class Call:
     def scan(self, kind: str) -> list[Record]:
         return list(self.tx.scan(kind, self.account, self.region.name))
 
+    # -- ClientToken idempotency: the token -> id index lives in the store's metadata (one lookup, no scan) --------
+    def _token_key(self, kind: str, token: str) -> str:
+        return f"token/{kind}/{self.account}/{self.region.name}/{token}"
+
+    def earlier(self, kind: str, token: str | None) -> Record | None:
+        """The resource of ``kind`` an earlier call with the same ClientToken created, if it still exists."""
+        if not token:
+            return None
+        rid = self.tx.meta(self._token_key(kind, token))
+        return self.tx.find(kind, rid) if rid else None
+
+    def remember(self, kind: str, token: str | None, rid: str) -> None:
+        if token:
+            self.tx.set_meta(self._token_key(kind, token), rid)
+
     def zone(self, name: str | None = None, zone_id: str | None = None) -> Zone:
         """The AZ named by name or id in this region, or ``InvalidParameterValue``."""
         wanted = name or zone_id or ""

@@ -86,7 +86,7 @@ class Listing:
         name = flt.get("Name") or ""
         patterns = flt.get("Values") or []
         values = [_text(v) for v in self._values(record, name)]
-        return any(_pattern(p).fullmatch(v) for p in patterns for v in values)
+        return any(_matches(p, v) for p in patterns for v in values)
 
     def _values(self, record: Record, name: str) -> list[Any]:
         if name.startswith("tag:"):
@@ -124,6 +124,13 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """EC2 filter matching; a value without wildcards is compared as it is (no regular expression)."""
+    if "*" not in pattern and "?" not in pattern and "\\" not in pattern:
+        return pattern == value
+    return _pattern(pattern).fullmatch(value) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -62,7 +62,7 @@ LISTING = Listing(
 
 def create_nat_gateway(call: Call, params: Params) -> Result:
     token = params.get("ClientToken")
-    earlier = next((n for n in call.scan("natgateway") if token and n.extra.get("client_token") == token), None)
+    earlier = call.earlier("natgateway", token)
     if earlier is not None:
         return {"ClientToken": token, "NatGateway": present_nat(earlier)}
     subnet = _subnet(call, params)
@@ -133,8 +133,9 @@ def _new_gateway(call: Call, params: Params, subnet: Record, connectivity: str, 
         "VpcId": subnet.parent,
         "ConnectivityType": connectivity,
     }
-    extra = {"observed": False, "zone": subnet.doc["AvailabilityZone"], "client_token": params.get("ClientToken")}
+    extra = {"observed": False, "zone": subnet.doc["AvailabilityZone"]}
     record = call.record("natgateway", nid, doc, subnet.parent, **extra)
+    call.remember("natgateway", params.get("ClientToken"), nid)
     return call.tx.put(record.evolve(tags=tags_for(call, params, "natgateway")))
 
 

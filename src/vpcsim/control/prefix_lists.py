@@ -178,7 +178,7 @@ def _check_name(name: str) -> None:
 def create_managed_prefix_list(call: Call, params: Params) -> Result:
     name, family, size = params["PrefixListName"], params["AddressFamily"], params["MaxEntries"]
     token = params.get("ClientToken")
-    earlier = next((r for r in call.scan("prefix-list") if token and r.extra.get("client_token") == token), None)
+    earlier = call.earlier("prefix-list", token)
     if earlier is not None:
         return {"PrefixList": _idempotent(earlier, name, family, size)}
     _check_name(name)
@@ -218,7 +218,8 @@ def _new(
         "Version": 1,
         "OwnerId": call.account,
     }
-    record = call.record("prefix-list", pid, doc, None, versions={"1": given}, client_token=token)
+    record = call.record("prefix-list", pid, doc, None, versions={"1": given})
+    call.remember("prefix-list", token, pid)
     return call.tx.put(record.evolve(tags=tags))
 
 

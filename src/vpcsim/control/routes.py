@@ -152,13 +152,12 @@ def describe_route_tables(call: Call, params: Params) -> Result:
 # -- tables ------------------------------------------------------------------------------------------------------
 def create_route_table(call: Call, params: Params) -> Result:
     token = params.get("ClientToken")
-    earlier = next((t for t in call.scan("route-table") if token and t.extra.get("client_token") == token), None)
+    earlier = call.earlier("route-table", token)
     if earlier is not None:
         return {"RouteTable": present_table(call, earlier), "ClientToken": token}
     vpc = get(call, "vpc", params["VpcId"])
     table = _new_table(call, vpc, [], tags_for(call, params, "route-table"))
-    if token:
-        table = call.tx.put(table.with_extra(client_token=token))
+    call.remember("route-table", token, table.id)
     result: Result = {"RouteTable": present_table(call, table)}
     if token:
         result["ClientToken"] = token

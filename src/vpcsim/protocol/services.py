@@ -7,7 +7,7 @@ A request names its service in the SigV4 credential scope (``ec2``, ``elasticloa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
@@ -33,8 +33,12 @@ class Service:
     def api_version(self) -> str:
         return str(self.model.api_version)
 
+    @cached_property
+    def operation_names(self) -> frozenset[str]:
+        return frozenset(self.model.operation_names)
+
     def find_operation(self, name: str) -> OperationModel | None:
-        if name not in self.model.operation_names:
+        if name not in self.operation_names:
             return None
         return self.model.operation_model(name)
 
