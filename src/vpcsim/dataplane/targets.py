@@ -202,6 +202,9 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
 # -- VPC endpoints -----------------------------------------------------------------------------------------------------
 def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     endpoint = walk.topo.endpoints[route.target]
+    if endpoint.kind == "GatewayLoadBalancer":  # AWS shows GWLB endpoint routes with GatewayId vpce-... too
+        _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
+        return
     comp = endpoint_component(endpoint)
     if walk.arrived_via is not None:
         walk.block(
