@@ -6,7 +6,11 @@ StartNetworkInsightsAnalysis sees them.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -67,7 +71,8 @@ def _nat(net: Net) -> str:
 
 
 def analyse(ec2: Any, source: str, destination: str, port: int = 443, **path: Any) -> dict[str, Any]:
-    """Create a path, start an analysis, read it back succeeded."""
+    """Create a path, start an analysis, read it back succeeded; the same question through ``vpcsim trace --json``
+    must give the same verdict and the same components in the same order."""
     key = "DestinationIp" if destination.replace(".", "").isdigit() else "Destination"
     created = ec2.create_network_insights_path(
         Source=source, Protocol="tcp", DestinationPort=port, **{key: destination}, **path
@@ -79,7 +84,25 @@ def analyse(ec2: Any, source: str, destination: str, port: int = 443, **path: An
         NetworkInsightsAnalysisIds=[analysis["NetworkInsightsAnalysisId"]]
     )["NetworkInsightsAnalyses"]
     assert done["Status"] == "succeeded"
+    _same_through_the_cli(ec2.meta.endpoint_url, source, destination, port, done)
     return dict(done)
+
+
+def _same_through_the_cli(url: str, source: str, destination: str, port: int, analysis: dict[str, Any]) -> None:
+    vpcsim = str(Path(sys.executable).with_name("vpcsim"))
+    done = subprocess.run(
+        [vpcsim, "trace", source, f"{destination}:{port}", "--json", "--endpoint-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    trace = json.loads(done.stdout)
+    assert (trace["verdict"] == "reachable") is analysis["NetworkPathFound"] and done.returncode in (0, 1)
+    cli_ids = [h["component"]["id"] for h in trace["hops"] if h["component"]["kind"] != "dns"]
+    assert cli_ids == [c["Component"]["Id"] for c in analysis["ForwardPathComponents"]]
+    assert [e["code"] for e in trace["explanations"]] == [
+        e["ExplanationCode"] for e in analysis.get("Explanations", [])
+    ]
 
 
 def kinds(analysis: dict[str, Any]) -> list[str]:

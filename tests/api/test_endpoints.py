@@ -440,3 +440,64 @@ def test_endpoint_routes_cannot_be_changed_through_route_apis(ec2: Any) -> None:
         VpcEndpointId=eid,
     )
     assert any(r.get("GatewayId") == eid for r in _main_table(ec2, vpc_id)["Routes"])
+
+
+def test_policy_limits_and_services_without_policies(ec2: Any) -> None:
+    vpc_id = _vpc(ec2)
+    subnet = _subnet(ec2, vpc_id, "10.0.1.0/24", "us-east-1a")
+    huge = json.dumps(
+        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*", "Sid": "x" * 20_500}]}
+    )
+    _fails(
+        "InvalidPolicyDocument",
+        ec2.create_vpc_endpoint,
+        VpcId=vpc_id,
+        ServiceName="com.amazonaws.us-east-1.s3",
+        PolicyDocument=huge,
+    )
+    ignored = ec2.create_vpc_endpoint(
+        VpcId=vpc_id,
+        VpcEndpointType="Interface",
+        SubnetIds=[subnet],
+        ServiceName="com.amazonaws.us-east-1.apprunner.requests",
+        PrivateDnsEnabled=False,
+        PolicyDocument=json.dumps({"Statement": []}),
+    )["VpcEndpoint"]
+    assert "PolicyDocument" not in ignored  # VpcEndpointPolicySupported=false: the service ignores policies
+
+
+def test_interface_endpoint_quota_per_vpc(ec2: Any) -> None:
+    vpc_id = _vpc(ec2)
+    for _ in range(50):
+        ec2.create_vpc_endpoint(
+            VpcId=vpc_id,
+            VpcEndpointType="Interface",
+            ServiceName="com.amazonaws.us-east-1.sqs",
+            PrivateDnsEnabled=False,
+        )
+    _fails(
+        "VpcEndpointLimitExceeded",
+        ec2.create_vpc_endpoint,
+        VpcId=vpc_id,
+        VpcEndpointType="Interface",
+        ServiceName="com.amazonaws.us-east-1.sqs",
+        PrivateDnsEnabled=False,
+    )
+    assert len(ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]) == 50
+
+
+def test_describe_by_tags_and_state(ec2: Any) -> None:
+    vpc_id = _vpc(ec2)
+    tagged = ec2.create_vpc_endpoint(
+        VpcId=vpc_id,
+        ServiceName="com.amazonaws.us-east-1.s3",
+        TagSpecifications=[{"ResourceType": "vpc-endpoint", "Tags": [{"Key": "team", "Value": "data"}]}],
+    )["VpcEndpoint"]["VpcEndpointId"]
+    ec2.create_vpc_endpoint(VpcId=vpc_id, ServiceName="com.amazonaws.us-east-1.dynamodb")
+    by_tag = ec2.describe_vpc_endpoints(Filters=[{"Name": "tag:team", "Values": ["data"]}])["VpcEndpoints"]
+    assert [e["VpcEndpointId"] for e in by_tag] == [tagged]
+    by_key = ec2.describe_vpc_endpoints(Filters=[{"Name": "tag-key", "Values": ["team"]}])["VpcEndpoints"]
+    assert [e["VpcEndpointId"] for e in by_key] == [tagged]
+    available = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-state", "Values": ["available"]}])
+    assert len(available["VpcEndpoints"]) == 2
+    assert ec2.describe_vpc_endpoints(Filters=[{"Name": "ip-address-type", "Values": ["ipv6"]}])["VpcEndpoints"] == []

@@ -381,3 +381,59 @@ def test_cross_region_service_gets_regional_names_only(world: World) -> None:
         VpcEndpointType="Interface",
         SubnetIds=[subnet],
     )
+
+
+def test_gateway_load_balancer_service_acceptance_workflow(world: World) -> None:
+    service = _service(world, kind="gateway", acceptance=True)
+    sid, name = service["ServiceId"], service["ServiceName"]
+    provider, consumer = world.ec2("provider"), world.ec2("consumer")
+    _fails(
+        "InvalidParameter",
+        provider.modify_vpc_endpoint_service_configuration,
+        ServiceId=sid,
+        PrivateDnsName="gwlb.example.com",
+    )  # no private DNS names for GWLB services [PLG]
+    topic = f"arn:aws:sns:us-east-1:{world.provider}:gwlb"
+    provider.create_vpc_endpoint_connection_notification(
+        ServiceId=sid, ConnectionNotificationArn=topic, ConnectionEvents=["Connect", "Accept", "Reject"]
+    )
+    provider.modify_vpc_endpoint_service_permissions(
+        ServiceId=sid, AddAllowedPrincipals=[f"arn:aws:iam::{world.consumer}:root"]
+    )
+    vpc, subnets = _network(consumer)
+    endpoint = consumer.create_vpc_endpoint(
+        VpcId=vpc, ServiceName=name, VpcEndpointType="GatewayLoadBalancer", SubnetIds=subnets[:1]
+    )["VpcEndpoint"]
+    eid = endpoint["VpcEndpointId"]
+    assert endpoint["State"] == "pendingAcceptance"
+    assert (
+        provider.delete_vpc_endpoint_service_configurations(ServiceIds=[sid])["Unsuccessful"][0]["Error"]["Code"]
+        == "ExistingVpcEndpointConnections"
+    )
+    provider.accept_vpc_endpoint_connections(ServiceId=sid, VpcEndpointIds=[eid])
+    assert consumer.describe_vpc_endpoints(VpcEndpointIds=[eid])["VpcEndpoints"][0]["State"] == "available"
+    provider.reject_vpc_endpoint_connections(ServiceId=sid, VpcEndpointIds=[eid])
+    assert consumer.describe_vpc_endpoints(VpcEndpointIds=[eid])["VpcEndpoints"][0]["State"] == "rejected"
+    url = f"{world.server.url}/_vpcsim/notifications?account={world.provider}"
+    events = [
+        e["Event"] for e in json.loads(urllib.request.urlopen(url, timeout=5).read())["events"] if e["ServiceId"] == sid
+    ]
+    assert events == ["Connect", "Accept", "Reject"]
+    assert provider.delete_vpc_endpoint_service_configurations(ServiceIds=[sid])["Unsuccessful"] == []
+
+
+def test_serve_with_a_principals_file(tmp_path: Any) -> None:
+    from vpcsim.testing import Server, free_port
+
+    mapping = {"AKIAFILEROLE00000001": "arn:aws:iam::555566667777:role/deployer"}
+    (tmp_path / "principals.json").write_text(json.dumps(mapping))
+    server = Server(free_port(), ["--ephemeral", "--principals", str(tmp_path / "principals.json")]).start()
+    try:
+        identity = server.client("sts", access_key="AKIAFILEROLE00000001").get_caller_identity()
+        assert identity["Arn"] == "arn:aws:iam::555566667777:role/deployer" and identity["Account"] == "555566667777"
+    finally:
+        server.stop()
+    (tmp_path / "bad.json").write_text(json.dumps({"AKIABAD": "arn:aws:iam::1:role/x"}))
+    bad = Server(free_port(), ["--ephemeral", "--principals", str(tmp_path / "bad.json")])
+    with pytest.raises(RuntimeError, match=r"InvalidPrincipal|Invalid principal"):
+        bad.start()
