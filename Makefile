@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/vpcsim serve --port $(PORT)
+	@echo "vpcsim: open http://127.0.0.1:$(PORT)/ in a browser once it is listening"
+	$(BIN)/vpcsim serve --demo --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -1,13 +1,15 @@
 """``make bench``: vpcsim's benchmarks, written with date, machine and command to bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py [--quick] [--profile] [--skip-moto] [--keep-previous LABEL]
+    .venv/bin/python bench/run.py [--quick] [--profile] [--skip-moto] [--keep-previous LABEL] [--trace-only]
 
 Parts (each a section of RESULTS.md, in this order):
 1. The API (bench/workload.py): the same boto3 workload against vpcsim, moto's server (bench/.venv-moto, installed
    here with a pinned moto[server]) and a null server (bench/nullserver.py) that shows the client's own share; plus
    vpcsim's own logged time per request, its start-up time and its memory holding 10,000 resources
    (bench/footprint.py).
-2. The trace engine: not measured yet; its benchmark plugs in at ``trace_engine_section`` below.
+2. The trace engine (bench/trace_bench.py): a generated topology of 100, 1,000 and 5,000 VPCs built in process through
+   the control plane; compile time, single-trace p50/p99 and the matrix of every subnet to S3, DynamoDB and SQS in its
+   Region with verdict and cost. ``--trace-only`` runs this part alone and replaces only its section in RESULTS.md.
 3. The profile (``--profile``, bench/hotspots.py): pyinstrument on vpcsim's server under the workload.
 
 ``--keep-previous LABEL`` keeps the last run's section in RESULTS.md as the "before" of a fix named LABEL (only for
@@ -31,6 +33,7 @@ import footprint
 import hotspots
 import report
 import servers
+import trace_bench
 import workload
 from workload import Phase, Runner, Sizes
 
@@ -204,10 +207,16 @@ def _footprint_text(fp: footprint.Footprint) -> list[str]:
     ]
 
 
-# -- part 2: the trace engine (another engineer's) -------------------------------------------------------------------
-def trace_engine_section() -> list[str]:
-    """The trace engine's benchmark plugs in here: run it and answer its section's Markdown lines."""
-    return ["## 2. The trace engine", "", "Not measured yet (the trace engine's benchmark comes with the engine).", ""]
+# -- part 2: the trace engine -----------------------------------------------------------------------------------------
+TRACE_TARGETS = {"p50_us": 200.0, "matrix_s": 10.0}  # at 1,000 VPCs
+TRACE_SIZES, TRACE_SIZES_QUICK = (100, 1000, 5000), (100, 300)
+
+
+def trace_engine_section(quick: bool = False, sizes: tuple[int, ...] | None = None) -> list[str]:
+    """Run the trace engine's benchmark (bench/trace_bench.py) and answer its section's Markdown lines."""
+    chosen = sizes or (TRACE_SIZES_QUICK if quick else TRACE_SIZES)
+    figures = [trace_bench.measure(n, 3000 if not quick else 500) for n in chosen]
+    return trace_bench.section(figures, TRACE_TARGETS)
 
 
 # -- part 3: the profile -----------------------------------------------------------------------------------------------
@@ -267,30 +276,57 @@ def write(run_lines: list[str], keep_previous: str | None) -> None:
     RESULTS.write_text(text)
 
 
+def write_trace_section(lines: list[str], command: str, started: str, loads: tuple[str, str]) -> None:
+    """Replace section 2 of the current run in RESULTS.md (``--trace-only``), leaving the other sections as they are."""
+    m = report.machine()
+    stamp = [
+        f"Run alone: `{command}` on {started}; machine: " + "; ".join(f"{k} {v}" for k, v in m.items())
+        + f"; load average at start {loads[0]}, at end {loads[1]}.",
+        "",
+    ]  # fmt: skip
+    body = "\n".join(re.sub(r"^(#+) ", r"#\1 ", ln) for ln in [lines[0], "", *stamp, *lines[2:]])
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    found = re.search(r"^### 2\. The trace engine$.*?(?=^### 3\. |^" + re.escape(RUN_END) + ")", old, re.M | re.S)
+    if found:
+        RESULTS.write_text(old[: found.start()] + body.rstrip("\n") + "\n\n" + old[found.end() :])
+    elif RUN_END in old:
+        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n" + RUN_END, 1))
+    else:
+        write(lines, None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run, not figures)")
     parser.add_argument("--profile", action="store_true", help="also profile vpcsim with pyinstrument")
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--keep-previous", metavar="LABEL", help="keep the last run as the 'before' of fix LABEL")
+    parser.add_argument("--trace-only", action="store_true", help="only the trace engine (part 2)")
     args = parser.parse_args()
     sizes = Sizes(vpcs=10, grow_vpcs=40, describes=40, describe_all=3) if args.quick else Sizes()
     command = "make bench" + (f" BENCH_ARGS='{shlex.join(sys.argv[1:])}'" if sys.argv[1:] else "")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_start, began = report.load(), time.perf_counter()
+    if args.trace_only:
+        lines = trace_engine_section(args.quick)
+        write_trace_section(lines, command, started, (load_start, report.load()))
+        print(f"bench: wrote section 2 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
+        return
     with tempfile.TemporaryDirectory(prefix="vpcsim-bench-") as tmp:
         if not args.skip_moto:
             servers.ensure_moto()
         results = run_api(sizes, args.skip_moto, Path(tmp))
         print("bench: start-up and memory", flush=True)
         fp = footprint.measure(target=10_000 if not args.quick else 1_000)
+        print("bench: the trace engine", flush=True)
+        trace_lines = trace_engine_section(args.quick)
         profiles = None
         if args.profile:
             print("bench: profiling", flush=True)
             profiles = hotspots.run(Path(tmp) / "profile", sizes, describes=1000 if not args.quick else 100)
         seconds = time.perf_counter() - began
         lines = header(command, started, (load_start, report.load()), sizes, seconds)
-        lines += api_section(results, fp, sizes) + trace_engine_section() + profile_section(profiles)
+        lines += api_section(results, fp, sizes) + trace_lines + profile_section(profiles)
     write(lines, args.keep_previous)
     print(f"bench: wrote {RESULTS} ({seconds:.0f} s)")
 

@@ -128,3 +128,24 @@ def vpcsim() -> Iterator[Server]:
 def persistent_server(path: Path) -> Server:
     """A server keeping its state in ``path`` (not started)."""
     return Server(free_port(), ["--state", str(path)])
+
+
+# -- a browser for UI tests and screenshots: Debian's Chromium, never a downloaded one ---------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium (``apt-get install chromium``) under Playwright, headless; ``playwright install`` is never
+    needed. Raises FileNotFoundError when it is not installed."""
+    if not Path(CHROMIUM).exists():
+        raise FileNotFoundError(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

@@ -18,6 +18,7 @@ from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis import trace_json
+from vpcsim.control.demo import load_demo
 from vpcsim.control.policy_judge import ApiRequest
 from vpcsim.errors import ApiError
 
@@ -39,16 +40,23 @@ def serve(
             help='JSON file mapping access key ids to IAM principal ARNs: {"AKIA...": "arn:aws:iam::...:role/x"}.'
         ),
     ] = None,
+    demo: Annotated[bool, typer.Option(help="Load the demo world first, unless the state holds it already.")] = False,
 ) -> None:
-    """Run the AWS API server (EC2, STS) on HOST:PORT until SIGINT or SIGTERM."""
+    """Run the AWS API server (EC2, STS) and the web UI on HOST:PORT until SIGINT or SIGTERM."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     built = build(Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account))
     if principals is not None:
         _load_principals(built, principals)
+    if demo and load_demo(built.control) is not None:
+        typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
     where = "in memory" if ephemeral else str(state or default_state_path())
     typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where})", err=True)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.echo(
+        f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True
+    )
     try:
         uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     finally:
@@ -67,6 +75,27 @@ def _load_principals(built: Built, path: Path) -> None:
             built.control.map_principal(str(key), str(arn))
         except ApiError as error:
             raise typer.BadParameter(f"{path}: {key}: {error.message}") from None
+
+
+@app.command("demo")
+def demo_command(
+    state: Annotated[Path | None, typer.Option(help=f"SQLite state file [default: {default_state_path()}].")] = None,
+) -> None:
+    """Load the demo world into the state: S3 through a NAT gateway and through a gateway endpoint (eu-west-2),
+    DynamoDB through an interface endpoint reached from eu-west-1 over peering, a PrivateLink provider with an
+    allowed consumer and an account that is not allowed, and a bucket policy limited to one endpoint."""
+    built = build(Options(state=state))
+    try:
+        world = load_demo(built.control)
+    finally:
+        built.store.close()
+    where = state or default_state_path()
+    if world is None:
+        typer.echo(f"The demo is already loaded in {where}; nothing changed.")
+        return
+    accounts = len({v.account for v in world.vpcs.values()})
+    typer.echo(f"Loaded the demo world into {where}: {len(world.vpcs)} VPCs in {accounts} accounts.")
+    typer.echo("Run 'vpcsim serve' and open http://127.0.0.1:4566/ to see it.")
 
 
 @app.command()

@@ -58,6 +58,7 @@ from vpcsim.control import (
     vpcs,
 )
 from vpcsim.control.call import Call, Params, Result
+from vpcsim.control.diagram import Filter, diagram
 from vpcsim.control.policy_judge import ApiRequest
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
@@ -169,6 +170,11 @@ class Control:
             return analysis.what_if(region, volume_gb, azs=azs, service=service)
         except (ValueError, LookupError) as error:
             raise InvalidParameter("InvalidParameterValue", str(error)) from None
+
+    def diagram(self, account: str | None = None, region: str | None = None, vpc: str | None = None) -> dict[str, Any]:
+        """The network as a layout-ready diagram (control/diagram.py), optionally one account, region or VPC."""
+        with self.store.snapshot() as tx:
+            return diagram(tx, Filter(account or None, region or None, vpc or None))
 
     def implements(self, scope: str, operation: str) -> bool:
         return _handler(scope, operation) is not None

@@ -8,14 +8,18 @@ resolved here (a subnet's route table is its explicit association or the main ta
 
 from __future__ import annotations
 
-from functools import cache
-from ipaddress import IPv4Address, IPv4Network, ip_network
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache, lru_cache
+from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, managed_prefix_lists, service_cidrs
 from vpcsim.control import load_balancer_config, route_targets, target_groups, targets, transit, transit_routes
 from vpcsim.control.call import Call
 from vpcsim.dataplane import topology as t
+from vpcsim.dataplane.index import indexed
 from vpcsim.model import IdFactory, Record
 from vpcsim.store import Transaction
 
@@ -23,18 +27,40 @@ _RANGE_KINDS = ("S3", "DYNAMODB", "AMAZON", "EC2")
 
 
 def compile_topology(tx: Transaction) -> t.Topology:
+    """The state's topology, in time linear in its size (each record read once, associations indexed first)."""
+    with _gc_paused():
+        return _compile(tx)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The compile allocates ~10 objects per record and frees none: the cyclic collector's full passes over the
+    whole heap on the way would double its time for nothing (it runs again right after)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compile(tx: Transaction) -> t.Topology:
     calls = _Calls(tx)
     interfaces = {r.id: r for r in tx.scan("network-interface")}
     owners = _owners(tx)
+    gateways = _internet_gateways(tx)
+    associations = _Associations(tx)
+    states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(tx, r) for r in tx.scan("vpc")},
-        subnets={r.id: _subnet(tx, r) for r in tx.scan("subnet")},
-        route_tables={r.id: _route_table(calls.of(r), r) for r in tx.scan("route-table")},
+        vpcs={r.id: _vpc(r, gateways) for r in tx.scan("vpc")},
+        subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
+        route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
         groups=_groups(tx),
         interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
-        instances=_instances(tx, calls),
+        instances=_instances(tx, interfaces.values()),
         nat_gateways={r.id: n for r in tx.scan("natgateway") if (n := _nat(r)) is not None},
         endpoints={r.id: _endpoint(r) for r in tx.scan("vpc-endpoint")},
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
@@ -48,8 +74,7 @@ def compile_topology(tx: Transaction) -> t.Topology:
         resources=_resources(tx),
         service_ranges=_service_ranges(),
     )
-    _index(topo)
-    return topo
+    return indexed(topo)
 
 
 class _Calls:
@@ -66,36 +91,32 @@ class _Calls:
         return self._cache[key]
 
 
-def _index(topo: t.Topology) -> None:
-    for iface in topo.interfaces.values():
-        for address in iface.addresses:
-            topo.interface_by_address[(iface.vpc_id, address)] = iface.id
-    members: dict[str, list[str]] = {}
-    for iface in topo.interfaces.values():
-        for group in iface.groups:
-            members.setdefault(group, []).append(iface.id)
-    topo.group_members.update({g: tuple(ids) for g, ids in members.items()})
-
-
 def _v4(text: str | None) -> IPv4Network | None:
     if not text or ":" in text:
         return None
-    network = ip_network(text, strict=False)
-    return network if isinstance(network, IPv4Network) else None
+    return _network(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _network(text: str) -> IPv4Network:
+    """Parsed once per distinct CIDR (route tables repeat the same destinations); networks are immutable."""
+    return IPv4Network(text, strict=False)
 
 
 # -- VPCs, subnets, route tables, ACLs, groups ------------------------------------------------------------------------
-def _vpc(tx: Transaction, record: Record) -> t.Vpc:
+def _internet_gateways(tx: Transaction) -> dict[str, str]:
+    """VPC id -> the first internet gateway (in store order) attached to it."""
+    found: dict[str, str] = {}
+    for gateway in tx.scan("internet-gateway"):
+        for attachment in gateway.doc.get("Attachments", []):
+            if attachment.get("VpcId"):
+                found.setdefault(attachment["VpcId"], gateway.id)
+    return found
+
+
+def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
     cidrs = tuple(n for a in record.doc["CidrBlockAssociationSet"] if (n := _v4(a["CidrBlock"])) is not None)
     attributes = record.extra.get("attributes", {})
-    igw = next(
-        (
-            g.id
-            for g in tx.scan("internet-gateway", record.account, record.region)
-            if any(a.get("VpcId") == record.id for a in g.doc.get("Attachments", []))
-        ),
-        None,
-    )
     return t.Vpc(
         record.id,
         record.account,
@@ -103,26 +124,33 @@ def _vpc(tx: Transaction, record: Record) -> t.Vpc:
         cidrs,
         bool(attributes.get("EnableDnsSupport", True)),
         bool(attributes.get("EnableDnsHostnames", False)),
-        igw,
+        gateways.get(record.id),
     )
 
 
-def _subnet(tx: Transaction, record: Record) -> t.Subnet:
-    vpc_id = record.doc["VpcId"]
-    tables = list(tx.children("route-table", vpc_id))
-    explicit = next((x.id for x in tables for a in x.doc["Associations"] if a.get("SubnetId") == record.id), None)
-    main = next((x.id for x in tables for a in x.doc["Associations"] if a.get("Main")), "")
-    acl = next(
-        (
-            x.id
-            for x in tx.children("network-acl", vpc_id)
-            for a in x.doc["Associations"]
-            if a.get("SubnetId") == record.id
-        ),
-        "",
-    )
-    cidr = _v4(record.doc["CidrBlock"]) or IPv4Network("0.0.0.0/32")
-    return t.Subnet(record.id, vpc_id, cidr, record.doc["AvailabilityZone"], explicit or main, acl)
+class _Associations:
+    """Each subnet's route table (explicit, else its VPC's main table) and network ACL, read once for all subnets."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tables: dict[str, str] = {}  # subnet -> explicitly associated table
+        self.main: dict[str, str] = {}  # vpc -> main table
+        self.acls: dict[str, str] = {}  # subnet -> network ACL
+        for table in tx.scan("route-table"):
+            for association in table.doc["Associations"]:
+                if association.get("SubnetId"):
+                    self.tables.setdefault(association["SubnetId"], table.id)
+                if association.get("Main"):
+                    self.main.setdefault(table.doc["VpcId"], table.id)
+        for acl in tx.scan("network-acl"):
+            for association in acl.doc["Associations"]:
+                if association.get("SubnetId"):
+                    self.acls.setdefault(association["SubnetId"], acl.id)
+
+    def subnet(self, record: Record) -> t.Subnet:
+        vpc_id = record.doc["VpcId"]
+        table = self.tables.get(record.id) or self.main.get(vpc_id, "")
+        cidr = _v4(record.doc["CidrBlock"]) or IPv4Network("0.0.0.0/32")
+        return t.Subnet(record.id, vpc_id, cidr, record.doc["AvailabilityZone"], table, self.acls.get(record.id, ""))
 
 
 _TARGETS = (
@@ -134,13 +162,31 @@ _TARGETS = (
 )
 
 
-def _route(call: Call, vpc_id: str, raw: dict[str, Any]) -> t.Route | None:
+class _RouteStates:
+    """``route_targets.route_state`` once per (VPC, target): a route's state depends on its target, not its
+    destination, and many routes of a state share a target (the same gateway in every table of a VPC)."""
+
+    def __init__(self, calls: _Calls) -> None:
+        self.calls = calls
+        self._known: dict[tuple[str, str, str, tuple[tuple[str, str], ...]], str] = {}
+
+    def of(self, table: Record, raw: dict[str, Any]) -> str:
+        vpc_id = table.doc["VpcId"]
+        targets = tuple((k, str(v)) for k, v in raw.items() if not k.startswith("Destination") and k != "State")
+        key = (table.account, table.region, vpc_id, targets)
+        state = self._known.get(key)
+        if state is None:
+            state = self._known[key] = route_targets.route_state(self.calls.of(table), vpc_id, raw)
+        return state
+
+
+def _route(states: _RouteStates, table: Record, raw: dict[str, Any]) -> t.Route | None:
     destination = _v4(raw.get("DestinationCidrBlock"))
     prefix_list = raw.get("DestinationPrefixListId")
     if destination is None and prefix_list is None:
         return None  # IPv6 routes: the data plane follows IPv4 (as Reachability Analyzer does)
     kind, target = _target_of(raw)
-    state = route_targets.route_state(call, vpc_id, raw)
+    state = states.of(table, raw)
     return t.Route(
         destination, prefix_list, kind, target, state, raw.get("Origin", "CreateRoute"), {**raw, "State": state}
     )
@@ -160,9 +206,9 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
     return "unknown", gateway or "?"
 
 
-def _route_table(call: Call, record: Record) -> t.RouteTable:
+def _route_table(states: _RouteStates, record: Record) -> t.RouteTable:
     vpc_id = record.doc["VpcId"]
-    routes = tuple(r for raw in record.doc["Routes"] if (r := _route(call, vpc_id, raw)) is not None)
+    routes = tuple(r for raw in record.doc["Routes"] if (r := _route(states, record, raw)) is not None)
     return t.RouteTable(record.id, vpc_id, routes)
 
 
@@ -254,14 +300,19 @@ def _interface(record: Record, owner: str) -> t.Interface:
     )
 
 
-def _instances(tx: Transaction, calls: _Calls) -> dict[str, str]:
-    found = {}
-    for record in tx.scan("instance"):
-        if record.doc["State"]["Name"] in ("running", "pending"):
-            eni = route_targets.primary_interface_id(calls.of(record), record)
-            if eni:
-                found[record.id] = eni
-    return found
+def _instances(tx: Transaction, interfaces: Iterable[Record]) -> dict[str, str]:
+    """Running or pending instance -> its device-index-0 interface (``route_targets.primary_interface_id``, for all
+    instances in one pass over the interfaces)."""
+    primary: dict[str, str] = {}
+    for eni in interfaces:
+        attachment = eni.doc.get("Attachment") or {}
+        if attachment.get("InstanceId") and attachment.get("DeviceIndex") == 0:
+            primary.setdefault(attachment["InstanceId"], eni.id)
+    return {
+        r.id: primary[r.id]
+        for r in tx.scan("instance")
+        if r.doc["State"]["Name"] in ("running", "pending") and r.id in primary
+    }
 
 
 def _nat(record: Record) -> t.NatGateway | None:

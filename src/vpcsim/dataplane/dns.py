@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from ipaddress import IPv4Address, ip_address
 
 from vpcsim.dataplane.topology import DnsName, Endpoint, Network, Topology, Vpc
@@ -61,7 +60,7 @@ def _endpoint_alive(endpoint: Endpoint) -> bool:
     return endpoint.state in ("available", "pending")
 
 
-def _endpoint_named(endpoint: Endpoint) -> bool:
+def endpoint_named(endpoint: Endpoint) -> bool:
     """An endpoint's own vpce names exist from its creation until it is deleted (DescribeVpcEndpoints shows them even
     while pendingAcceptance); resolving them lets a trace say why such an endpoint carries nothing (named choice)."""
     return endpoint.state not in ("deleting", "deleted", "failed")
@@ -83,16 +82,15 @@ def resolve(topo: Topology, vpc: Vpc, name: str) -> Answer | NoAnswer:
     )
 
 
+def answers_privately(endpoint: Endpoint) -> bool:
+    """Whether ``endpoint``'s private hosted zone answers in its VPC (when the VPC's DNS hostnames are on)."""
+    return endpoint.private_dns and not endpoint.inbound_only_private_dns and _endpoint_alive(endpoint)
+
+
 def _private(topo: Topology, vpc: Vpc, name: str) -> Answer | None:
     if not vpc.dns_hostnames:
         return None
-    records = [
-        (e, r)
-        for e in topo.endpoints.values()
-        if e.vpc_id == vpc.id and e.private_dns and not e.inbound_only_private_dns and _endpoint_alive(e)
-        for r in e.dns
-        if r.private and _matches(r.name, name)
-    ]
+    records = [(e, r) for e, r in topo.private_records.get(vpc.id, ()) if _matches(r.name, name)]
     found = _best(records, name)
     if found is None:
         return None
@@ -104,19 +102,29 @@ def _private(topo: Topology, vpc: Vpc, name: str) -> Answer | None:
 def _vpce_name(topo: Topology, name: str) -> Answer | None:
     if not name.endswith(".vpce.amazonaws.com"):
         return None
-    records = [
-        (e, r)
-        for e in topo.endpoints.values()
-        if _endpoint_named(e)
-        for r in e.dns
-        if not r.private and _matches(r.name, name)
-    ]
-    found = _best(records, name)
+    found = _vpce_record(topo, name)
     if found is None:
         return None
     endpoint, record = found
     where = f"zonal name for {record.zone}" if record.zone else "regional name"
     return Answer(name, record.addresses, "vpce-name", f"{where} of {endpoint.id}", endpoint.id, record=record.name)
+
+
+def _vpce_record(topo: Topology, name: str) -> tuple[Endpoint, DnsName] | None:
+    """The record named ``name`` first, else the first wildcard (in endpoint order) that covers it."""
+    exact = topo.vpce_records.get(name)
+    if exact:
+        return exact[0][1], exact[0][2]
+    wildcards = [
+        first
+        for i, char in enumerate(name)
+        if char == "." and i > 0
+        for first in topo.vpce_records.get("*" + name[i:], ())[:1]
+    ]
+    if not wildcards:
+        return None
+    _, endpoint, record = min(wildcards, key=lambda w: w[0])
+    return endpoint, record
 
 
 def _aws_service(topo: Topology, name: str) -> Answer | None:
@@ -135,35 +143,34 @@ def _aws_service(topo: Topology, name: str) -> Answer | None:
 
 
 def service_address(topo: Topology, region: str, service: str) -> IPv4Address | None:
-    """A stable public address of ``service`` in ``region``, from the ranges AWS publishes (ip-ranges.json)."""
-    ranges = _service_ranges(topo, region, service)
-    return ranges[0].network_address + 10 if ranges else None
+    """A stable public address of ``service`` in ``region``, from the ranges AWS publishes (ip-ranges.json): the
+    first range's tenth address (kept per topology, as the ranges do not change)."""
+    key = (region, service)
+    if key not in topo.service_addresses:
+        first = _first_range(topo, region, service)
+        topo.service_addresses[key] = first.network_address + 10 if first is not None else None
+    return topo.service_addresses[key]
 
 
-def _service_ranges(topo: Topology, region: str, service: str) -> tuple[Network, ...]:
+def _first_range(topo: Topology, region: str, service: str) -> Network | None:
+    """The service's first range; for services without their own ranges (SQS...), the first AMAZON range that
+    overlaps no S3, DynamoDB or EC2 range."""
     key = _RANGES.get(service)
     if key is not None:
-        return topo.service_ranges.get((region, key), ())
-    return _amazon_only(topo, region)
+        return next(iter(topo.service_ranges.get((region, key), ())), None)
+    taken = tuple(n for k in ("S3", "DYNAMODB", "EC2") for n in topo.service_ranges.get((region, k), ()))
+    amazon = topo.service_ranges.get((region, "AMAZON"), ())
+    return next((n for n in amazon if not any(n.overlaps(t) for t in taken)), None)
 
 
-def _amazon_only(topo: Topology, region: str) -> tuple[Network, ...]:
-    return _amazon_cached(
-        id(topo),
-        topo.service_ranges.get((region, "AMAZON"), ()),
-        tuple(n for k in ("S3", "DYNAMODB", "EC2") for n in topo.service_ranges.get((region, k), ())),
-    )
-
-
-@lru_cache(maxsize=256)
-def _amazon_cached(_: int, amazon: tuple[Network, ...], taken: tuple[Network, ...]) -> tuple[Network, ...]:
-    return tuple(n for n in amazon if not any(n.overlaps(t) for t in taken))
+SERVICE_KINDS = ("S3", "DYNAMODB", "EC2", "AMAZON")  # most specific service first
 
 
 def service_of_address(topo: Topology, address: IPv4Address) -> tuple[str, str] | None:
     """The (region, S3|DYNAMODB|AMAZON|EC2) range an address belongs to, most specific service first."""
-    for kind in ("S3", "DYNAMODB", "EC2", "AMAZON"):
-        for (region, key), networks in topo.service_ranges.items():
-            if key == kind and any(address in n for n in networks):
-                return region, kind
+    for kind in SERVICE_KINDS:
+        index = topo.service_index.get(kind)
+        region = index.first(address) if index is not None else None
+        if region is not None:
+            return region, kind
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address
 
 from vpcsim.dataplane.topology import AclEntry, Network, NetworkAcl, SecurityGroup, SgRule
@@ -86,6 +87,7 @@ def acl_allows(acl: NetworkAcl, egress: bool, protocol: str, port: int | None, p
     return AclVerdict(False, None)
 
 
+@lru_cache(maxsize=1 << 14)
 def describe_sg_rule(rule: SgRule) -> str:
     peer = str(rule.cidr) if rule.cidr else rule.prefix_list or rule.group or "?"
     ports = "all ports" if rule.from_port == -1 or rule.protocol == "-1" else f"{rule.from_port}-{rule.to_port}"
@@ -95,6 +97,7 @@ def describe_sg_rule(rule: SgRule) -> str:
     )
 
 
+@lru_cache(maxsize=1 << 14)
 def describe_acl_entry(entry: AclEntry) -> str:
     number = "*" if entry.number >= 32767 else str(entry.number)
     proto = "all" if entry.protocol == "-1" else entry.protocol

@@ -31,9 +31,7 @@ def _rank(route: Route) -> int:
     return 1 if route.prefix_list else 2
 
 
-def _match_length(route: Route, address: IPv4Address, lists: PrefixLists) -> int | None:
-    if route.destination is not None:
-        return route.destination.prefixlen if address in route.destination else None
+def _list_length(route: Route, address: IPv4Address, lists: PrefixLists) -> int | None:
     if route.prefix_list is None:
         return None
     lengths = [n.prefixlen for n in lists(route.prefix_list) if address in n]
@@ -42,9 +40,15 @@ def _match_length(route: Route, address: IPv4Address, lists: PrefixLists) -> int
 
 def lookup(table: RouteTable, address: IPv4Address, lists: PrefixLists) -> Match | None:
     """The route ``table`` uses for ``address``, or None (no route to the destination)."""
-    candidates = [
-        (length, _rank(r), r) for r in table.routes if (length := _match_length(r, address, lists)) is not None
-    ]
+    number = int(address)
+    candidates = []
+    for network, mask, length, route in table.matchers:
+        if mask == -1:
+            matched = _list_length(route, address, lists)
+            if matched is not None:
+                candidates.append((matched, _rank(route), route))
+        elif number & mask == network:
+            candidates.append((length, _rank(route), route))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)

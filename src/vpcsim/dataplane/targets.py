@@ -139,15 +139,13 @@ def _public_source(walk: Walk) -> str | None:
     if walk.from_nat is not None:
         nat = walk.topo.nat_gateways[walk.from_nat]
         return nat.public_ip if nat.connectivity == "public" else None
-    eni = next(
-        (
-            i
-            for i in walk.topo.interfaces.values()
-            if str(i.address) == walk.header.source and i.vpc_id == walk.source.vpc_id
-        ),
-        None,
-    )
-    return eni.public_ip if eni else None
+    try:
+        address = IPv4Address(walk.header.source)
+    except ValueError:
+        return None
+    eni_id = walk.topo.interface_by_address.get((walk.source.vpc_id, address))
+    eni = walk.topo.interfaces[eni_id] if eni_id is not None else None
+    return eni.public_ip if eni is not None and eni.address == address else None
 
 
 def _to_public_address(walk: Walk, public_ip: str) -> None:

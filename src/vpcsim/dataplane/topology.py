@@ -6,11 +6,38 @@ with a describe call. Built by ``vpcsim.control.topology.compile_topology``; not
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 Network = IPv4Network
+V = TypeVar("V")
+
+
+class NetworkIndex(Generic[V]):
+    """Networks -> values, asked by address: the value of the first network (in the order given) that contains it.
+
+    One hash lookup per distinct prefix length instead of a scan of every network."""
+
+    __slots__ = ("_tables",)
+
+    def __init__(self, items: Iterable[tuple[Network, V]] = ()) -> None:
+        by_length: dict[int, dict[int, tuple[int, V]]] = {}
+        for order, (network, value) in enumerate(items):
+            table = by_length.setdefault(network.prefixlen, {})
+            table.setdefault(int(network.network_address), (order, value))
+        longest_first = sorted(by_length.items(), reverse=True)
+        self._tables = tuple((0xFFFFFFFF ^ ((1 << (32 - length)) - 1), table) for length, table in longest_first)
+
+    def first(self, address: IPv4Address) -> V | None:
+        number = int(address)
+        best: tuple[int, V] | None = None
+        for mask, table in self._tables:
+            hit = table.get(number & mask)
+            if hit is not None and (best is None or hit[0] < best[0]):
+                best = hit
+        return None if best is None else best[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +87,19 @@ class RouteTable:
     id: str
     vpc_id: str
     routes: tuple[Route, ...]
+    # Each route as (network as int, netmask as int, prefix length, route), in the routes' order; a prefix-list
+    # route (matched per lookup against its list) has netmask -1. Derived from ``routes`` on construction.
+    matchers: tuple[tuple[int, int, int, Route], ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "matchers", tuple(_matcher(r) for r in self.routes))
+
+
+def _matcher(route: Route) -> tuple[int, int, int, Route]:
+    network = route.destination
+    if network is None:
+        return 0, -1, 0, route
+    return int(network.network_address), int(network.netmask), network.prefixlen, route
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +336,15 @@ class Topology:
     service_ranges: dict[tuple[str, str], tuple[Network, ...]]  # (region, S3|DYNAMODB|AMAZON|EC2) -> CIDRs
     interface_by_address: dict[tuple[str, IPv4Address], str] = field(default_factory=dict)  # (vpc, ip) -> eni
     group_members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group id -> interface ids
+    # Indexes derived from the members above by ``build_indexes`` (compile calls it), so that a trace never scans.
+    interfaces_at: dict[IPv4Address, tuple[str, ...]] = field(default_factory=dict)  # ip -> enis (any VPC), in order
+    default_groups: dict[str, str] = field(default_factory=dict)  # vpc id -> its "default" group id
+    subnet_index: NetworkIndex[str] = field(default_factory=NetworkIndex)  # address -> first subnet id holding it
+    service_index: dict[str, NetworkIndex[str]] = field(default_factory=dict)  # S3|DYNAMODB|EC2|AMAZON -> region
+    private_records: dict[str, tuple[tuple[Endpoint, DnsName], ...]] = field(default_factory=dict)  # by vpc id
+    vpce_records: dict[str, tuple[tuple[int, Endpoint, DnsName], ...]] = field(default_factory=dict)  # by name
+    tgw_vpc_attachments: dict[tuple[str, str], TgwAttachment] = field(default_factory=dict)  # (gateway, vpc id)
+    service_addresses: dict[tuple[str, str], IPv4Address | None] = field(default_factory=dict)  # dns.service_address
 
     def subnet_of(self, interface: Interface) -> Subnet:
         return self.subnets[interface.subnet_id]

@@ -93,43 +93,44 @@ def find_source(topo: Topology, source: str) -> Interface:
         address = IPv4Address(ip_address(source))
     except ValueError:
         raise UnknownSource(f"'{source}' is not an instance, network interface or IP address vpcsim knows") from None
-    for (_, ip), eni in topo.interface_by_address.items():
-        if ip == address:
-            return topo.interfaces[eni]
+    held = topo.interfaces_at.get(address)
+    if held:
+        return topo.interfaces[held[0]]
     return _host_in_subnet(topo, address, source)
 
 
 def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interface:
     """An IP no interface holds, inside a subnet: a host there with the VPC's default security group (named choice)."""
-    for subnet in topo.subnets.values():
-        if address in subnet.cidr:
-            vpc = topo.vpcs[subnet.vpc_id]
-            default = next((g.id for g in topo.groups.values() if g.vpc_id == vpc.id and g.name == "default"), "")
-            return Interface(
-                f"host-{address}",
-                subnet.id,
-                vpc.id,
-                subnet.zone,
-                (address,),
-                (default,),
-                "host",
-                "",
-                vpc.account,
-                vpc.region,
-            )
-    raise UnknownSource(f"no subnet vpcsim knows contains {source}")
+    subnet_id = topo.subnet_index.first(address)
+    if subnet_id is None:
+        raise UnknownSource(f"no subnet vpcsim knows contains {source}")
+    subnet = topo.subnets[subnet_id]
+    vpc = topo.vpcs[subnet.vpc_id]
+    return Interface(
+        f"host-{address}",
+        subnet.id,
+        vpc.id,
+        subnet.zone,
+        (address,),
+        (topo.default_groups.get(vpc.id, ""),),
+        "host",
+        "",
+        vpc.account,
+        vpc.region,
+    )
 
 
 def _pick(topo: Topology, source: Interface, addresses: tuple[IPv4Address, ...]) -> IPv4Address:
-    same_zone = [a for a in addresses if _zone_of(topo, source.vpc_id, a) == source.zone]
+    if len(addresses) == 1:
+        return addresses[0]
+    same_zone = [a for a in addresses if _zone_of(topo, a) == source.zone]
     return (same_zone or list(addresses))[0]
 
 
-def _zone_of(topo: Topology, vpc_id: str, address: IPv4Address) -> str | None:
-    for (_, ip), eni in topo.interface_by_address.items():
-        if ip == address:
-            return topo.interfaces[eni].zone
-    return None
+def _zone_of(topo: Topology, address: IPv4Address) -> str | None:
+    """The AZ of the first interface holding ``address``."""
+    held = topo.interfaces_at.get(address)
+    return topo.interfaces[held[0]].zone if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------

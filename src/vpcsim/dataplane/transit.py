@@ -21,14 +21,7 @@ def via_transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, gateway: str) -> N
         account=vpc.account,
         arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:transit-gateway/{gateway}",
     )
-    attachment = next(
-        (
-            a
-            for (g, _), a in walk.topo.tgw_views.items()
-            if g == gateway and a.kind == "vpc" and a.vpc_id == vpc.id and a.state == "available"
-        ),
-        None,
-    )
+    attachment = walk.topo.tgw_vpc_attachments.get((gateway, vpc.id))
     if attachment is None:
         walk.block(comp, "BAD_STATE_ATTACHMENT", f"{vpc.id} has no available attachment to {gateway}")
         return

@@ -73,6 +73,7 @@ class Walk:
     arrived_via: str | None = None  # "pcx-..." / "tgw-..." once the packet left its source VPC
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
+    _parsed: tuple[str, IPv4Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
         self.zone, self.region = self.source.zone, self.source.region
@@ -126,7 +127,10 @@ class Walk:
 
     @property
     def destination(self) -> IPv4Address:
-        return IPv4Address(self.header.destination)
+        text = self.header.destination
+        if text != self._parsed[0]:  # parsed once per destination, not at every stage that asks
+            self._parsed = (text, IPv4Address(text))
+        return self._parsed[1]
 
 
 def component(

@@ -1,20 +1,27 @@
 """The JSON API behind the UI and scripts, under ``/_vpcsim/api/`` (docs/api.md; OpenAPI at
-``/_vpcsim/api/openapi.json``): traces, costs and the what-if comparison. Bad input is a 400 JSON error."""
+``/_vpcsim/api/openapi.json``): the topology as a diagram, the state's revision, traces, costs and the what-if
+comparison. Bad input is a 400 JSON error.
+
+The UI polls ``GET /_vpcsim/api/revision`` and reloads the topology when it changes; the topology answers with an
+``ETag`` naming the revision (and the filter), so a conditional GET with ``If-None-Match`` costs a 304."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from vpcsim.control import Control
 from vpcsim.control.analysis import trace_json
 from vpcsim.control.policy_judge import ApiRequest
 from vpcsim.errors import ApiError
+
+OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 
 
 def _error(code: str, message: str, status: int = 400) -> JSONResponse:
@@ -80,7 +87,27 @@ def api_routes(control: Control) -> list[Route]:
 
         return _answer(run)
 
+    async def topology(request: Request) -> Response:
+        query = request.query_params
+        wanted = (query.get("account"), query.get("region"), query.get("vpc"))
+        tag = f'"{control.store.revision}-{"/".join(w or "" for w in wanted)}"'
+        if request.headers.get("if-none-match") == tag:
+            return Response(status_code=304, headers={"ETag": tag})
+        answer = _answer(lambda: control.diagram(*wanted))
+        answer.headers["ETag"] = tag
+        answer.headers["Cache-Control"] = "no-cache"
+        return answer
+
+    async def revision(request: Request) -> Response:
+        return JSONResponse({"revision": control.store.revision}, headers={"Cache-Control": "no-store"})
+
+    async def openapi(request: Request) -> Response:
+        return FileResponse(OPENAPI, media_type="application/json")
+
     return [
+        Route("/_vpcsim/api/topology", topology, methods=["GET"]),
+        Route("/_vpcsim/api/revision", revision, methods=["GET"]),
+        Route("/_vpcsim/api/openapi.json", openapi, methods=["GET"]),
         Route("/_vpcsim/api/trace", trace, methods=["POST"]),
         Route("/_vpcsim/api/cost", cost, methods=["GET"]),
         Route("/_vpcsim/api/what-if", what_if, methods=["GET"]),

@@ -1,13 +1,21 @@
-"""The ASGI application: the AWS API on ``/`` (and S3's bucket paths) and the admin API under ``/_vpcsim/``."""
+"""The ASGI application: the AWS API on ``/`` (and S3's bucket paths), the admin and JSON APIs under ``/_vpcsim/``
+and the web UI (``/`` for a browser, its files under ``/ui/``).
+
+``GET /`` serves both a browser and AWS clients (S3's ListBuckets, EC2 Query GETs): a request with no signature (no
+``Authorization`` header, no presigned ``X-Amz-Credential``), no ``Action`` and not addressed to a virtual-hosted
+bucket (``<bucket>.localhost``) is a person, and gets the UI.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from vpcsim.server.admin import admin_routes
 from vpcsim.server.api import api_routes
@@ -15,10 +23,32 @@ from vpcsim.server.http_wire import HttpRequest, HttpWire
 from vpcsim.server.wire import WireApi
 
 _XML_HEADERS = {"Content-Type": "text/xml;charset=UTF-8", "Server": "vpcsim", "Cache-Control": "no-cache, no-store"}
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+_AWS_MARKS = ("Action", "X-Amz-Credential")
+
+
+def is_browser(request: Request) -> bool:
+    """A GET on ``/`` that no AWS client would send: unsigned, no Action, not to a virtual-hosted bucket."""
+    host = request.headers.get("host", "").split(":")[0]
+    return (
+        request.method == "GET"
+        and "authorization" not in request.headers
+        and not any(mark in request.query_params for mark in _AWS_MARKS)
+        and not host.endswith(".localhost")
+    )
+
+
+def _ui_routes() -> list[Route | Mount]:
+    return [Mount("/ui", app=StaticFiles(directory=UI_DIR), name="ui")]
 
 
 def build_asgi(wire: WireApi, reset: Callable[[], None]) -> Starlette:
     http = HttpWire(wire)
+
+    async def root(request: Request) -> Response:
+        if is_browser(request):
+            return FileResponse(UI_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        return await aws(request)
 
     async def aws(request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -34,9 +64,10 @@ def build_asgi(wire: WireApi, reset: Callable[[], None]) -> Starlette:
     # (S3 path-style buckets), dispatched by the request's SigV4 scope (server/http_wire.py).
     return Starlette(
         routes=[
-            Route("/", aws, methods=["GET", "POST"]),
+            Route("/", root, methods=["GET", "POST"]),
             *admin_routes(wire.control, reset),
             *api_routes(wire.control),
+            *_ui_routes(),
             Route("/{path:path}", aws, methods=["GET", "PUT", "POST", "DELETE", "HEAD"]),
         ]
     )
