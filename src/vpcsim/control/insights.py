@@ -176,7 +176,7 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
     return {
         "NetworkPathFound": found,
         "ForwardPathComponents": path_components(trace),
-        "ReturnPathComponents": [],
+        "ReturnPathComponents": path_components(trace, returning=True),
         "Explanations": explanations,
     }
 
@@ -212,8 +212,11 @@ def _header(header: Header | None) -> dict[str, Any] | None:
     return shown
 
 
-def path_components(trace: Trace) -> list[dict[str, Any]]:
-    return [_component(i, hop) for i, hop in enumerate(trace.hops, 1) if hop.component.kind != ComponentKind.DNS]
+def path_components(trace: Trace, *, returning: bool = False) -> list[dict[str, Any]]:
+    """ForwardPathComponents (the request's hops), or ReturnPathComponents (the reply's checks on its way back)."""
+    hops = trace.returning if returning else trace.forward
+    shown = [hop for hop in hops if hop.component.kind != ComponentKind.DNS]
+    return [_component(i, hop) for i, hop in enumerate(shown, 1)]
 
 
 def _component(sequence: int, hop: Hop) -> dict[str, Any]:

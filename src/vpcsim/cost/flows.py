@@ -50,11 +50,12 @@ _SIDES = ("out of", "into")  # an AZ crossing is charged on both sides (module d
 
 def charges_for(trace: Trace, book: PriceBook) -> tuple[Charge, ...]:
     """The per-GB charges of ``trace``'s path, in hop order (raises ``PriceNotFound`` for a Region the book lacks)."""
-    regions = _located(trace.hops)
+    hops = trace.forward  # the reply's ACL checks are not part of the path a GB takes
+    regions = _located(hops)
     found = [
-        *_processing(trace.hops, regions, book),
-        *_boundaries(trace.hops, book),
-        *_internet(trace, regions, book),
+        *_processing(hops, regions, book),
+        *_boundaries(hops, book),
+        *_internet(trace, hops, regions, book),
     ]
     return tuple(charge for _, charge in sorted(found, key=lambda pair: pair[0]))
 
@@ -142,10 +143,10 @@ def _inter_az(side: str, zone: str, arriving: Component, price: Price, peering: 
 
 
 # -- 3. the internet ------------------------------------------------------------------------------------------------
-def _internet(trace: Trace, regions: list[str], book: PriceBook) -> _Indexed:
-    if not trace.internet or not trace.hops or not regions[-1]:
+def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _Indexed:
+    if not trace.internet or not hops or not regions[-1]:
         return
-    last = trace.hops[-1].component
+    last = hops[-1].component
     if last.kind not in (ComponentKind.INTERNET, ComponentKind.INTERNET_GATEWAY):
         return  # the path ends at an AWS resource: Region rules apply, not internet egress
     gateway = next(

@@ -155,68 +155,32 @@ def leave_source(walk: Walk) -> None:
 
 
 def security_group_egress(walk: Walk, iface: Interface) -> None:
-    groups = [walk.topo.groups[g] for g in iface.groups if g in walk.topo.groups]
-    peer_groups = _groups_at(walk, walk.destination, iface.vpc_id)
-    verdict = filters.sg_allows(
-        groups,
-        True,
-        walk.header.protocol,
-        walk.header.destination_port,
-        walk.destination,
-        peer_groups,
-        walk.prefix_list(iface.region),
-    )
-    comp = interface_component(iface)
-    if not verdict.allowed:
-        code = "SG_HAS_NO_RULES" if not any(g.rules for g in groups) else "ENI_SG_RULES_MISMATCH"
-        walk.block(
-            comp,
-            code,
-            f"no outbound rule of {', '.join(iface.groups) or 'its groups'} allows "
-            f"{walk.header.protocol}/{walk.header.destination_port} to {walk.destination}",
-            "egress",
-        )
-    assert verdict.rule is not None
-    walk.hop(
-        comp,
-        Step(
-            Action.ALLOWED,
-            f"security group rule {filters.describe_sg_rule(verdict.rule)} allows it",
-            dict(verdict.rule.raw),
-        ),
-    )
+    _security_groups(walk, iface, walk.destination, egress=True)
 
 
 def security_group_ingress(walk: Walk, iface: Interface, peer: IPv4Address) -> None:
+    _security_groups(walk, iface, peer, egress=False)
+
+
+def _security_groups(walk: Walk, iface: Interface, peer: IPv4Address, *, egress: bool) -> None:
+    """The interface's groups must allow the packet to (egress) or from (ingress) ``peer``; the rule is named."""
     groups = [walk.topo.groups[g] for g in iface.groups if g in walk.topo.groups]
-    peer_groups = _groups_at(walk, peer, iface.vpc_id)
+    protocol, port = walk.header.protocol, walk.header.destination_port
     verdict = filters.sg_allows(
-        groups,
-        False,
-        walk.header.protocol,
-        walk.header.destination_port,
-        peer,
-        peer_groups,
-        walk.prefix_list(iface.region),
+        groups, egress, protocol, port, peer, _groups_at(walk, peer, iface.vpc_id), walk.prefix_list(iface.region)
     )
     comp = interface_component(iface)
-    if not verdict.allowed:
+    if not verdict.allowed or verdict.rule is None:
         code = "SG_HAS_NO_RULES" if not any(g.rules for g in groups) else "ENI_SG_RULES_MISMATCH"
-        walk.block(
-            comp,
-            code,
-            f"no inbound rule of {', '.join(iface.groups) or 'its groups'} allows "
-            f"{walk.header.protocol}/{walk.header.destination_port} from {peer}",
-            "ingress",
+        way, preposition = ("outbound", "to") if egress else ("inbound", "from")
+        detail = (
+            f"no {way} rule of {', '.join(iface.groups) or 'its groups'} allows {protocol}/{port} {preposition} {peer}"
         )
-    assert verdict.rule is not None
+        walk.block(comp, code, detail, "egress" if egress else "ingress")
+        return
+    rule = verdict.rule
     walk.hop(
-        comp,
-        Step(
-            Action.ALLOWED,
-            f"security group rule {filters.describe_sg_rule(verdict.rule)} allows it",
-            dict(verdict.rule.raw),
-        ),
+        comp, Step(Action.ALLOWED, f"security group rule {filters.describe_sg_rule(rule)} allows it", dict(rule.raw))
     )
 
 
@@ -248,7 +212,12 @@ def acl_check(
             else f"no {what} entry of {acl.id} matches"
         )
         walk.block(
-            comp, "SUBNET_ACL_RESTRICTION", detail, "egress" if egress else "ingress", rule=rule.raw if rule else None
+            comp,
+            "SUBNET_ACL_RESTRICTION",
+            detail,
+            "egress" if egress else "ingress",
+            rule=rule.raw if rule else None,
+            reply=reply,
         )
     assert verdict.rule is not None
     walk.hop(
@@ -258,6 +227,7 @@ def acl_check(
             f"{what} {filters.describe_acl_entry(verdict.rule)} of {acl.id} allows it (subnet {subnet.id})",
             dict(verdict.rule.raw),
         ),
+        reply=reply,
     )
 
 

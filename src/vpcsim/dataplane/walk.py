@@ -79,10 +79,17 @@ class Walk:
         self.zone, self.region = self.source.zone, self.source.region
 
     # -- building hops -------------------------------------------------------------------------------------------
-    def hop(self, component: Component, *steps: Step, latency: float = 0.0, outbound: Header | None = None) -> None:
+    def hop(
+        self,
+        component: Component,
+        *steps: Step,
+        latency: float = 0.0,
+        outbound: Header | None = None,
+        reply: bool = False,
+    ) -> None:
         if len(self.hops) >= MAX_HOPS:
             self.block(component, "NO_PATH", "the path loops or is longer than vpcsim follows")
-        self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency))
+        self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency, reply))
         if outbound is not None:
             self.header = outbound
 
@@ -94,10 +101,11 @@ class Walk:
         direction: str = "",
         action: Action = Action.DENIED,
         rule: dict[str, object] | None = None,
+        reply: bool = False,
     ) -> None:
         """End the path at ``component`` with Reachability Analyzer's ``code``."""
         step = Step(action, detail, dict(rule or {}), code)
-        self.hops.append(Hop(component, (step,), self.header, None, 0.0))
+        self.hops.append(Hop(component, (step,), self.header, None, 0.0, reply))
         self.explanations.append(Explanation(code, component, direction, detail))
         raise Stop
 

@@ -97,6 +97,7 @@ class Hop:
     inbound: Header | None = None
     outbound: Header | None = None
     latency_ms: float = 0.0
+    reply: bool = False  # a check on the reply's way back (stateless ACLs), not a step of the request's path
 
     @property
     def stops(self) -> bool:
@@ -141,6 +142,16 @@ class Trace:
             raise ValueError("a reachable trace has no stopping hop and no explanation")
         if self.verdict is Verdict.BLOCKED and not self.explanations:
             raise ValueError("a blocked trace says why")
+
+    @property
+    def forward(self) -> tuple[Hop, ...]:
+        """The request's path (Reachability Analyzer's ForwardPathComponents)."""
+        return tuple(h for h in self.hops if not h.reply)
+
+    @property
+    def returning(self) -> tuple[Hop, ...]:
+        """The checks on the reply's way back (ReturnPathComponents)."""
+        return tuple(h for h in self.hops if h.reply)
 
     @property
     def latency_ms(self) -> float:
