@@ -42,7 +42,7 @@ def serve(
     ] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo world first, unless the state holds it already.")] = False,
 ) -> None:
-    """Run the AWS API server (EC2, STS) and the web UI on HOST:PORT until SIGINT or SIGTERM."""
+    """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
