@@ -18,7 +18,7 @@ from typing import Any
 
 from vpcsim.control.call import Call, Params, Result
 from vpcsim.control.lookup import get_many
-from vpcsim.errors import InvalidParameter
+from vpcsim.errors import ApiError, InvalidParameter
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS
 
@@ -52,11 +52,13 @@ class Listing:
     max_results: tuple[int, int] = (5, 1000)
     parent_filter: str | None = None  # a filter whose values are parent ids, answered from the parent index
     present: Callable[[Record], dict[str, Any]] | None = None
+    # A lifecycle step applied to what the call reads (a pending resource that becomes available when next read).
+    settle: Callable[[Call, Record], Record] | None = None
 
     def run(self, call: Call, params: Params, records: Iterable[Record] | None = None) -> Result:
         self.validate_filters(params)
         if records is None:
-            records = self._candidates(call, params)
+            records = self.candidates(call, params)
         wanted = [r for r in records if self._matches(r, params.get("Filters") or [])]
         page, token = paginate(wanted, params, self.max_results)
         shown = [(self.present or present)(r) for r in page]
@@ -65,7 +67,12 @@ class Listing:
             result["NextToken"] = token
         return result
 
-    def _candidates(self, call: Call, params: Params) -> Iterable[Record]:
+    def candidates(self, call: Call, params: Params) -> list[Record]:
+        """The records the call names (ids, the parent index or the scope), settled."""
+        found = list(self._named(call, params))
+        return [self.settle(call, r) for r in found] if self.settle else found
+
+    def _named(self, call: Call, params: Params) -> Iterable[Record]:
         ids = params.get(self.ids_member) if self.ids_member else None
         if ids:
             return get_many(call, self.kind, ids)
@@ -188,3 +195,15 @@ def present(record: Record) -> dict[str, Any]:
 
 def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def each(ids: Iterable[str], act: Callable[[str], object]) -> list[dict[str, Any]]:
+    """Run ``act`` for every id of a batch call; each refusal becomes an ``Unsuccessful`` item and the others go on,
+    as AWS's batch calls (DeleteVpcEndpoints, AcceptVpcEndpointConnections, ...) answer [EC2API]."""
+    unsuccessful = []
+    for rid in ids:
+        try:
+            act(rid)
+        except ApiError as error:
+            unsuccessful.append({"Error": {"Code": error.code, "Message": error.message}, "ResourceId": rid})
+    return unsuccessful

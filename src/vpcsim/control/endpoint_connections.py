@@ -18,7 +18,7 @@ from typing import Any
 
 from vpcsim.control import principals
 from vpcsim.control.call import Call, Params, Result
-from vpcsim.control.describe import Listing, member, present
+from vpcsim.control.describe import Listing, each, member, present
 from vpcsim.control.endpoint_service_configs import connections
 from vpcsim.control.lookup import get
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
@@ -124,26 +124,23 @@ def describe_vpc_endpoint_connections(call: Call, params: Params) -> Result:
 
 def _decide(call: Call, params: Params, allowed_from: tuple[str, ...], state: str, event: str) -> Result:
     service = get(call, "vpc-endpoint-service", params["ServiceId"])
-    unsuccessful = []
-    for eid in params["VpcEndpointIds"]:
-        endpoint = next((e for e in connections(call, service.id) if e.id == eid), None)
-        error = _refusal(eid, endpoint, allowed_from)
-        if error is not None:
-            unsuccessful.append({"Error": {"Code": error.code, "Message": error.message}, "ResourceId": eid})
-            continue
-        assert endpoint is not None
+
+    def decide(eid: str) -> None:
+        endpoint = _connection_in(call, service, eid, allowed_from)
         call.tx.put(endpoint.with_doc(State=state).with_extra(pending_since=call.request_id))
         fire(call, service, endpoint, event)
-    return {"Unsuccessful": unsuccessful}
+
+    return {"Unsuccessful": each(params["VpcEndpointIds"], decide)}
 
 
-def _refusal(eid: str, endpoint: Record | None, allowed_from: tuple[str, ...]) -> ApiError | None:
+def _connection_in(call: Call, service: Record, eid: str, allowed_from: tuple[str, ...]) -> Record:
+    endpoint = next((e for e in connections(call, service.id) if e.id == eid), None)
     if endpoint is None:
-        return NotFound("InvalidVpcEndpointId.NotFound", f"The Vpc Endpoint Id '{eid}' does not exist")
+        raise NotFound("InvalidVpcEndpointId.NotFound", f"The Vpc Endpoint Id '{eid}' does not exist")
     if endpoint.doc["State"] not in allowed_from:
         # Code [named choice]: EC2's generic state error; AWS's exact text for this case is not recorded.
-        return ApiError("InvalidState", f"The endpoint {eid} is {endpoint.doc['State']}.")
-    return None
+        raise ApiError("InvalidState", f"The endpoint {eid} is {endpoint.doc['State']}.")
+    return endpoint
 
 
 def accept_vpc_endpoint_connections(call: Call, params: Params) -> Result:
@@ -243,22 +240,13 @@ def modify_vpc_endpoint_connection_notification(call: Call, params: Params) -> R
 
 
 def delete_vpc_endpoint_connection_notifications(call: Call, params: Params) -> Result:
-    unsuccessful = []
-    for nid in params["ConnectionNotificationIds"]:
+    def delete(nid: str) -> None:
         note = call.tx.find("vpc-endpoint-connection-notification", nid)
         if note is None or (note.account, note.region) != (call.account, call.region.name):
-            unsuccessful.append(
-                {
-                    "Error": {
-                        "Code": "InvalidConnectionNotification",
-                        "Message": f"The connection notification '{nid}' does not exist",
-                    },
-                    "ResourceId": nid,
-                }
-            )
-            continue
+            raise NotFound("InvalidConnectionNotification", f"The connection notification '{nid}' does not exist")
         call.tx.delete("vpc-endpoint-connection-notification", nid)
-    return {"Unsuccessful": unsuccessful}
+
+    return {"Unsuccessful": each(params["ConnectionNotificationIds"], delete)}
 
 
 def events(tx: Any, account: str | None = None) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from vpcsim.control import load_balancers, service_dns
 from vpcsim.control.call import Call, Params, Result
-from vpcsim.control.describe import Listing, member, present
+from vpcsim.control.describe import Listing, each, member, present
 from vpcsim.control.lookup import get
 from vpcsim.control.tags import tags_for
 from vpcsim.errors import ApiError, InvalidParameter, Malformed, NotFound
@@ -153,19 +153,17 @@ def connections(call: Call, service_id: str) -> list[Record]:
 
 
 def delete_vpc_endpoint_service_configurations(call: Call, params: Params) -> Result:
-    unsuccessful = []
-    for sid in params["ServiceIds"]:
-        try:
-            service = get(call, "vpc-endpoint-service", sid)
-            if active_connections(call, sid):
-                raise ApiError(
-                    "ExistingVpcEndpointConnections",
-                    f"Service {sid} has existing VPC endpoint connections; reject or delete them first.",
-                )
-            call.tx.delete("vpc-endpoint-service", service.id)
-        except ApiError as error:
-            unsuccessful.append({"Error": {"Code": error.code, "Message": error.message}, "ResourceId": sid})
-    return {"Unsuccessful": unsuccessful}
+    return {"Unsuccessful": each(params["ServiceIds"], lambda sid: _delete_service(call, sid))}
+
+
+def _delete_service(call: Call, sid: str) -> None:
+    service = get(call, "vpc-endpoint-service", sid)
+    if active_connections(call, sid):
+        raise ApiError(
+            "ExistingVpcEndpointConnections",
+            f"Service {sid} has existing VPC endpoint connections; reject or delete them first.",
+        )
+    call.tx.delete("vpc-endpoint-service", service.id)
 
 
 # -- modify ----------------------------------------------------------------------------------------------------------

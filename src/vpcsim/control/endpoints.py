@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from vpcsim.control import endpoint_interfaces, interfaces
 from vpcsim.control.call import Call, Params, Result
-from vpcsim.control.describe import Listing, member, present
+from vpcsim.control.describe import Listing, each, member, present
 from vpcsim.control.endpoint_records import (
     GATEWAY_ENDPOINTS_PER_REGION,
     base_doc,
@@ -28,23 +28,6 @@ from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
 
 _TYPES = ("Interface", "Gateway", "GatewayLoadBalancer")
-
-LISTING = Listing(
-    kind="vpc-endpoint",
-    page_member="VpcEndpoints",
-    ids_member="VpcEndpointIds",
-    parent_filter="vpc-id",
-    max_results=(1, 1000),
-    filters={
-        "ip-address-type": member("IpAddressType"),
-        "service-name": member("ServiceName"),
-        "service-region": member("ServiceRegion"),
-        "vpc-id": member("VpcId"),
-        "vpc-endpoint-id": member("VpcEndpointId"),
-        "vpc-endpoint-state": member("State"),
-        "vpc-endpoint-type": member("VpcEndpointType"),
-    },
-)
 
 
 # -- create ----------------------------------------------------------------------------------------------------------
@@ -194,22 +177,37 @@ def settle(call: Call, endpoint: Record) -> Record:
     return endpoint
 
 
+LISTING = Listing(
+    kind="vpc-endpoint",
+    page_member="VpcEndpoints",
+    ids_member="VpcEndpointIds",
+    parent_filter="vpc-id",
+    max_results=(1, 1000),
+    filters={
+        "ip-address-type": member("IpAddressType"),
+        "service-name": member("ServiceName"),
+        "service-region": member("ServiceRegion"),
+        "vpc-id": member("VpcId"),
+        "vpc-endpoint-id": member("VpcEndpointId"),
+        "vpc-endpoint-state": member("State"),
+        "vpc-endpoint-type": member("VpcEndpointType"),
+    },
+    settle=settle,
+)
+
+
 def describe_vpc_endpoints(call: Call, params: Params) -> Result:
-    LISTING.validate_filters(params)
-    candidates = LISTING._candidates(call, params)
-    return LISTING.run(call, params, [settle(call, e) for e in candidates])
+    return LISTING.run(call, params)
 
 
 # -- delete -----------------------------------------------------------------------------------------------------------
 def delete_vpc_endpoints(call: Call, params: Params) -> Result:
     """Each id is deleted or reported in Unsuccessful; one bad id does not stop the others [EC2API; EC2ERR]."""
-    unsuccessful = []
-    for eid in params["VpcEndpointIds"]:
-        try:
-            delete_endpoint(call, get(call, "vpc-endpoint", eid))
-        except ApiError as error:
-            unsuccessful.append({"Error": {"Code": error.code, "Message": error.message}, "ResourceId": eid})
-    return {"Unsuccessful": unsuccessful}
+    return {
+        "Unsuccessful": each(
+            params["VpcEndpointIds"], lambda eid: delete_endpoint(call, get(call, "vpc-endpoint", eid))
+        )
+    }
 
 
 def delete_endpoint(call: Call, endpoint: Record) -> None:

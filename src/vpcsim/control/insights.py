@@ -41,13 +41,6 @@ PATHS = Listing(
         "filter-at-source.source-address": member("FilterAtSource", "SourceAddress"),
     },
 )
-ANALYSES = Listing(
-    kind=ANALYSIS,
-    page_member="NetworkInsightsAnalyses",
-    ids_member="NetworkInsightsAnalysisIds",
-    max_results=(1, 100),
-    filters={"path-found": member("NetworkPathFound"), "status": member("Status")},
-)
 _SOURCES = ("i-", "eni-")
 
 
@@ -146,9 +139,19 @@ def _settle(call: Call, record: Any) -> Any:
     return record
 
 
+ANALYSES = Listing(
+    kind=ANALYSIS,
+    page_member="NetworkInsightsAnalyses",
+    ids_member="NetworkInsightsAnalysisIds",
+    max_results=(1, 100),
+    filters={"path-found": member("NetworkPathFound"), "status": member("Status")},
+    settle=_settle,
+)
+
+
 def describe_network_insights_analyses(call: Call, params: Params) -> Result:
     ANALYSES.validate_filters(params)
-    records = [_settle(call, r) for r in ANALYSES._candidates(call, params)]
+    records = ANALYSES.candidates(call, params)
     wanted = params.get("NetworkInsightsPathId")
     return ANALYSES.run(call, params, [r for r in records if not wanted or r.doc["NetworkInsightsPathId"] == wanted])
 
