@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from vpcsim.app import Built, Options, build
-from vpcsim.control.topology import compile_topology
+from vpcsim.control.analysis.topology import compile_topology
 from vpcsim.cost import PriceNotFound, charges_for, price_book
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.unit.test_protocol_roundtrip import _structure
 from vpcsim.app import Options, build
-from vpcsim.control import FAMILIES
+from vpcsim.control.operations import SERVICES
 from vpcsim.protocol import load_service
 from vpcsim.server.wire import Identity, WireApi
 
@@ -47,7 +47,7 @@ def _implemented(scope: str) -> list[str]:
 @st.composite
 def _request(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     # Query/EC2 services only; the rest-xml (S3) and JSON (DynamoDB) wire has its own fuzz (test_http_wire_fuzz.py).
-    query = [s for s in FAMILIES if load_service(s).protocol in ("ec2", "query")]
+    query = [s for s in SERVICES if load_service(s).protocol in ("ec2", "query")]
     scope = draw(st.sampled_from([s for s in query if _implemented(s)]))
     op = load_service(scope).model.operation_model(draw(st.sampled_from(_implemented(scope))))
     shape = op.input_shape

@@ -17,9 +17,9 @@ from rich.console import Console
 from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
-from vpcsim.control.analysis import trace_json
-from vpcsim.control.demo import load_demo
-from vpcsim.control.policy_judge import ApiRequest
+from vpcsim.control.analysis.policy_judge import ApiRequest
+from vpcsim.control.analysis.run import trace_json
+from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)

@@ -1,8 +1,8 @@
 """The topology's indexes, built once per compile from its members, so that no trace scans a whole collection.
 
 Each index answers exactly what the scan it replaces answered, in the same order (the first match of the scan is the
-first entry of the index); ``vpcsim.control.topology.compile_topology`` calls ``indexed`` once per compile, in time
-linear in the topology's size.
+first entry of the index); ``vpcsim.control.analysis.topology.compile_topology`` calls ``indexed`` once per
+compile, in time linear in the topology's size.
 """
 
 from __future__ import annotations

@@ -8,20 +8,23 @@ cross-zone load balancing is on.
 
 from __future__ import annotations
 
-from vpcsim.dataplane.topology import Endpoint, Interface, LoadBalancer, Target
-from vpcsim.dataplane.walk import PROCESSING_MS, Walk, component
+from vpcsim.dataplane.topology import LoadBalancer, Target
+from vpcsim.dataplane.walk import PROCESSING_MS, DeliverInVpc, Stage, ToEndpointService, Walk, component
+from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
 
-def to_endpoint_service(walk: Walk, endpoint: Endpoint, eni: Interface) -> None:
+def to_endpoint_service(walk: Walk, stage: ToEndpointService) -> Stage | None:
+    """The endpoint service, then the load balancer node, listener and a healthy target: delivered in the VPC."""
+    endpoint, eni = stage.endpoint, stage.interface
     service = walk.topo.endpoint_services.get(endpoint.service_id or "")
     if service is None:
         walk.block(
             component(ComponentKind.ENDPOINT_SERVICE, endpoint.service_id or "?"),
-            "BAD_STATE",
+            Code.BAD_STATE,
             f"the endpoint service of {endpoint.id} no longer exists",
         )
-        return
+        return None
     comp = component(
         ComponentKind.ENDPOINT_SERVICE,
         service.id,
@@ -35,12 +38,12 @@ def to_endpoint_service(walk: Walk, endpoint: Endpoint, eni: Interface) -> None:
     zone = eni.zone if endpoint.service_region == endpoint.region else ""
     for lb in balancers:
         if not zone or zone in lb.nodes:
-            _through_load_balancer(walk, lb, zone or next(iter(lb.nodes), ""))
-            return
-    walk.block(comp, "VPCE_SERVICE_NOT_INSTALLED_IN_AZ", f"{service.id} has no load balancer node in {zone}")
+            return _through_load_balancer(walk, lb, zone or next(iter(lb.nodes), ""))
+    walk.block(comp, Code.VPCE_SERVICE_NOT_INSTALLED_IN_AZ, f"{service.id} has no load balancer node in {zone}")
+    return None
 
 
-def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> None:
+def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> Stage | None:
     node = walk.topo.interfaces.get(lb.nodes.get(zone, ""))
     comp = component(
         ComponentKind.LOAD_BALANCER,
@@ -52,8 +55,8 @@ def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> None:
     )
     listener = next((x for x in lb.listeners if x.port in (None, walk.header.destination_port)), None)
     if node is None or listener is None:
-        walk.block(comp, "NO_PATH", f"{lb.name} has no listener on port {walk.header.destination_port}", "ingress")
-        return
+        walk.block(comp, Code.NO_PATH, f"{lb.name} has no listener on port {walk.header.destination_port}", "ingress")
+        return None
     out = walk.translate(str(node.address))
     walk.hop(
         comp,
@@ -65,12 +68,10 @@ def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> None:
         latency=walk.move_to(zone, node.region) + PROCESSING_MS,
         outbound=out,
     )
-    _to_target(walk, lb, zone, listener.target_group)
+    return _to_target(walk, lb, zone, listener.target_group)
 
 
-def _to_target(walk: Walk, lb: LoadBalancer, zone: str, group_arn: str) -> None:
-    from vpcsim.dataplane.targets import deliver_in_vpc
-
+def _to_target(walk: Walk, lb: LoadBalancer, zone: str, group_arn: str) -> Stage | None:
     group = walk.topo.target_groups.get(group_arn)
     comp = component(ComponentKind.TARGET_GROUP, group_arn, arn=group_arn, region=walk.region)
     healthy = [t for t in (group.targets if group else ()) if t.healthy and t.address is not None]
@@ -79,14 +80,14 @@ def _to_target(walk: Walk, lb: LoadBalancer, zone: str, group_arn: str) -> None:
         where = "any AZ" if lb.cross_zone else zone
         walk.block(
             comp,
-            "NO_PATH",
+            Code.NO_PATH,
             f"no healthy target in {where} (cross-zone load balancing {'on' if lb.cross_zone else 'off'})",
             "ingress",
         )
-        return
+        return None
     walk.hop(comp, Step(Action.FORWARDED, f"to target {chosen.id}:{chosen.port} in {chosen.zone}"))
     walk.header = walk.header.__class__(walk.header.source, str(chosen.address), walk.header.protocol, chosen.port)
-    deliver_in_vpc(walk, walk.vpc(lb.vpc_id), None)
+    return DeliverInVpc(walk.vpc(lb.vpc_id), None)
 
 
 def _choose(targets: list[Target], zone: str, cross_zone: bool) -> Target | None:

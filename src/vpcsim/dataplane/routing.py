@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from vpcsim.dataplane.topology import Network, Route, RouteTable, TgwRoute, TgwRouteTable
+from vpcsim.model.explanations import ExplanationCode as Code
 
 PrefixLists = Callable[[str], tuple[Network, ...]]
 
@@ -21,7 +22,7 @@ PrefixLists = Callable[[str], tuple[Network, ...]]
 class Match:
     route: Route
     length: int  # the prefix length it matched with
-    beaten: tuple[tuple[Route, str], ...]  # other matching routes and why they lost
+    beaten: tuple[tuple[Route, Code], ...]  # other matching routes and why they lost
 
 
 def _rank(route: Route) -> int:
@@ -54,7 +55,7 @@ def lookup(table: RouteTable, address: IPv4Address, lists: PrefixLists) -> Match
     candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
     best_length, _, best = candidates[0]
     beaten = tuple(
-        (r, "MORE_SPECIFIC_ROUTE" if length < best_length else "HIGHER_PRIORITY_ROUTE")
+        (r, Code.MORE_SPECIFIC_ROUTE if length < best_length else Code.HIGHER_PRIORITY_ROUTE)
         for length, rank, r in candidates[1:]
     )
     return Match(best, best_length, beaten)

@@ -6,52 +6,67 @@ inside its VPC, to the service's in-region ranges, policies checked. pcx: only t
 transitive, and the reply needs a route back. tgw: needs an attachment subnet in the source's AZ, an associated route
 table and a route there. GWLB endpoint and network interface targets pass the packet to an appliance, which sends it on
 from its own subnet.
+
+Every handler returns the walk's next stage (``RouteFrom`` the NAT gateway's subnet, ``DeliverInVpc`` the peer VPC,
+``ViaTransitGateway`` ...) or None when the packet has arrived.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from ipaddress import IPv4Address
 
-from vpcsim.dataplane import dns, routing
+from vpcsim.dataplane import dns
+from vpcsim.dataplane.checks import acl_check, check_return_route, reply_acls, security_group_ingress
 from vpcsim.dataplane.topology import Endpoint, Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
     INTERNET_MS,
     PROCESSING_MS,
     SERVICE_MS,
+    DeliverInVpc,
+    FollowRoute,
     PolicyQuestion,
+    RouteFrom,
+    Stage,
+    ToEndpointService,
+    ViaTransitGateway,
     Walk,
     component,
     interface_component,
     region_latency_ms,
 )
+from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
 
+Handler = Callable[[Walk, Vpc, Subnet, Route], Stage | None]
 
-def follow(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+
+def follow(walk: Walk, stage: FollowRoute) -> Stage | None:
+    vpc, subnet, route = stage.vpc, stage.subnet, stage.route
     handler = _HANDLERS.get(route.target_kind)
     if handler is None:
         walk.block(
             component(ComponentKind.ROUTE_TABLE, subnet.route_table, region=vpc.region),
-            "UNSUPPORTED_COMPONENT",
+            Code.UNSUPPORTED_COMPONENT,
             f"vpcsim does not follow routes to {route.target_kind} targets yet ({route.target})",
         )
-    handler(walk, vpc, subnet, route)  # type: ignore[misc]
+        return None
+    return handler(walk, vpc, subnet, route)
 
 
 # -- inside the VPC --------------------------------------------------------------------------------------------------
-def _local(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    deliver_in_vpc(walk, vpc, subnet)
+def _local(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return DeliverInVpc(vpc, subnet)
 
 
-def deliver_in_vpc(walk: Walk, vpc: Vpc, from_subnet: Subnet | None) -> None:
-    """The packet is in ``vpc`` with a destination inside it: the destination's ACL, groups, then what it is."""
-    from vpcsim.dataplane.trace import acl_check, security_group_ingress
-
+def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
+    """The packet is in the VPC with a destination inside it: the destination's ACL, groups, then what it is."""
+    vpc, from_subnet = stage.vpc, stage.from_subnet
     eni_id = walk.topo.interface_by_address.get((vpc.id, walk.destination))
     if eni_id is None:
         walk.block(
             component(ComponentKind.NETWORK_INTERFACE, str(walk.destination), region=vpc.region),
-            "UNKNOWN_DESTINATION",
+            Code.UNKNOWN_DESTINATION,
             f"no network interface in {vpc.id} has the address {walk.destination}",
             "ingress",
             Action.DROPPED,
@@ -64,11 +79,11 @@ def deliver_in_vpc(walk: Walk, vpc: Vpc, from_subnet: Subnet | None) -> None:
             walk, dest_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
         )
     if dest.kind == "vpc_endpoint":
-        enter_interface_endpoint(walk, dest, latency)
-        return
+        return enter_interface_endpoint(walk, dest, latency)
     security_group_ingress(walk, dest, IPv4Address(walk.header.source))
-    _reply_acls(walk, dest_subnet)
+    reply_acls(walk, dest_subnet)
     _arrive(walk, dest, latency)
+    return None
 
 
 def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
@@ -92,19 +107,6 @@ def _noun(kind: ComponentKind) -> str:
     return "instance" if kind == ComponentKind.INSTANCE else "network-interface"
 
 
-def _reply_acls(walk: Walk, dest_subnet: Subnet) -> None:
-    """Network ACLs are stateless: the reply must pass the destination subnet's outbound and the source's inbound."""
-    from vpcsim.dataplane.trace import EPHEMERAL_PORT, acl_check
-
-    source_subnet = walk.subnet(walk.source.subnet_id)
-    if source_subnet.id == dest_subnet.id:
-        return
-    acl_check(walk, dest_subnet, egress=True, peer=walk.source.address, port=EPHEMERAL_PORT, reply=True)
-    acl_check(
-        walk, source_subnet, egress=False, peer=IPv4Address(walk.header.destination), port=EPHEMERAL_PORT, reply=True
-    )
-
-
 # -- internet and NAT gateways -----------------------------------------------------------------------------------------
 def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     comp = component(
@@ -118,7 +120,7 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     if public is None:
         walk.block(
             comp,
-            "IGW_EXPECTS_PUBLIC_ADDRESS",
+            Code.IGW_EXPECTS_PUBLIC_ADDRESS,
             f"{walk.header.source} has no public IPv4 address: the internet "
             "gateway drops it (give the instance a public IP or an Elastic IP, or route through a NAT gateway)",
             "egress",
@@ -163,9 +165,7 @@ def _to_public_address(walk: Walk, public_ip: str) -> None:
     arrive_at_service(walk, service, region, None, latency, public_ip=public_ip)
 
 
-def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import acl_check, route_from
-
+def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     nat = walk.topo.nat_gateways[route.target]
     nat_subnet = walk.subnet(nat.subnet_id)
     comp = component(
@@ -178,7 +178,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     )
     if walk.arrived_via is not None:
         walk.block(
-            comp, "NGW_REQUIRES_SOURCE_IN_VPC", f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
+            comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
         )
     if nat_subnet.id != subnet.id:
         acl_check(
@@ -194,25 +194,24 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     )
     walk.from_nat = nat.id
     acl_check(walk, nat_subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
-    route_from(walk, nat_subnet)
+    return RouteFrom(nat_subnet)
 
 
 # -- VPC endpoints -----------------------------------------------------------------------------------------------------
-def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage | None:
     endpoint = walk.topo.endpoints[route.target]
     if endpoint.kind == "GatewayLoadBalancer":  # AWS shows GWLB endpoint routes with GatewayId vpce-... too
-        _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
-        return
+        return _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
     comp = endpoint_component(endpoint)
     if walk.arrived_via is not None:
         walk.block(
             comp,
-            "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION",
+            Code.VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION,
             f"gateway endpoints serve only their own VPC; this traffic arrived over {walk.arrived_via} "
             "(no edge-to-edge routing)",
         )
     if walk.header.protocol != "tcp":
-        walk.block(comp, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "gateway endpoints carry TCP only")
+        walk.block(comp, Code.VPCE_GATEWAY_PROTOCOL_RESTRICTION, "gateway endpoints carry TCP only")
     walk.endpoint = endpoint.id
     walk.hop(
         comp,
@@ -225,6 +224,7 @@ def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     )
     service = endpoint.service_name.rsplit(".", 1)[-1]
     arrive_at_service(walk, service, endpoint.region, endpoint, SERVICE_MS)
+    return None
 
 
 def endpoint_component(endpoint: Endpoint) -> Component:
@@ -238,15 +238,13 @@ def endpoint_component(endpoint: Endpoint) -> Component:
     )
 
 
-def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None:
-    from vpcsim.dataplane.trace import security_group_ingress
-
+def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stage | None:
     endpoint = walk.topo.endpoints[eni.owner]
     security_group_ingress(walk, eni, IPv4Address(walk.header.source))
-    _reply_acls(walk, walk.subnet(eni.subnet_id))
+    reply_acls(walk, walk.subnet(eni.subnet_id))
     comp = endpoint_component(endpoint)
     if endpoint.state not in ("available", "pending"):
-        walk.block(comp, "BAD_STATE", f"{endpoint.id} is {endpoint.state}: it carries no traffic")
+        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
     walk.endpoint = endpoint.id
     walk.hop(
         comp,
@@ -256,10 +254,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None
         latency=latency + PROCESSING_MS,
     )
     if endpoint.service_id:
-        from vpcsim.dataplane.privatelink import to_endpoint_service
-
-        to_endpoint_service(walk, endpoint, eni)
-        return
+        return ToEndpointService(endpoint, eni)
     service = _service_of(endpoint.service_name)
     arrive_at_service(
         walk,
@@ -269,6 +264,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None
         SERVICE_MS + region_latency_ms(endpoint.region, endpoint.service_region),
         private_ip=walk.source,
     )
+    return None
 
 
 def _service_of(service_name: str) -> str:
@@ -302,14 +298,14 @@ def arrive_at_service(
     )
     answer = walk.judge(question) if walk.judge is not None else None
     if answer is not None and not answer.allowed:
-        walk.block(comp, answer.policy or "POLICY_DENY", answer.detail, "ingress", rule=dict(answer.statement))
+        walk.block(comp, answer.code, answer.detail, "ingress", rule=dict(answer.statement))
     steps = [Step(Action.ALLOWED, answer.detail, dict(answer.statement))] if answer is not None else []
     walk.move_to("", region)
     walk.hop(comp, *steps, Step(Action.DELIVERED, f"delivered to {service} in {region}"), latency=latency)
 
 
 # -- between VPCs ------------------------------------------------------------------------------------------------------
-def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     peering = walk.topo.peerings[route.target]
     comp = component(
         ComponentKind.VPC_PEERING_CONNECTION,
@@ -320,56 +316,33 @@ def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     )
     other = peering.other(vpc.id)
     if peering.status != "active" or other is None or other.vpc_id not in walk.topo.vpcs:
-        walk.block(comp, "BAD_STATE", f"{peering.id} is {peering.status}", "egress")
+        walk.block(comp, Code.BAD_STATE, f"{peering.id} is {peering.status}", "egress")
     peer_vpc = walk.vpc(other.vpc_id if other else "")
     if walk.arrived_via is not None:
         walk.block(
             comp,
-            "NO_PATH",
+            Code.NO_PATH,
             f"no transitive routing: traffic that arrived over {walk.arrived_via} cannot continue over {peering.id}",
         )
     if not peer_vpc.contains(walk.destination):
         walk.block(
             comp,
-            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            Code.PCX_REQUIRES_ADDRESS_IN_VPC_CIDR,
             f"{walk.destination} is not in {peer_vpc.id}'s CIDRs: a "
             "peering connection carries traffic only to the peer VPC itself (no edge-to-edge routing)",
         )
     latency = region_latency_ms(vpc.region, peer_vpc.region)
     walk.hop(comp, Step(Action.FORWARDED, f"over {peering.id} to {peer_vpc.id} ({peer_vpc.region})"), latency=latency)
     walk.region, walk.arrived_via = peer_vpc.region, peering.id
-    _check_return_route(walk, peer_vpc, peering.id)
-    deliver_in_vpc(walk, peer_vpc, None)
+    check_return_route(walk, peer_vpc, peering.id)
+    return DeliverInVpc(peer_vpc, None)
 
 
-def _check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
-    """The reply must have a route back through the same connection, from the destination's subnet."""
-    eni = walk.topo.interface_by_address.get((vpc.id, walk.destination))
-    if eni is None:
-        return
-    subnet = walk.subnet(walk.topo.interfaces[eni].subnet_id)
-    table = walk.topo.route_tables[subnet.route_table]
-    match = routing.lookup(table, IPv4Address(walk.header.source), walk.prefix_list(vpc.region))
-    if match is None or match.route.target != via:
-        comp = component(ComponentKind.ROUTE_TABLE, table.id, region=vpc.region, account=vpc.account)
-        got = match.route.label if match else "no route"
-        walk.block(
-            comp,
-            "NO_ROUTE_TO_DESTINATION",
-            f"the reply from {walk.destination} to {walk.header.source} has "
-            f"{got} in {table.id}, not a route back over {via}",
-            "ingress",
-            Action.NO_ROUTE,
-        )
-
-
-def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import route_from
-
+def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     endpoint = walk.topo.endpoints[route.target]
     comp = endpoint_component(endpoint)
     if endpoint.state not in ("available", "pending") or not endpoint.interfaces:
-        walk.block(comp, "BAD_STATE", f"{endpoint.id} is {endpoint.state}")
+        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}")
     eni = walk.topo.interfaces[endpoint.interfaces[0]]
     walk.hop(
         comp,
@@ -379,21 +352,19 @@ def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route:
         ),
         latency=walk.move_to(eni.zone, eni.region) + 2 * PROCESSING_MS,
     )
-    route_from(walk, walk.subnet(eni.subnet_id))
+    return RouteFrom(walk.subnet(eni.subnet_id))
 
 
-def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import route_from
-
+def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     eni = walk.topo.interfaces.get(route.target)
     comp = component(ComponentKind.NETWORK_INTERFACE, route.target, region=vpc.region)
     if eni is None:
-        walk.block(comp, "BAD_STATE_ROUTE", f"{route.target} is gone")
+        walk.block(comp, Code.BAD_STATE_ROUTE, f"{route.target} is gone")
     assert eni is not None
     if eni.source_dest_check:
         walk.block(
             interface_component(eni),
-            "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            Code.ENI_SOURCE_DEST_CHECK_RESTRICTION,
             f"{eni.id} has source/destination check on: it drops traffic not addressed to it",
         )
     walk.hop(
@@ -401,16 +372,14 @@ def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> No
         Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
         latency=walk.move_to(eni.zone, eni.region),
     )
-    route_from(walk, walk.subnet(eni.subnet_id))
+    return RouteFrom(walk.subnet(eni.subnet_id))
 
 
-def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.transit import via_transit_gateway
-
-    via_transit_gateway(walk, vpc, subnet, route.target)
+def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return ViaTransitGateway(vpc, subnet, route.target)
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Handler] = {
     "local": _local,
     "igw": _internet_gateway,
     "nat": _nat_gateway,

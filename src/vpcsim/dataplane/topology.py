@@ -1,7 +1,7 @@
 """The network as the engines see it: typed, immutable, indexed, every AWS default resolved.
 
 Every object is a real AWS resource with its real id, so that every hop of a trace names something the user can find
-with a describe call. Built by ``vpcsim.control.topology.compile_topology``; nothing here reads the store.
+with a describe call. Built by ``vpcsim.control.analysis.topology.compile_topology``; nothing here reads the store.
 """
 
 from __future__ import annotations

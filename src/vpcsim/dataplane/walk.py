@@ -1,4 +1,9 @@
-"""The state of one trace as it is walked: hops so far, the packet's header, where it came from, why it stopped.
+"""The state of one trace as it is walked (hops so far, the packet's header, where it came from, why it stopped), and
+the stages a walk goes through.
+
+A stage is a small value naming what happens next (``RouteFrom(subnet)``, ``DeliverInVpc(vpc, ...)``); each stage's
+function returns the next stage or None when the packet has arrived, and raises ``Stop`` when the path ends early.
+One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other.
 
 Latency estimates per hop (named choice, for comparing paths, not a measurement): 0.05 ms within an AZ, 0.5 ms across
 AZs, 0.1 ms for a gateway or endpoint's processing, 1 ms from a VPC to an AWS service's front end, 10 to 80 ms between
@@ -11,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
 
-from vpcsim.dataplane.topology import Interface, Network, Subnet, Topology, Vpc
+from vpcsim.dataplane.topology import Endpoint, Interface, Network, Route, Subnet, TgwAttachment, Topology, Vpc
+from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
 
 INTRA_AZ_MS = 0.05
@@ -24,6 +30,61 @@ MAX_HOPS = 24
 
 class Stop(Exception):
     """Raised inside the walk when the path ends (blocked or delivered)."""
+
+
+# -- stages ----------------------------------------------------------------------------------------------------------
+class Stage:
+    """What the walk does next; the driver finds the function for each kind of stage."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFrom(Stage):
+    """Look the destination up in ``subnet``'s route table."""
+
+    subnet: Subnet
+
+
+@dataclass(frozen=True, slots=True)
+class FollowRoute(Stage):
+    """Hand the packet to the target of the route ``subnet``'s table chose."""
+
+    vpc: Vpc
+    subnet: Subnet
+    route: Route
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverInVpc(Stage):
+    """The packet is in ``vpc`` with a destination inside it (``from_subnet`` None: it came from outside)."""
+
+    vpc: Vpc
+    from_subnet: Subnet | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToEndpointService(Stage):
+    """A consumer's interface endpoint passes the packet to the provider's endpoint service."""
+
+    endpoint: Endpoint
+    interface: Interface
+
+
+@dataclass(frozen=True, slots=True)
+class ViaTransitGateway(Stage):
+    """A VPC route sends the packet to transit gateway ``gateway``."""
+
+    vpc: Vpc
+    subnet: Subnet
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransitRoute(Stage):
+    """Route in the transit gateway route table ``attachment`` is associated with."""
+
+    gateway: str
+    attachment: TgwAttachment
+    depth: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +105,7 @@ class PolicyQuestion:
 class PolicyAnswer:
     allowed: bool
     detail: str
-    policy: str = ""  # "endpoint policy of vpce-1", "bucket policy of my-bucket"
+    code: ExplanationCode = ExplanationCode.POLICY_DENY  # why it stops, when it is a denial
     statement: dict[str, object] = field(default_factory=dict)
 
 
@@ -73,6 +134,7 @@ class Walk:
     arrived_via: str | None = None  # "pcx-..." / "tgw-..." once the packet left its source VPC
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
+    stopped: Step | None = None  # the step that ended the path, if one did
     _parsed: tuple[str, IPv4Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
@@ -88,7 +150,7 @@ class Walk:
         reply: bool = False,
     ) -> None:
         if len(self.hops) >= MAX_HOPS:
-            self.block(component, "NO_PATH", "the path loops or is longer than vpcsim follows")
+            self.block(component, ExplanationCode.NO_PATH, "the path loops or is longer than vpcsim follows")
         self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency, reply))
         if outbound is not None:
             self.header = outbound
@@ -96,7 +158,7 @@ class Walk:
     def block(
         self,
         component: Component,
-        code: str,
+        code: ExplanationCode,
         detail: str,
         direction: str = "",
         action: Action = Action.DENIED,
@@ -106,6 +168,7 @@ class Walk:
         """End the path at ``component`` with Reachability Analyzer's ``code``."""
         step = Step(action, detail, dict(rule or {}), code)
         self.hops.append(Hop(component, (step,), self.header, None, 0.0, reply))
+        self.stopped = step
         self.explanations.append(Explanation(code, component, direction, detail))
         raise Stop
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpcsim.model.explanations import ExplanationCode
+
 
 class ComponentKind(StrEnum):
     """Reachability Analyzer's component vocabulary [RA]."""
@@ -87,7 +89,7 @@ class Step:
     action: Action
     detail: str  # what a person reads: "route 0.0.0.0/0 -> nat-0abc (longest prefix match)"
     rule: dict[str, Any] = field(default_factory=dict)  # the deciding rule as AWS describes it, if any
-    explanation_code: str = ""  # Reachability Analyzer's code when the step stops the path
+    explanation_code: ExplanationCode | None = None  # Reachability Analyzer's code when the step stops the path
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ class Hop:
 class Explanation:
     """Why a path stops, in Reachability Analyzer's terms [RA-EX]."""
 
-    code: str
+    code: ExplanationCode
     component: Component
     direction: str = ""  # "egress" | "ingress"
     detail: str = ""

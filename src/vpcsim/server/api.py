@@ -17,8 +17,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from vpcsim.control import Control
-from vpcsim.control.analysis import trace_json
-from vpcsim.control.policy_judge import ApiRequest
+from vpcsim.control.analysis.policy_judge import ApiRequest
+from vpcsim.control.analysis.run import trace_json
 from vpcsim.errors import ApiError
 
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"

@@ -4,6 +4,10 @@ Indexes: by (kind, id); by scope (kind, account, region), insertion-ordered so d
 (kind, parent id) so that ``vpc-id`` filters touch only that VPC's records. A transaction keeps its writes in an
 overlay; ``commit`` hands them to the backend first and only then to the indexes, so a failed call leaves nothing.
 Calls are serialised by one lock: the control plane is synchronous and fast, and a call never sees another half-done.
+
+The revision counts committed calls and only ever grows, a reset included, so that anything derived from the state
+(the data plane's compiled topology, an ETag) and keyed by revision can never be mistaken for a later state's. Such
+derived values live with the indexes (``Transaction.cached``): a reset or another store never shares them.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from vpcsim.model import Record
 from vpcsim.store.backend import Backend, ChangeSet
 
 _Key = tuple[str, str]
 _GONE = None
+T = TypeVar("T")
 
 
 class _Indexes:
@@ -26,6 +32,7 @@ class _Indexes:
         self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (revision, value) computed from this state
 
     def put(self, record: Record) -> None:
         old = self.by_id.get((record.kind, record.id))
@@ -87,6 +94,18 @@ class Transaction:
     @property
     def revision(self) -> int:
         return int(self.meta("revision") or 0)
+
+    def cached(self, name: str, build: Callable[[Transaction], T]) -> T:
+        """``build(self)``, kept with the state until its revision changes; never kept for a call that has written."""
+        if self.dirty:
+            return build(self)
+        revision = self.revision
+        found = self._base.derived.get(name)
+        if found is not None and found[0] == revision:
+            return found[1]  # type: ignore[no-any-return]
+        value = build(self)
+        self._base.derived[name] = (revision, value)
+        return value
 
     def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
         overlay = self._overlay
@@ -172,9 +191,13 @@ class Store:
         self._indexes.meta.update(changes.meta)
 
     def reset(self) -> None:
+        """Forget every record; the revision moves on (it never goes back)."""
         with self._lock:
+            revision = str(self.revision + 1)
             self.backend.clear()
+            self.backend.commit(ChangeSet(meta={"revision": revision}))
             self._indexes = _Indexes()
+            self._indexes.meta["revision"] = revision
 
     def close(self) -> None:
         self.backend.close()
