@@ -13,7 +13,7 @@ from vpcsim.model import IdFactory
 from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
-from vpcsim.server.wire import Identity, WireApi
+from vpcsim.server.edge import Edge, Identity
 from vpcsim.store import Backend, MemoryBackend, SqliteBackend, Store
 
 
@@ -40,7 +40,7 @@ def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
     store = Store(backend)
     control = Control(store, IdFactory(options.seed))
-    wire = WireApi(control, Identity(options.default_account))
+    edge = Edge(control, Identity(options.default_account))
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
-    return Built(store, control, build_asgi(wire, store.reset))
+    return Built(store, control, build_asgi(edge, store.reset))

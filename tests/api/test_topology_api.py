@@ -90,6 +90,7 @@ def _routes() -> set[str]:
 
     class _Nothing:
         store = None
+        control = None
 
     found = {r.path for r in [*admin_routes(_Nothing(), lambda: None), *api_routes(_Nothing())]}  # type: ignore[arg-type]
     return found

@@ -18,7 +18,7 @@ from vpcsim.control.analysis.diagram import Filter, diagram
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.core import principals
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.operations import REGIONAL, OperationTable, operation_table
+from vpcsim.control.operations import REGIONAL, Operation, OperationTable, operation_table
 from vpcsim.control.privatelink import connections, service_dns
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
@@ -89,6 +89,16 @@ class Control:
     def implements(self, scope: str, operation: str) -> bool:
         return self.operations.find(scope, operation) is not None
 
+    def require(self, scope: str, operation: str) -> Operation:
+        """The operation's handler, or ``UnsupportedOperation`` for one botocore models and vpcsim does not answer."""
+        found = self.operations.find(scope, operation)
+        if found is None:
+            raise Unsupported(
+                "UnsupportedOperation",
+                f"vpcsim does not implement the {scope} operation {operation} yet; the call changed nothing.",
+            )
+        return found
+
     def handle(
         self,
         scope: str,
@@ -100,12 +110,7 @@ class Control:
         request_id: str,
         principal: str = "",
     ) -> Result:
-        found = self.operations.find(scope, operation)
-        if found is None:
-            raise Unsupported(
-                "UnsupportedOperation",
-                f"vpcsim does not implement the {scope} operation {operation} yet; the call changed nothing.",
-            )
+        found = self.require(scope, operation)
         where = find_region(region)
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")

@@ -7,6 +7,8 @@
 - ``POST /_vpcsim/dns/txt``: publish a TXT record (``{"name": "_abc.example.com", "value": "vpce:..."}``), the way a
   provider proves it owns its endpoint service's private DNS name.
 - ``GET /_vpcsim/notifications[?account=ID]``: the endpoint connection notification events that fired.
+- ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
+  ``UnsupportedOperation``, with how often (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vpcsim.control import Control
 from vpcsim.errors import ApiError
+from vpcsim.server.edge import Edge
 
 
 def _error(code: str, message: str, status: int = 400) -> JSONResponse:
@@ -45,7 +47,9 @@ def _guarded(action: Callable[[], Any]) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def admin_routes(control: Control, reset: Callable[[], None]) -> list[Route]:
+def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
+    control = edge.control
+
     async def do_reset(request: Request) -> Response:
         reset()
         return JSONResponse({"status": "ok", "message": "all state cleared"})
@@ -68,8 +72,13 @@ def admin_routes(control: Control, reset: Callable[[], None]) -> list[Route]:
     async def notifications(request: Request) -> Response:
         return JSONResponse({"events": control.notification_events(request.query_params.get("account"))})
 
+    async def unsupported(request: Request) -> Response:
+        rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
+        return JSONResponse({"unsupported": rows})
+
     return [
         Route("/_vpcsim/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/unsupported", unsupported, methods=["GET"]),
         Route("/moto-api/reset", do_reset, methods=["POST"]),
         Route("/_vpcsim/health", health, methods=["GET"]),
         Route("/_vpcsim/principals", principals, methods=["POST"]),

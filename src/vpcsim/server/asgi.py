@@ -19,8 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from vpcsim.server.admin import admin_routes
 from vpcsim.server.api import api_routes
-from vpcsim.server.http_wire import HttpRequest, HttpWire
-from vpcsim.server.wire import WireApi
+from vpcsim.server.edge import Edge, HttpRequest
 
 _XML_HEADERS = {"Content-Type": "text/xml;charset=UTF-8", "Server": "vpcsim", "Cache-Control": "no-cache, no-store"}
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
@@ -42,8 +41,7 @@ def _ui_routes() -> list[Route | Mount]:
     return [Mount("/ui", app=StaticFiles(directory=UI_DIR), name="ui")]
 
 
-def build_asgi(wire: WireApi, reset: Callable[[], None]) -> Starlette:
-    http = HttpWire(wire)
+def build_asgi(edge: Edge, reset: Callable[[], None]) -> Starlette:
 
     async def root(request: Request) -> Response:
         if is_browser(request):
@@ -52,7 +50,7 @@ def build_asgi(wire: WireApi, reset: Callable[[], None]) -> Starlette:
 
     async def aws(request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        answer = http.handle(
+        answer = edge.handle(
             HttpRequest(
                 request.method, raw_path.decode("latin-1"), request.url.query, request.headers, await request.body()
             )
@@ -61,12 +59,12 @@ def build_asgi(wire: WireApi, reset: Callable[[], None]) -> Starlette:
         return Response(answer.body, status_code=answer.status, headers=headers)
 
     # The AWS wire on "/" (Query/EC2, DynamoDB, S3's ListBuckets) and, after the admin API, on every other path
-    # (S3 path-style buckets), dispatched by the request's SigV4 scope (server/http_wire.py).
+    # (S3 path-style buckets), dispatched by the request's SigV4 scope (server/edge.py).
     return Starlette(
         routes=[
             Route("/", root, methods=["GET", "POST"]),
-            *admin_routes(wire.control, reset),
-            *api_routes(wire.control),
+            *admin_routes(edge, reset),
+            *api_routes(edge.control),
             *_ui_routes(),
             Route("/{path:path}", aws, methods=["GET", "PUT", "POST", "DELETE", "HEAD"]),
         ]

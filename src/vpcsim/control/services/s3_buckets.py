@@ -44,8 +44,8 @@ _LEGACY_CONSTRAINTS = {"EU": "eu-west-1"}
 class S3Error(ApiError):
     """An S3 error; ``fields`` are written into S3's error document (``<BucketName>``)."""
 
-    def __init__(self, code: str, message: str, status: int, **fields: str) -> None:
-        super().__init__(code, message, status=status)
+    def __init__(self, code: str, message: str, **fields: str) -> None:
+        super().__init__(code, message)
         self.fields = fields
 
 
@@ -59,11 +59,11 @@ def bucket_arn(name: str) -> str:
 
 
 def _no_such_bucket(name: str) -> S3Error:
-    return S3Error("NoSuchBucket", "The specified bucket does not exist", 404, BucketName=name)
+    return S3Error("NoSuchBucket", "The specified bucket does not exist", BucketName=name)
 
 
 def _access_denied() -> S3Error:
-    return S3Error("AccessDenied", "Access Denied", 403)
+    return S3Error("AccessDenied", "Access Denied")
 
 
 def _bucket(call: Call, params: Params, action: str, *, owner_only: bool = False) -> Record:
@@ -79,7 +79,7 @@ def _bucket(call: Call, params: Params, action: str, *, owner_only: bool = False
         if not allows(call, bucket, action, bucket_arn(name)):
             raise _access_denied()
         if owner_only:
-            raise S3Error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+            raise S3Error("MethodNotAllowed", "The specified method is not allowed against this resource.")
     return bucket
 
 
@@ -91,7 +91,7 @@ def _check_name(name: str) -> None:
         or name.endswith(_BAD_SUFFIXES)
         or _is_ip(name)
     ):
-        raise S3Error("InvalidBucketName", "The specified bucket is not valid.", 400, BucketName=name)
+        raise S3Error("InvalidBucketName", "The specified bucket is not valid.", BucketName=name)
 
 
 def _is_ip(name: str) -> bool:
@@ -111,7 +111,6 @@ def _bucket_region(call: Call, params: Params) -> str:
                 "IllegalLocationConstraintException",
                 "The unspecified location constraint is incompatible for the region specific endpoint this request "
                 "was sent to.",
-                400,
             )
         return here
     region = _LEGACY_CONSTRAINTS.get(constraint, constraint)
@@ -119,7 +118,6 @@ def _bucket_region(call: Call, params: Params) -> str:
         raise S3Error(
             "InvalidLocationConstraint",
             "The specified location-constraint is not valid",
-            400,
             LocationConstraint=constraint,
         )
     if here not in ("us-east-1", region):
@@ -127,7 +125,6 @@ def _bucket_region(call: Call, params: Params) -> str:
             "IllegalLocationConstraintException",
             f"The {constraint} location constraint is incompatible for the region specific endpoint this request was "
             "sent to.",
-            400,
         )
     return region
 
@@ -154,7 +151,6 @@ def _recreate(call: Call, existing: Record, region: str) -> Result:
             "BucketAlreadyExists",
             "The requested bucket name is not available. The bucket namespace is shared by all users of the system. "
             "Please select a different name and try again.",
-            409,
             BucketName=existing.id,
         )
     if existing.region == region == call.region.name == "us-east-1":
@@ -162,7 +158,6 @@ def _recreate(call: Call, existing: Record, region: str) -> Result:
     raise S3Error(
         "BucketAlreadyOwnedByYou",
         "Your previous request to create the named bucket succeeded and you already own it.",
-        409,
         BucketName=existing.id,
     )
 
@@ -180,7 +175,7 @@ def list_buckets(call: Call, params: Params) -> Result:
     mine = [b for b in mine if b.id > start] if start else mine
     limit = params.get("MaxBuckets") or 10_000
     if not 1 <= limit <= 10_000:
-        raise S3Error("InvalidArgument", "max-buckets must be between 1 and 10000.", 400)
+        raise S3Error("InvalidArgument", "max-buckets must be between 1 and 10000.")
     page = mine[:limit]
     result: dict[str, Any] = {
         "Buckets": [{"Name": b.id, "CreationDate": b.doc["CreationDate"], "BucketRegion": b.region} for b in page],
@@ -203,7 +198,7 @@ def _token(token: str | None) -> str:
     try:
         return base64.urlsafe_b64decode(token.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise S3Error("InvalidArgument", "The continuation token provided is incorrect", 400) from None
+        raise S3Error("InvalidArgument", "The continuation token provided is incorrect") from None
 
 
 def canonical_user_id(account: str) -> str:
@@ -222,7 +217,7 @@ def put_bucket_policy(call: Call, params: Params) -> Result:
     text = params.get("Policy") or ""
     arn = bucket_arn(bucket.id)
     check_policy(
-        text, lambda m: S3Error("MalformedPolicy", m, 400, BucketName=bucket.id), service="s3", resource_ok=within(arn)
+        text, lambda m: S3Error("MalformedPolicy", m, BucketName=bucket.id), service="s3", resource_ok=within(arn)
     )
     call.tx.put(bucket.with_extra(policy=text))
     return {}
@@ -232,7 +227,7 @@ def get_bucket_policy(call: Call, params: Params) -> Result:
     bucket = _bucket(call, params, "s3:GetBucketPolicy", owner_only=True)
     policy = bucket.extra.get("policy")
     if not policy:
-        raise S3Error("NoSuchBucketPolicy", "The bucket policy does not exist", 404, BucketName=bucket.id)
+        raise S3Error("NoSuchBucketPolicy", "The bucket policy does not exist", BucketName=bucket.id)
     return {"Policy": policy}
 
 
