@@ -44,8 +44,10 @@ Sources:
 - Regions no moto release records (ap-east-2, ap-southeast-6, ap-southeast-7, mx-central-1): the Amazon Linux images
   that the newest records show in at least 25 of the 30 recorded Regions.
 
-Run: .venv/bin/python scripts/gen_images.py [--cache DIR]   (downloads the four pinned moto wheels with pip into DIR,
-default <tmp>/vpcsim-moto-wheels; a rerun with the same wheels reproduces the committed file byte for byte)
+Run: .venv/bin/python scripts/gen_images.py [--cache DIR] [--out DIR]
+(downloads the four pinned moto wheels with pip into the cache folder, default <tmp>/vpcsim-moto-wheels, and writes
+into the package data unless --out says otherwise; a rerun with the same wheels reproduces the committed file byte
+for byte, which tests/unit/test_catalog_ec2.py checks when the wheels are in the default cache)
 """
 
 from __future__ import annotations
@@ -304,6 +306,7 @@ def derived_entries(regions: list[str]) -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=moto_source.default_cache())
+    parser.add_argument("--out", type=Path, default=DATA, help="folder to write into (default: the package data)")
     args = parser.parse_args()
     releases = [moto_source.RELEASES[v] for v in MOTO_VERSIONS]
     wheels = [moto_source.wheel(r, args.cache) for r in releases]
@@ -315,7 +318,7 @@ def main() -> None:
         "sources": [{**r.describe(), "files": "moto/ec2/resources/latest_amis/<region>.json.gz"} for r in releases],
         "images": entries,
     }
-    size = moto_source.write_gz(DATA / "images.json.gz", doc)
+    size = moto_source.write_gz(args.out / "images.json.gz", doc)
     per_region = {r: sum(1 for e in entries if r in e["regions"]) for r in regions}
     print(f"wrote {len(entries)} images ({size} bytes); per Region: {per_region}")
 

@@ -18,8 +18,10 @@ mx-central-1, all opened 2024-2025): they copy the offerings of ap-southeast-5 (
 most recently opened Region the source records) zone for zone (az1 -> az1, ...), and carry ``"derived": true`` with
 the reason in the data.
 
-Run: .venv/bin/python scripts/gen_instance_types.py [--cache DIR]   (downloads the pinned moto wheel with pip into
-DIR, default <tmp>/vpcsim-moto-wheels; a rerun with the same wheel reproduces the committed files byte for byte)
+Run: .venv/bin/python scripts/gen_instance_types.py [--cache DIR] [--out DIR]
+(downloads the pinned moto wheel with pip into the cache folder, default <tmp>/vpcsim-moto-wheels, and writes into
+the package data unless --out says otherwise; a rerun with the same wheel reproduces the committed files byte for
+byte, which tests/unit/test_catalog_ec2.py checks when the wheel is in the default cache)
 """
 
 from __future__ import annotations
@@ -103,17 +105,18 @@ def offerings(wheel: Path, names: list[str]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=moto_source.default_cache())
+    parser.add_argument("--out", type=Path, default=DATA, help="folder to write into (default: the package data)")
     args = parser.parse_args()
     release = moto_source.LATEST
     wheel = moto_source.wheel(release, args.cache)
     source = {"_source": __doc__.strip().splitlines()[0], "sources": [release.describe()]}
     types = instance_types(wheel)
-    size = moto_source.write_gz(DATA / "instance_types.json.gz", {**source, "instanceTypes": types})
+    size = moto_source.write_gz(args.out / "instance_types.json.gz", {**source, "instanceTypes": types})
     print(f"wrote {len(types)} instance types ({size} bytes)")
     names = [t["InstanceType"] for t in types]
     regions = offerings(wheel, names)
     doc = {**source, "instanceTypes": names, "regions": regions}
-    size = moto_source.write_gz(DATA / "instance_type_offerings.json.gz", doc)
+    size = moto_source.write_gz(args.out / "instance_type_offerings.json.gz", doc)
     derived = [r for r, e in regions.items() if e.get("derived")]
     print(f"wrote offerings for {len(regions)} Regions ({size} bytes); derived: {derived}")
 
