@@ -36,7 +36,9 @@ Sources:
 - CreationDate: the date in the image name, at a time of day taken from a SHA-256 of the name; DeprecationTime from
   it by the family rule of [REC] (AL2023 +90 days, Ubuntu +2 years; none set for the others [UNCERTAIN]).
 - Block device mappings of the Amazon Linux images: [REC] per family (gp3 for AL2023/AL2027, gp2 or standard after the
-  name's ``-gp2``/``-ebs`` suffix for AL2/AL1); AL2023 minimal 2 GiB [UNCERTAIN], all others 8 GiB.
+  name's ``-gp2``/``-ebs`` suffix for AL2/AL1); AL2023 minimal 2 GiB [UNCERTAIN], all others 8 GiB. Ubuntu as [REC]
+  (gp3 under ``hvm-ssd-gp3``); Windows 30 GiB gp2, Debian 8 GiB gp2 on /dev/xvda, RHEL 10 GiB gp3 [UNCERTAIN].
+- DeprecationTime of AL2: not set, though the 2024 record had the then end-of-life date 2025-07-01 (since extended).
 - BootMode: ``uefi`` on arm64 (Graviton boots only UEFI), ``uefi-preferred`` on x86_64 for AL2023/AL2027, Ubuntu 22.04+
   and Debian 12; not set otherwise [UNCERTAIN]. ImdsSupport v2.0 on AL2023/AL2027 and Windows Server 2025.
 - Ubuntu, Windows Server, Debian and RHEL images (no source records their ids): three releases each, dated

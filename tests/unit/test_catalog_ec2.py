@@ -30,6 +30,7 @@ from vpcsim.catalog import (
     eni_limits,
     find_instance_type,
     find_public_image,
+    images_as_of,
     offered_types,
     offerings,
     offerings_derived,
@@ -332,6 +333,17 @@ def test_dates_are_ordered_and_follow_the_family_rules() -> None:
             assert abs(deprecated - created - timedelta(days=90)) <= timedelta(seconds=30), image["Name"]
         else:
             assert deprecated > created + timedelta(days=365), image["Name"]
+
+
+def test_al2023_images_newer_than_90_days_before_the_catalog_date_are_not_yet_deprecated() -> None:
+    as_of = images_as_of()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of)
+    live = [
+        image
+        for image in matching("us-east-1", ["amazon"], "al2023-ami-2023.*-x86_64")
+        if image["DeprecationTime"] > f"{as_of}T00:00:00.000Z"
+    ]
+    assert live and all(image["CreationDate"] <= f"{as_of}T23:59:59.000Z" for image in live)
 
 
 def test_boot_modes_fit_the_architecture() -> None:

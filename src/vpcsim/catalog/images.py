@@ -8,7 +8,8 @@ use and caches them. The dicts are shared: callers must not mutate them.
 
 The catalog answers which images exist; it does not filter. ``DeprecationTime`` is set where AWS sets it (AL2023
 90 days after creation, Ubuntu two years after): whether a deprecated image is hidden (AWS hides it unless
-IncludeDeprecated or its id is asked for) is the caller's choice, relative to the caller's clock.
+IncludeDeprecated or its id is asked for) is the caller's choice, relative to the caller's clock; the data is as of
+``images_as_of()``, and every AL2023 image here is past its DeprecationTime by the wall clock from 2027-01-31 on.
 
 >>> find_public_image("us-east-1", "ami-0820d0c589175bc01")["Name"]
 'al2023-ami-2023.12.20261102.0-kernel-6.1-x86_64'
@@ -31,6 +32,14 @@ def _raw() -> dict[str, Any]:
     blob = resources.files("vpcsim.catalog").joinpath("data/images.json.gz").read_bytes()
     data: dict[str, Any] = json.loads(gzip.decompress(blob))
     return data
+
+
+def images_as_of() -> str:
+    """The release date of the newest source (``YYYY-MM-DD``): the catalog shows AWS as of that day.
+
+    Compare DeprecationTime against this rather than the wall clock to keep every image family findable as time passes.
+    """
+    return max(str(s["released"]) for s in _raw()["sources"])
 
 
 def images_source() -> str:
