@@ -41,3 +41,13 @@ test("a click picks an instance (or an interface's instance) as source and an ad
   assert.equal(destinationOf(endpoint), endpoint.dns);
   assert.equal(destinationOf(items.find((i) => i.kind === "subnet")), null);
 });
+
+test("only the newest load of a thing is current", async () => {
+  const { createStore, newest } = await import("../../../src/vpcsim/ui/js/store.mjs");
+  const store = createStore();
+  const first = newest(store, "cost");
+  const trace = newest(store, "trace");
+  assert.ok(first() && trace());
+  const second = newest(store, "cost");
+  assert.deepEqual([first(), second(), trace()], [false, true, true]);
+});

@@ -5,6 +5,7 @@
 import { cost as getCost, whatIf } from "./api.mjs";
 import { $ } from "./dom.mjs";
 import { esc, money } from "./format.mjs";
+import { newest } from "./store.mjs";
 
 const CHART = { W: 440, H: 280, L: 56, R: 14, T: 44, B: 40 }; // the SVG's viewBox and its margins
 
@@ -13,31 +14,35 @@ function costRow(i) {
   return `<tr title="${esc(i.source)}"><td>${esc(i.item)}${resource}${i.uncertain ? " *" : ""}</td><td class="num">${money(i.usd)}</td></tr>`;
 }
 
-/** Loads both parts for the account and region chosen in the panel. */
-export async function loadCost() {
+/** Loads both parts for the account and region chosen in the panel (only the newest load's answers are shown). */
+export async function loadCost(store) {
   const account = $("#c-account").value, region = $("#c-region").value;
   if (!account || !region) return;
+  const current = newest(store, "cost");
   try {
     const cost = await getCost(account, region);
+    if (!current()) return;
     $("#cost-total").textContent = `· ${money(cost.total_usd)} a month`;
     $("#cost-items tbody").innerHTML = cost.items.map(costRow).join("") ||
       '<tr><td colspan="2">No priced network resources in this region.</td></tr>';
   } catch (error) {
+    if (!current()) return;
     $("#cost-items tbody").innerHTML = `<tr><td colspan="2" class="error">${esc(error.message)}</td></tr>`;
   }
-  await loadWhatIf(region);
+  await loadWhatIf(region, current);
 }
 
-async function loadWhatIf(region) {
+async function loadWhatIf(region, current) {
   const max = Math.max(100, Number($("#w-max").value) || 2000);
   const volumes = Array.from({ length: 11 }, (_, i) => Math.round((max * i) / 10));
   const params = { region, service: $("#w-service").value, azs: Number($("#w-azs").value) || 2 };
   try {
     const answers = await Promise.all(volumes.map((v) => whatIf({ ...params, volume_gb: v })));
+    if (!current()) return;
     $("#whatif-chart").innerHTML = chartMarkup(volumes, answers, max);
     $("#break-even").textContent = `${answers[0].break_even_note || ""} At ${max.toLocaleString()} GB a month the cheapest is ${answers[answers.length - 1].cheapest}.`;
   } catch (error) {
-    $("#break-even").textContent = error.message;
+    if (current()) $("#break-even").textContent = error.message;
   }
 }
 
@@ -70,6 +75,6 @@ export function chartMarkup(volumes, answers, max) {
   return out.join("");
 }
 
-export function wireCost() {
-  for (const id of ["#c-account", "#c-region", "#w-service", "#w-azs", "#w-max"]) $(id).onchange = loadCost;
+export function wireCost(store) {
+  for (const id of ["#c-account", "#c-region", "#w-service", "#w-azs", "#w-max"]) $(id).onchange = () => loadCost(store);
 }

@@ -21,7 +21,7 @@ async function follow(store, revision) {
   if (!store.topology || revision === store.topology.revision) return;
   await loadTopology(store);
   if (store.request) await runTrace(store, store.request, true);
-  if (!$("#tab-cost").hidden) await loadCost();
+  if (!$("#tab-cost").hidden) await loadCost(store);
 }
 
 export async function poll(store) {

@@ -3,7 +3,7 @@
 // module creates and passes on (store.mjs); docs/ui.md lists the modules and says how to add a kind of resource.
 // Here: the page's styles and legend from the kinds table, the wiring, the first load, live updates.
 
-import { wireCost, loadCost } from "./cost.mjs";
+import { loadCost, wireCost } from "./cost.mjs";
 import { $ } from "./dom.mjs";
 import { kindStyles, legendMarkup } from "./kinds.mjs";
 import { startLive } from "./live.mjs";
@@ -22,11 +22,11 @@ function installKinds() {
   $("#count").insertAdjacentHTML("beforebegin", legendMarkup());
 }
 
-function showTab(name) {
+function showTab(store, name) {
   document.querySelectorAll(".tab").forEach((t) => t.classList.toggle("active", t.dataset.tab === name));
   $("#tab-trace").hidden = name !== "trace";
   $("#tab-cost").hidden = name !== "cost";
-  if (name === "cost") loadCost();
+  if (name === "cost") loadCost(store);
 }
 
 async function main() {
@@ -36,8 +36,8 @@ async function main() {
   wireSearch(store);
   wireFilters(store);
   wireTrace(store);
-  wireCost();
-  document.querySelectorAll(".tab").forEach((t) => { t.onclick = () => showTab(t.dataset.tab); });
+  wireCost(store);
+  document.querySelectorAll(".tab").forEach((t) => { t.onclick = () => showTab(store, t.dataset.tab); });
   try {
     await loadTopology(store);
   } catch (error) {

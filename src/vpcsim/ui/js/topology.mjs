@@ -6,6 +6,7 @@ import { topology as getTopology } from "./api.mjs";
 import { $, fillSelect } from "./dom.mjs";
 import { esc } from "./format.mjs";
 import { redraw } from "./diagram.mjs";
+import { newest } from "./store.mjs";
 
 function filterChoice() {
   return { account: $("#f-account").value, region: $("#f-region").value, vpc: $("#f-vpc").value };
@@ -35,9 +36,9 @@ function fillSuggestions(suggestions, examples = []) {
 
 /** Loads the topology for the chosen filters and redraws; false when a newer load overtook this one. */
 export async function loadTopology(store) {
-  const load = ++store.loads;
+  const current = newest(store, "topology");
   const topology = await getTopology(filterChoice());
-  if (load !== store.loads) return false;
+  if (!current()) return false;
   store.topology = topology;
   fillFilters(topology.filters);
   fillSuggestions(topology.suggestions, topology.examples || []);

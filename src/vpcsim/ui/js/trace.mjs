@@ -7,6 +7,7 @@ import { $ } from "./dom.mjs";
 import { cut, esc, money } from "./format.mjs";
 import { clearPath, drawPath, stopId } from "./path.mjs";
 import { centerOn, showPoints } from "./panzoom.mjs";
+import { newest } from "./store.mjs";
 
 /** The API request the form describes. */
 export function traceRequest() {
@@ -22,15 +23,18 @@ export function traceRequest() {
 
 /** Runs a trace and shows it; `quiet` keeps the view where it is (a re-run after a change). */
 export async function runTrace(store, request, quiet = false) {
+  const current = newest(store, "trace");
+  store.request = request; // what a change of state re-runs, even while this one is still on its way
   $("#trace-error").hidden = true;
   try {
     const trace = await postTrace(request);
+    if (!current()) return;
     store.trace = trace;
-    store.request = request;
     showTrace(store, trace);
     const points = drawPath(store);
     if (!quiet) showPoints(store, points);
   } catch (error) {
+    if (!current()) return;
     $("#trace-error").textContent = error.message;
     $("#trace-error").hidden = false;
   }
@@ -61,6 +65,7 @@ function showTrace(store, trace) {
 }
 
 export function clearTrace(store) {
+  newest(store, "trace"); // a trace still running is not shown
   store.trace = null;
   store.request = null;
   $("#trace-result").hidden = true;
