@@ -33,6 +33,15 @@ def test_index_starts_the_modules() -> None:
     assert graph == {p.name for p in (UI / "js").glob("*.mjs")}, "a module nothing imports, or a missing one"
 
 
+def test_the_modules_import_one_way() -> None:
+    imports = {name: set(_IMPORT.findall((UI / "js" / name).read_text())) for name in _module_graph()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in imports[start])
+
+    assert [name for name in sorted(imports) if reaches(name, name, set())] == []
+
+
 def test_every_module_is_served_as_javascript(vpcsim: Server) -> None:
     for name in sorted(_module_graph()):
         with urllib.request.urlopen(f"{vpcsim.url}/ui/js/{name}", timeout=30) as response:
