@@ -8,6 +8,7 @@ bucket (``<bucket>.localhost``) is a person, and gets the UI.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from vpcsim.server.admin import admin_routes
 from vpcsim.server.api import api_routes
@@ -37,8 +39,24 @@ def is_browser(request: Request) -> bool:
     )
 
 
+class _UiFiles(StaticFiles):
+    """The UI's files (``ui/js/*.mjs`` are ES modules). Browsers run a module only when it is served with a JavaScript
+    MIME type, which ``mimetypes`` takes from the platform (on Windows, the registry, which may say ``text/plain``):
+    so it is set here. ``no-cache``: a browser revalidates each file (a 304 on an unchanged one), so a newer vpcsim
+    never runs beside a module cached from an older one."""
+
+    def file_response(
+        self, full_path: str | os.PathLike[str], stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "no-cache"
+        if response.status_code == 200 and str(full_path).endswith((".mjs", ".js")):
+            response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+        return response
+
+
 def _ui_routes() -> list[Route | Mount]:
-    return [Mount("/ui", app=StaticFiles(directory=UI_DIR), name="ui")]
+    return [Mount("/ui", app=_UiFiles(directory=UI_DIR), name="ui")]
 
 
 def build_asgi(edge: Edge, reset: Callable[[], None]) -> Starlette:
