@@ -216,9 +216,12 @@ def cost(
 
 
 def _local_or_remote(state: Path | None, local: Any, endpoint_url: str, path: str) -> Any:
-    if state is None:
-        return _api(endpoint_url, path)
+    """The cost command's answer, or one clear line (typer.BadParameter) for any error, never a traceback."""
     try:
+        if state is None:
+            return _api(endpoint_url, path)
         return local(build(Options(state=state)).control)
     except ApiError as error:
         raise typer.BadParameter(error.message) from None
+    except (LookupError, ValueError, OSError) as error:  # PriceNotFound, PriceBookError, a server's non-JSON answer
+        raise typer.BadParameter(f"cannot price this: {error}") from None

@@ -48,10 +48,23 @@ def show_monthly(cost: dict[str, Any], console: Console) -> None:
         table.add_column(column)
     for item in cost["items"]:
         table.add_row(
-            item["item"], item.get("resource_id", ""), f"{item['quantity']:g} {item['unit']}", f"{item['usd']:.2f}"
+            item["item"], item.get("resource_id", ""), f"{item['quantity']:g} {item['unit']}", _usd(item.get("usd"))
         )
     console.print(table)
-    console.print(f"Total: ${cost['total_usd']:.2f} a month")
+    console.print(f"Total: {cost.get('total_text') or _total(cost['items'])}")
+
+
+def _usd(usd: float | None, digits: int = 2) -> str:
+    """A line's price; an unpriced line (no price in the book for that Region) reads as such, never as $0."""
+    return "unpriced" if usd is None else f"{usd:.{digits}f}"
+
+
+def _total(items: list[dict[str, Any]]) -> str:
+    usd = sum(i["usd"] for i in items if i.get("usd") is not None)
+    unpriced = sum(1 for i in items if i.get("usd") is None)
+    if not unpriced:
+        return f"${usd:,.2f} a month"
+    return f"at least ${usd:,.2f} a month, {unpriced} item{'s' * (unpriced != 1)} unpriced"
 
 
 def show_what_if(comparison: dict[str, Any], console: Console) -> None:
@@ -62,7 +75,10 @@ def show_what_if(comparison: dict[str, Any], console: Console) -> None:
     for column in ("path", "monthly USD", "applies"):
         table.add_column(column)
     for path in comparison["paths"]:
-        table.add_row(path["path"], f"{path['monthly_usd']:.2f}", "yes" if path["applicable"] else "no")
+        shown = f"{path['monthly_usd']:.2f}"
+        if not path.get("complete", True):
+            shown = f"at least {shown} ({path.get('unpriced_items')} unpriced)"
+        table.add_row(path["path"], shown, "yes" if path["applicable"] else "no")
     console.print(table)
     console.print(f"Cheapest: {comparison['cheapest']}")
     if comparison.get("break_even_note"):
