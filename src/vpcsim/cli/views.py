@@ -34,12 +34,20 @@ def show_trace(trace: dict[str, Any], console: Console) -> None:
 
 
 def _charges(trace: dict[str, Any], console: Console) -> None:
-    if not trace["charges"]:
+    unpriced = trace.get("unpriced") or []
+    if not trace["charges"] and not unpriced:
         console.print("Cost per GB: $0 (nothing on this path charges per GB)")
         return
-    console.print(f"Cost per GB: ${trace['usd_per_gb']:.4f}")
+    if unpriced:
+        count = len(unpriced)
+        total = f"at least ${trace['usd_per_gb']:.4f} ({count} item{'s' * (count != 1)} unpriced)"
+    else:
+        total = f"${trace['usd_per_gb']:.4f}"
+    console.print(f"Cost per GB: {total}")
     for charge in trace["charges"]:
         console.print(f"  ${charge['usd_per_gb']:.4f}  {charge['item']}  ({charge['usage_type']})")
+    for item in unpriced:
+        console.print(f"  unpriced  {item['item']} in {item['region']}: {item['reason']}")
 
 
 def show_monthly(cost: dict[str, Any], console: Console) -> None:

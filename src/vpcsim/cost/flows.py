@@ -35,18 +35,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from vpcsim.cost.book import Price, PriceBook, PriceNotFound
-from vpcsim.model.trace import Charge, Component, ComponentKind, Hop, Trace
-
-
-@dataclass(frozen=True, slots=True)
-class UnpricedCharge:
-    """A per-GB charge the path incurs whose rate the book does not have for that Region: unknown, not free."""
-
-    item: str
-    component: str  # the id of the component that charges
-    region: str
-    key: str  # the price book key that is missing, e.g. "nat_gateway_gb"
-    reason: str
+from vpcsim.model.trace import Charge, Component, ComponentKind, Hop, Trace, UnpricedCharge
 
 
 @dataclass(frozen=True, slots=True)

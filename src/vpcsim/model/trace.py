@@ -128,6 +128,17 @@ class Charge:
 
 
 @dataclass(frozen=True, slots=True)
+class UnpricedCharge:
+    """A per-GB charge the path incurs whose rate the price book does not have for that Region: unknown, not free."""
+
+    item: str
+    component: str  # the id of the component that charges
+    region: str
+    key: str  # the price book key that is missing, e.g. "nat_gateway_gb"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     verdict: Verdict
     hops: tuple[Hop, ...]
@@ -135,6 +146,7 @@ class Trace:
     internet: bool = False  # the path crosses the public internet
     endpoint: str | None = None  # the VPC endpoint the path uses, if any
     charges: tuple[Charge, ...] = ()
+    unpriced: tuple[UnpricedCharge, ...] = ()  # charges on the path the price book cannot price: the sum is a floor
     source: Header | None = None  # the request as it left the source
     resolved: tuple[str, ...] = ()  # the addresses the destination name resolved to
     notes: tuple[str, ...] = ()
@@ -161,4 +173,5 @@ class Trace:
 
     @property
     def usd_per_gb(self) -> float:
+        """What the priced charges add up to: the whole per-GB cost when nothing is unpriced, else a lower bound."""
         return round(sum(c.usd_per_gb for c in self.charges), 6)

@@ -12,7 +12,7 @@ from typing import Any
 
 from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for
 from vpcsim.control.analysis.topology import compile_topology
-from vpcsim.cost import PriceNotFound, charges_for, compare_paths, monthly_fixed, monthly_total, price_book
+from vpcsim.cost import compare_paths, monthly_fixed, monthly_summary, price_book, price_path
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.model.trace import Trace
@@ -43,10 +43,9 @@ def run_trace(
 
 
 def priced(found: Trace) -> Trace:
-    try:
-        return replace(found, charges=charges_for(found, price_book()))
-    except PriceNotFound as error:
-        return replace(found, notes=(*found.notes, f"no price for this path: {error}"))
+    """The trace with its per-GB charges; charges the price book cannot price are listed as unpriced, never as $0."""
+    path = price_path(found, price_book())
+    return replace(found, charges=path.charges, unpriced=path.unpriced)
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:
@@ -54,6 +53,7 @@ def trace_json(trace: Trace) -> dict[str, Any]:
     data = asdict(trace)
     data["latency_ms"] = trace.latency_ms
     data["usd_per_gb"] = trace.usd_per_gb
+    data["priced_completely"] = not trace.unpriced
     return data
 
 
@@ -64,7 +64,7 @@ def monthly_cost(tx: Transaction, account: str, region: str) -> dict[str, Any]:
         "account": account,
         "region": region,
         "items": [i.to_json() for i in items],
-        "total_usd": monthly_total(items),
+        **monthly_summary(items),
     }
 
 

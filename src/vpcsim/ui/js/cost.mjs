@@ -22,7 +22,7 @@ export async function loadCost(store) {
   try {
     const cost = await getCost(account, region);
     if (!current()) return;
-    $("#cost-total").textContent = `· ${money(cost.total_usd)} a month`;
+    $("#cost-total").textContent = `· ${cost.complete === false ? "at least " : ""}${money(cost.total_usd)} a month`;
     $("#cost-items tbody").innerHTML = cost.items.map(costRow).join("") ||
       '<tr><td colspan="2">No priced network resources in this region.</td></tr>';
   } catch (error) {

@@ -53,12 +53,17 @@ function showTrace(store, trace) {
   verdict.textContent = trace.verdict;
   verdict.className = `verdict ${trace.verdict}`;
   $("#internet").textContent = trace.internet ? "yes" : "no";
-  $("#cost-per-gb").textContent = money(trace.usd_per_gb, 4);
+  const unpriced = trace.unpriced || [];
+  $("#cost-per-gb").textContent = (unpriced.length ? "at least " : "") + money(trace.usd_per_gb, 4) +
+    (unpriced.length ? ` (${unpriced.length} unpriced)` : "");
   $("#endpoint-used").textContent = trace.endpoint || "none";
   $("#latency").textContent = `${trace.latency_ms} ms`;
   $("#explanations").innerHTML = (trace.explanations || []).map((x) =>
     `<p><span class="code">${esc(x.code)}</span> at ${esc(x.component.id)}: ${esc(x.detail)}</p>`).join("");
-  $("#charges").innerHTML = (trace.charges || []).map((c) => `<p>${money(c.usd_per_gb, 4)}/GB · ${esc(c.item)}</p>`).join("");
+  $("#charges").innerHTML = [
+    ...(trace.charges || []).map((c) => `<p>${money(c.usd_per_gb, 4)}/GB · ${esc(c.item)}</p>`),
+    ...unpriced.map((u) => `<p class="unpriced" title="${esc(u.reason)}">unpriced · ${esc(u.item)} (${esc(u.region)})</p>`),
+  ].join("");
   const stop = stopId(trace);
   $("#hops tbody").innerHTML = trace.hops.map((hop, i) => hopRow(store, hop, i, stop)).join("");
   $("#notes").innerHTML = (trace.notes || []).map((n) => `<li>${esc(n)}</li>`).join("");
