@@ -36,7 +36,7 @@ def main() -> None:
         frozen = subprocess.run(
             [python, "-m", "pip", "freeze", "--all", "--exclude", "vpcsim"], check=True, capture_output=True, text=True
         ).stdout
-    pins = sorted(line for line in frozen.splitlines() if "==" in line and not line.startswith(("pip==",)))
+    pins = sorted(line for line in frozen.splitlines() if "==" in line)
     version = ".".join(map(str, sys.version_info[:3]))
     OUT.write_text(HEADER.format(date=datetime.now(UTC).date(), python=f"Python {version}") + "\n".join(pins) + "\n")
     print(f"wrote {OUT} ({len(pins)} packages)")

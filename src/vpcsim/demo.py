@@ -27,6 +27,7 @@ from vpcsim.control import Control
 from vpcsim.control.analysis.diagram import EXAMPLES_META
 from vpcsim.errors import ApiError
 from vpcsim.model import IdFactory
+from vpcsim.model.arns import bucket_arn, root_arn
 from vpcsim.store import Transaction
 
 SEED = 7
@@ -84,7 +85,7 @@ def examples(ids: dict[str, str]) -> list[dict[str, Any]]:
     """The seed scenarios as trace requests (the UI's "try" list, stored beside the state it names)."""
     s3 = f"s3.{LONDON}.amazonaws.com"
     bucket_host = f"{BUCKET}.s3.{LONDON}.amazonaws.com"
-    get = {"action": "s3:GetObject", "resource": f"arn:aws:s3:::{BUCKET}/report.csv"}
+    get = {"action": "s3:GetObject", "resource": bucket_arn(f"{BUCKET}/report.csv")}
     return [
         _example("S3 through a NAT gateway (internet, priced)", ids["app-nat-worker"], s3),
         _example("S3 through a gateway endpoint (private, free)", ids["app-endpoint-worker"], s3),
@@ -119,7 +120,7 @@ class _Builder:
     def call(self, account: str, region: str, operation: str, scope: str = "ec2", **params: Any) -> dict[str, Any]:
         self.calls += 1
         request_id = f"demo-{self.calls:04d}"
-        principal = f"arn:aws:iam::{account}:root"  # what the wire gives a 12-digit access key (server/wire.py)
+        principal = root_arn(account)  # what the wire gives a 12-digit access key (server/wire.py)
         return self.control.handle(
             scope, operation, params, account=account, region=region, request_id=request_id, principal=principal
         )
@@ -312,7 +313,7 @@ class _Builder:
                     "Effect": "Deny",
                     "Principal": "*",
                     "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                    "Resource": [bucket_arn(BUCKET), bucket_arn(f"{BUCKET}/*")],
                     "Condition": {"StringNotEquals": {"aws:SourceVpce": self.world.ids["s3_gateway"]}},
                 }
             ],
@@ -370,7 +371,7 @@ class _Builder:
             LONDON,
             "ModifyVpcEndpointServicePermissions",
             ServiceId=service["ServiceId"],
-            AddAllowedPrincipals=[f"arn:aws:iam::{CONSUMER}:root"],
+            AddAllowedPrincipals=[root_arn(CONSUMER)],
         )
         self.world.ids.update(
             nlb=nlb, endpoint_service=service["ServiceId"], endpoint_service_name=service["ServiceName"]

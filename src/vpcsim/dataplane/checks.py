@@ -13,6 +13,7 @@ from ipaddress import IPv4Address
 from vpcsim.dataplane import filters, routing
 from vpcsim.dataplane.topology import Interface, Subnet, Vpc
 from vpcsim.dataplane.walk import FollowRoute, RouteFrom, Walk, component, interface_component
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
@@ -67,7 +68,7 @@ def acl_check(
         acl.id,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:network-acl/{acl.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "network-acl", acl.id),
     )
     what = ("reply " if reply else "") + ("outbound" if egress else "inbound")
     if not verdict.allowed:
@@ -142,7 +143,7 @@ def route_from(walk: Walk, stage: RouteFrom) -> FollowRoute:
         table.id,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:route-table/{table.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "route-table", table.id),
     )
     if key in walk.visited:
         walk.block(comp, Code.NO_PATH, f"the path comes back to {table.id}: a routing loop", "egress")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from vpcsim.dataplane.topology import LoadBalancer, Target
 from vpcsim.dataplane.walk import PROCESSING_MS, DeliverInVpc, Stage, ToEndpointService, Walk, component
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
@@ -31,7 +32,7 @@ def to_endpoint_service(walk: Walk, stage: ToEndpointService) -> Stage | None:
         name=service.name,
         region=service.region,
         account=service.account,
-        arn=f"arn:aws:ec2:{service.region}:{service.account}:vpc-endpoint-service/{service.id}",
+        arn=ec2_arn(service.region, service.account, "vpc-endpoint-service", service.id),
     )
     walk.hop(comp, Step(Action.FORWARDED, f"to {service.name} of account {service.account}"), latency=PROCESSING_MS)
     balancers = [walk.topo.load_balancers[a] for a in service.load_balancers if a in walk.topo.load_balancers]

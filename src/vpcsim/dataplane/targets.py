@@ -35,6 +35,7 @@ from vpcsim.dataplane.walk import (
     interface_component,
     region_latency_ms,
 )
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
 
@@ -96,7 +97,7 @@ def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
             region=dest.region,
             zone=dest.zone,
             account=dest.account,
-            arn=f"arn:aws:ec2:{dest.region}:{dest.account}:{_noun(kind)}/{rid}",
+            arn=ec2_arn(dest.region, dest.account, _noun(kind), rid),
         ),
         Step(Action.DELIVERED, f"delivered to {rid} ({walk.destination})"),
         latency=latency,
@@ -114,7 +115,7 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
         route.target,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:internet-gateway/{route.target}",
+        arn=ec2_arn(vpc.region, vpc.account, "internet-gateway", route.target),
     )
     public = _public_source(walk)
     if public is None:
@@ -174,7 +175,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         region=vpc.region,
         zone=nat_subnet.zone,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:natgateway/{nat.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "natgateway", nat.id),
     )
     if walk.arrived_via is not None:
         walk.block(
@@ -312,7 +313,7 @@ def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         peering.id,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:vpc-peering-connection/{peering.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "vpc-peering-connection", peering.id),
     )
     other = peering.other(vpc.id)
     if peering.status != "active" or other is None or other.vpc_id not in walk.topo.vpcs:

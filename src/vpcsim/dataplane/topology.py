@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any, Generic, TypeVar
 
+from vpcsim.model.arns import ec2_arn
+
 Network = IPv4Network
 V = TypeVar("V")
 
@@ -203,7 +205,7 @@ class Endpoint:
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:ec2:{self.region}:{self.account}:vpc-endpoint/{self.id}"
+        return ec2_arn(self.region, self.account, "vpc-endpoint", self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from vpcsim.dataplane.walk import (
     Walk,
     component,
 )
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Header, Hop, Step, Trace, Verdict
 
@@ -178,7 +179,7 @@ def leave_source(walk: Walk) -> Stage:
                 region=iface.region,
                 zone=iface.zone,
                 account=iface.account,
-                arn=f"arn:aws:ec2:{iface.region}:{iface.account}:instance/{iface.owner}",
+                arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
             ),
             Step(Action.FORWARDED, f"sent from {iface.address} through {iface.id}"),
         )

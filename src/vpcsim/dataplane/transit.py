@@ -20,6 +20,7 @@ from vpcsim.dataplane.walk import (
     component,
     region_latency_ms,
 )
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
@@ -31,7 +32,7 @@ def via_transit_gateway(walk: Walk, stage: ViaTransitGateway) -> Stage | None:
         gateway,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:transit-gateway/{gateway}",
+        arn=ec2_arn(vpc.region, vpc.account, "transit-gateway", gateway),
     )
     attachment = walk.topo.tgw_vpc_attachments.get((gateway, vpc.id))
     if attachment is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address
 
 from vpcsim.dataplane.topology import Endpoint, Interface, Network, Route, Subnet, TgwAttachment, Topology, Vpc
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
 
@@ -211,7 +212,7 @@ def component(
 
 
 def interface_component(iface: Interface) -> Component:
-    arn = f"arn:aws:ec2:{iface.region}:{iface.account}:network-interface/{iface.id}"
+    arn = ec2_arn(iface.region, iface.account, "network-interface", iface.id)
     return Component(
         iface.id, ComponentKind.NETWORK_INTERFACE, arn, iface.kind, iface.region, iface.zone, iface.account
     )

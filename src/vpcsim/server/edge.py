@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from vpcsim.control import Control
 from vpcsim.errors import ApiError, InternalError, Unsupported
+from vpcsim.model.arns import account_of, root_arn
 from vpcsim.protocol import credential_scope
 from vpcsim.server.adapters import Adapter, Found, HttpRequest, WireResponse, adapter_for
 
@@ -45,9 +46,9 @@ class Identity:
         """The account and principal ARN a request acts as."""
         mapped = control.principal_for(access_key_id) if access_key_id else None
         if mapped:
-            return mapped.split(":")[4], mapped
+            return account_of(mapped, self.default_account), mapped
         account = self.account_for(access_key_id)
-        return account, f"arn:aws:iam::{account}:root"
+        return account, root_arn(account)
 
 
 @dataclass

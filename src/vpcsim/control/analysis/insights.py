@@ -22,6 +22,7 @@ from vpcsim.dataplane import dns
 from vpcsim.dataplane.topology import Topology
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import InvalidParameter
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.trace import ComponentKind, Header, Hop, Trace, Verdict
 
 PATH, ANALYSIS = "network-insights-path", "network-insights-analysis"
@@ -45,7 +46,7 @@ _SOURCES = ("i-", "eni-")
 
 
 def _arn(call: Call, kind: str, rid: str) -> str:
-    return f"arn:aws:ec2:{call.region.name}:{call.account}:{kind}/{rid}"
+    return ec2_arn(call.region.name, call.account, kind, rid)
 
 
 # -- paths -----------------------------------------------------------------------------------------------------------

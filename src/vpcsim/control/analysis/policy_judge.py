@@ -20,6 +20,7 @@ from typing import Any
 from vpcsim.dataplane.topology import ResourcePolicyHolder, Topology
 from vpcsim.dataplane.walk import Judge, PolicyAnswer, PolicyQuestion
 from vpcsim.errors import InvalidParameter
+from vpcsim.model.arns import account_of, parse_arn, root_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.policy import PolicyError, PolicyKind, decide, parse_policy, request_context
 
@@ -69,9 +70,9 @@ def _keys(question: PolicyQuestion) -> dict[str, Any]:
 
 
 def _holder(topo: Topology, request: ApiRequest) -> ResourcePolicyHolder | None:
-    if request.service == "s3" and request.resource.startswith("arn:aws:s3:::"):
-        bucket = request.resource[len("arn:aws:s3:::") :].split("/", 1)[0]
-        return topo.resources.get(bucket)
+    arn = parse_arn(request.resource)
+    if request.service == "s3" and arn is not None and arn.service == "s3":
+        return topo.resources.get(arn.resource.split("/", 1)[0])
     if request.service == "dynamodb":
         table = request.resource.split("/index/", 1)[0]
         return topo.resources.get(table)
@@ -79,8 +80,8 @@ def _holder(topo: Topology, request: ApiRequest) -> ResourcePolicyHolder | None:
 
 
 def _answer(topo: Topology, request: ApiRequest, question: PolicyQuestion) -> PolicyAnswer:
-    principal = request.principal or f"arn:aws:iam::{question.account}:root"
-    account = principal.split(":")[4] if principal.startswith("arn:") else question.account
+    principal = request.principal or root_arn(question.account)
+    account = account_of(principal, question.account)
     ctx = request_context(request.action, request.resource, principal=principal, account=account, keys=_keys(question))
     holder = _holder(topo, request)
     try:

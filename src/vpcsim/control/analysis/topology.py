@@ -23,6 +23,7 @@ from vpcsim.control.network import route_targets
 from vpcsim.dataplane import topology as t
 from vpcsim.dataplane.index import indexed
 from vpcsim.model import IdFactory, Record
+from vpcsim.model.arns import bucket_arn
 from vpcsim.store import Transaction
 
 _RANGE_KINDS = ("S3", "DYNAMODB", "AMAZON", "EC2")
@@ -505,7 +506,7 @@ def _resources(tx: Transaction) -> dict[str, t.ResourcePolicyHolder]:
     found = {}
     for bucket in tx.scan("s3-bucket"):
         found[bucket.id] = t.ResourcePolicyHolder(
-            f"arn:aws:s3:::{bucket.id}", bucket.id, "s3", bucket.account, bucket.region, bucket.extra.get("policy")
+            bucket_arn(bucket.id), bucket.id, "s3", bucket.account, bucket.region, bucket.extra.get("policy")
         )
     for table in tx.scan("dynamodb-table"):
         name = table.doc.get("TableName", table.id.rsplit("/", 1)[-1])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from vpcsim.errors import InvalidParameter
+from vpcsim.model.arns import root_arn
 from vpcsim.store import Transaction
 
 _ARN = re.compile(r"^arn:aws:iam::(\d{12}):(root|user/[\w+=,.@-]{1,64}|role/[\w+=,.@-]{1,64})$")
@@ -50,7 +51,7 @@ def allows(allowed: list[str], caller: str) -> bool:
     if "*" in allowed or caller in allowed:
         return True
     match = _ARN.match(caller)
-    return bool(match) and f"arn:aws:iam::{match.group(1)}:root" in allowed  # type: ignore[union-attr]
+    return bool(match) and root_arn(match.group(1)) in allowed  # type: ignore[union-attr]
 
 
 def find_mapping(tx: Transaction, access_key_id: str) -> str | None:

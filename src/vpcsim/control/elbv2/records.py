@@ -23,6 +23,7 @@ from typing import Any
 from vpcsim.control.core.call import Call, Params
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import Arn
 
 MAX_TAGS = 50  # tags per ELB resource [ELB quotas]
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
@@ -54,7 +55,7 @@ def configuration(message: str) -> ApiError:
 
 def arn(call: Call, resource: str) -> str:
     """``arn:aws:elasticloadbalancing:<region>:<account>:<resource>``."""
-    return f"arn:aws:elasticloadbalancing:{call.region.name}:{call.account}:{resource}"
+    return str(Arn("elasticloadbalancing", call.region.name, call.account, resource))
 
 
 def new_suffix(call: Call) -> str:

@@ -27,6 +27,7 @@ from vpcsim.control.core.lookup import check_id, get
 from vpcsim.control.core.tags import tags_for
 from vpcsim.errors import IncorrectState, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.kinds import KINDS
 
 TGW, RTB, ATTACHMENT = "transit-gateway", "transit-gateway-route-table", "transit-gateway-attachment"
@@ -178,7 +179,7 @@ def create_transit_gateway(call: Call, params: Params) -> Result:
     tid = call.new_id("tgw", TGW)
     doc = {
         "TransitGatewayId": tid,
-        "TransitGatewayArn": f"arn:aws:ec2:{call.region.name}:{call.account}:transit-gateway/{tid}",
+        "TransitGatewayArn": ec2_arn(call.region.name, call.account, "transit-gateway", tid),
         "State": "available",
         "OwnerId": call.account,
         "Description": params.get("Description") or "",

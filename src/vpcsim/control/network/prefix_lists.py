@@ -25,6 +25,7 @@ from vpcsim.control.core.queries import aws_managed, get_prefix_list, groups_usi
 from vpcsim.control.core.tags import tags_for
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.kinds import KINDS
 
 _MAX_LISTS = 100
@@ -167,7 +168,7 @@ def _new(
         "PrefixListId": pid,
         "AddressFamily": family,
         "State": "create-complete",
-        "PrefixListArn": f"arn:aws:ec2:{call.region.name}:{call.account}:prefix-list/{pid}",
+        "PrefixListArn": ec2_arn(call.region.name, call.account, "prefix-list", pid),
         "PrefixListName": name,
         "MaxEntries": size,
         "Version": 1,

@@ -19,6 +19,7 @@ from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import acls
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter
 from vpcsim.model import Record
+from vpcsim.model.arns import ec2_arn
 
 _RESERVED = 5
 
@@ -100,7 +101,7 @@ def new_subnet(
         ]
     doc = {
         "SubnetId": sid,
-        "SubnetArn": f"arn:aws:ec2:{call.region.name}:{call.account}:subnet/{sid}",
+        "SubnetArn": ec2_arn(call.region.name, call.account, "subnet", sid),
         "VpcId": vpc.id,
         "OwnerId": call.account,
         "CidrBlock": cidr,

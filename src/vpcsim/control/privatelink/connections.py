@@ -23,6 +23,7 @@ from vpcsim.control.core.lookup import get
 from vpcsim.control.privatelink.service_configs import connections
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import account_of
 
 _EVENTS = ("Accept", "Connect", "Delete", "Reject")
 _SNS_ARN = re.compile(r"^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$")
@@ -71,7 +72,7 @@ def describe_vpc_endpoint_service_permissions(call: Call, params: Params) -> Res
 
 def allowed(service: Record, caller: str) -> bool:
     """Whether ``caller`` (a principal ARN) may see and connect to ``service``; its owner always may."""
-    if caller.startswith(f"arn:aws:iam::{service.account}:"):
+    if account_of(caller, "") == service.account:
         return True
     return principals.allows([p["Principal"] for p in service.extra.get("principals", [])], caller)
 

@@ -22,6 +22,7 @@ from vpcsim.control.security import permissions as perms
 from vpcsim.control.security.rules import Spec, permissions
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import ec2_arn
 
 MAX_GROUPS_PER_INTERFACE = 5  # default quota [aws-behaviour 8.3]
 _ALL_OUT: Spec = {"IsEgress": True, "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv4": "0.0.0.0/0"}
@@ -80,7 +81,7 @@ def new_security_group(
         "Description": description,
         "VpcId": vpc.id,
         "OwnerId": call.account,
-        "SecurityGroupArn": f"arn:aws:ec2:{call.region.name}:{call.account}:security-group/{gid}",
+        "SecurityGroupArn": ec2_arn(call.region.name, call.account, "security-group", gid),
     }
     group = call.tx.put(call.record("security-group", gid, doc, vpc.id).evolve(tags=tags or {}))
     perms.add_rules(call, group, [_ALL_OUT])

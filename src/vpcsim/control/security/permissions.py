@@ -27,6 +27,7 @@ from vpcsim.control.security.rules import (
 )
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, MissingParameter, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import ec2_arn
 from vpcsim.model.kinds import KINDS
 
 MAX_RULES = 60
@@ -151,7 +152,7 @@ def resolved_request(call: Call, group: Record, params: Params, egress: bool) ->
 
 # -- writing rules ----------------------------------------------------------------------------------------------
 def _rule_doc(call: Call, group: Record, rule_id: str, spec: Spec) -> dict[str, Any]:
-    arn = f"arn:aws:ec2:{call.region.name}:{group.account}:security-group-rule/{rule_id}"
+    arn = ec2_arn(call.region.name, group.account, "security-group-rule", rule_id)
     return {"SecurityGroupRuleId": rule_id, "GroupId": group.id, "GroupOwnerId": group.account, **spec} | {
         "SecurityGroupRuleArn": arn
     }

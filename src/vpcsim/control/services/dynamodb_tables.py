@@ -25,6 +25,7 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.services.resource_policy import allows, check_policy, within
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
+from vpcsim.model.arns import Arn, root_arn
 from vpcsim.store import Transaction
 
 KIND = "dynamodb-table"
@@ -33,7 +34,7 @@ _TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")  # CreateTable's own rule; 
 
 
 def table_arn(region: str, account: str, name: str) -> str:
-    return f"arn:aws:dynamodb:{region}:{account}:table/{name}"
+    return str(Arn("dynamodb", region, account, f"table/{name}"))
 
 
 def find_table(tx: Transaction, region: str, name: str, account: str | None = None) -> Record | None:
@@ -61,7 +62,7 @@ def _table(call: Call, name: str, action: str) -> Record:
     if table is None or table.region != call.region.name:
         raise _not_found(name.rsplit("/", 1)[-1])
     if table.account != call.account and not allows(call, table, action, arn):
-        principal = call.principal or f"arn:aws:iam::{call.account}:root"
+        principal = call.principal or root_arn(call.account)
         raise ApiError(
             "AccessDeniedException",
             f"User: {principal} is not authorized to perform: {action} on resource: {arn} because no "

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from vpcsim.control.core.call import Call
 from vpcsim.errors import ApiError
 from vpcsim.model import Record
+from vpcsim.model.arns import root_arn
 from vpcsim.policy import Policy, PolicyError, Statement, decide, glob_match, parse_policy, request_context
 
 MAX_POLICY_BYTES = 20 * 1024
@@ -73,7 +74,7 @@ def allows(call: Call, record: Record, action: str, resource_arn: str) -> bool:
     """Whether the caller may ``action`` on a resource of another account, by the resource's policy alone."""
     text = record.extra.get("policy")
     policy = parse_policy(text) if text else None
-    principal = call.principal or f"arn:aws:iam::{call.account}:root"
+    principal = call.principal or root_arn(call.account)
     ctx = request_context(action, resource_arn, principal=principal, account=call.account)
     return decide(ctx, resource_policy=policy, resource_account=record.account).allowed
 

@@ -32,6 +32,7 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.services.resource_policy import allows, check_policy, within
 from vpcsim.errors import ApiError
 from vpcsim.model import Record
+from vpcsim.model.arns import bucket_arn
 from vpcsim.store import Transaction
 
 KIND = "s3-bucket"
@@ -52,10 +53,6 @@ class S3Error(ApiError):
 def find_bucket(tx: Transaction, name: str) -> Record | None:
     """The bucket named ``name`` in any account, or None."""
     return tx.find(KIND, name)
-
-
-def bucket_arn(name: str) -> str:
-    return f"arn:aws:s3:::{name}"
 
 
 def _no_such_bucket(name: str) -> S3Error:
