@@ -9,7 +9,8 @@ and becomes a logged 500 ``InternalError`` at the server boundary.
 from __future__ import annotations
 
 # The HTTP status of every error code AWS answers with a status other than 400: the one table ``ApiError`` reads.
-# Sources: S3 API Reference, "Error responses" (list of error codes); EC2 API Reference, "Error codes"
+# Sources: S3 API Reference, "Error responses" (list of error codes); Route 53 API Reference (each error's status);
+# EC2 API Reference, "Error codes"
 # (DryRunOperation 412; server errors 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch
 # 403). Client errors of EC2, ELBv2, DynamoDB and STS are 400.
 STATUS: dict[str, int] = {
@@ -22,13 +23,19 @@ STATUS: dict[str, int] = {
     "InternalError": 500,
     "InvalidClientTokenId": 403,
     "MethodNotAllowed": 405,
+    "HostedZoneAlreadyExists": 409,
     "NoSuchBucket": 404,
+    "NoSuchChange": 404,
+    "NoSuchHostedZone": 404,
     "NoSuchBucketPolicy": 404,
     "NoSuchKey": 404,
     "RequestEntityTooLarge": 413,
     "RequestExpired": 400,
+    "NotAuthorizedException": 401,
     "ServiceUnavailable": 503,
     "SignatureDoesNotMatch": 403,
+    "VPCAssociationAuthorizationNotFound": 404,
+    "VPCAssociationNotFound": 404,
 }
 
 

@@ -13,7 +13,15 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 # scope name -> botocore model name; the scope name is what SigV4 signs (botocore's signingName).
-_SCOPES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "sts": "sts", "s3": "s3", "dynamodb": "dynamodb"}
+_SCOPES = {
+    "ec2": "ec2",
+    "elasticloadbalancing": "elbv2",
+    "sts": "sts",
+    "s3": "s3",
+    "dynamodb": "dynamodb",
+    "route53": "route53",
+    "route53resolver": "route53resolver",
+}
 # Unsigned requests are told apart by Version, which only the Query protocols send.
 _QUERY_PROTOCOLS = ("ec2", "query")
 
