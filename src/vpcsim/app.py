@@ -12,6 +12,7 @@ from vpcsim.model import IdFactory
 from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
+from vpcsim.server.bodies import DEFAULT_MAX_BODY
 from vpcsim.server.edge import Edge, Identity
 from vpcsim.server.guard import Asgi, Guard, Policy
 from vpcsim.store import Backend, MemoryBackend, SqliteBackend, Store
@@ -30,6 +31,7 @@ class Options:
     listen: str = "127.0.0.1"  # the address served: a Host name the guard accepts (server/guard.py)
     allow_hosts: tuple[str, ...] = ()
     allow_origins: tuple[str, ...] = ()
+    max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
 
 
 @dataclass
@@ -47,4 +49,5 @@ def build(options: Options) -> Built:
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
     policy = Policy.build(options.listen, options.allow_hosts, options.allow_origins)
-    return Built(store, control, Guard(build_asgi(edge, store.reset), policy))
+    app = build_asgi(edge, store.reset, max_body=options.max_body)
+    return Built(store, control, Guard(app, policy))

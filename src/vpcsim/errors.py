@@ -39,6 +39,9 @@ STATUS: dict[str, int] = {
 }
 
 
+MAX_MESSAGE = 1024  # characters of an error message; longer ones are cut
+
+
 class ApiError(Exception):
     """An AWS error: ``code`` as AWS spells it, a human ``message``, and the HTTP ``status`` (from ``STATUS``).
 
@@ -49,6 +52,8 @@ class ApiError(Exception):
     """
 
     def __init__(self, code: str, message: str) -> None:
+        if len(message) > MAX_MESSAGE:  # a 10 MB value quoted in a message must not make a 10 MB answer
+            message = message[:MAX_MESSAGE] + f"... ({len(message) - MAX_MESSAGE} more characters)"
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message

@@ -21,6 +21,7 @@ from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
 from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
+from vpcsim.server.bodies import DEFAULT_MAX_BODY
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
 
@@ -49,6 +50,9 @@ def serve(
         list[str] | None,
         typer.Option(help="A web origin allowed to change state, e.g. http://localhost:3000 (repeatable)."),
     ] = None,
+    max_body: Annotated[
+        int, typer.Option(min=1024, help="Largest request body accepted, in bytes (larger: 413 in AWS's format).")
+    ] = DEFAULT_MAX_BODY,
 ) -> None:
     """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
     if state is not None and ephemeral:
@@ -62,6 +66,7 @@ def serve(
         listen=host,
         allow_hosts=tuple(allow_host or ()),
         allow_origins=tuple(allow_origin or ()),
+        max_body=max_body,
     )
     built = build(options)
     if principals is not None:

@@ -9,6 +9,7 @@ answering ``DryRunOperation`` only when it would have succeeded.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from vpcsim.catalog import find_region
@@ -76,6 +77,8 @@ class Control:
             return run.monthly_cost(tx, account, region)
 
     def what_if(self, region: str, volume_gb: float, *, azs: int = 2, service: str = "s3") -> dict[str, Any]:
+        if not math.isfinite(volume_gb) or volume_gb < 0:
+            raise InvalidParameter("InvalidParameterValue", "The volume must be a finite number of GB, 0 or more.")
         try:
             return run.what_if(region, volume_gb, azs=azs, service=service)
         except (ValueError, LookupError) as error:

@@ -29,6 +29,7 @@ from typing import Any
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from vpcsim.errors import ApiError, InvalidParameter
+from vpcsim.protocol.limits import bounded_json
 
 
 def operation_for_target(model: ServiceModel, target: str) -> OperationModel | None:
@@ -93,9 +94,9 @@ class JsonRequestParser:
         if not body.strip():
             return {}
         try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError("SerializationException", "The request body is not valid JSON.") from None
+            return bounded_json(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ApiError("SerializationException", f"The request body is not valid JSON: {error}.") from None
 
     def _walk(self, shape: Shape, value: Any, path: str, problems: _Problems) -> Any:
         kind = shape.type_name

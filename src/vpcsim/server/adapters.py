@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from botocore.model import OperationModel
 
-from vpcsim.errors import ApiError
+from vpcsim.errors import ApiError, InvalidParameter
 from vpcsim.protocol import (
     Ec2RequestParser,
     Ec2ResponseSerializer,
@@ -36,6 +36,7 @@ from vpcsim.protocol import (
     service_for_scope,
     service_namespace,
 )
+from vpcsim.protocol.limits import MAX_PARAMETERS
 
 _VIRTUAL_HOST_SUFFIX = ".localhost"
 _QUERY_METHODS = ("GET", "POST", "HEAD")
@@ -82,10 +83,17 @@ class Adapter(Protocol):
 
 
 def decode_params(query: str, body: bytes) -> dict[str, str]:
-    """A Query request's parameters: the query string, then the form body (the body wins)."""
-    params = dict(parse_qsl(query, keep_blank_values=True))
-    if body:
-        params.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    """A Query request's parameters: the query string, then the form body (the body wins); at most
+    ``MAX_PARAMETERS`` of them (``protocol/limits.py``)."""
+    try:
+        params = dict(parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_PARAMETERS))
+        if body:
+            text = body.decode("utf-8", errors="replace")
+            params.update(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS))
+    except ValueError:
+        raise InvalidParameter(
+            "InvalidParameterValue", f"The request has more than {MAX_PARAMETERS} parameters."
+        ) from None
     return params
 
 
@@ -229,5 +237,9 @@ def adapter_for(signed: str | None, request: HttpRequest) -> Adapter | None:
     if request.path != "/" or request.method not in _QUERY_METHODS:
         return None
     if not signed:
-        service = service_for_scope(None, decode_params(request.query, request.body).get("Version"))
+        try:
+            version = decode_params(request.query, request.body).get("Version")
+        except ApiError:
+            version = None  # the adapter's find() refuses the request in its own format
+        service = service_for_scope(None, version)
     return QueryAdapter(service, signed)

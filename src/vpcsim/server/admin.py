@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from vpcsim.errors import ApiError
+from vpcsim.protocol.limits import bounded_json
+from vpcsim.server.bodies import MAX_API_BODY, read_body
 from vpcsim.server.edge import Edge
 
 
@@ -31,8 +32,10 @@ def _error(code: str, message: str, status: int = 400) -> JSONResponse:
 
 async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse:
     try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
+        body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
+    except ApiError as error:
+        return _error(error.code, error.message, error.status)
+    except (ValueError, UnicodeDecodeError):
         return _error("InvalidJson", "The body must be a JSON object.")
     if not isinstance(body, dict) or any(not isinstance(body.get(f), str) for f in fields):
         return _error("MissingParameter", f"The body must be a JSON object with string members {', '.join(fields)}.")

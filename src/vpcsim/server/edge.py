@@ -79,6 +79,14 @@ class Edge:
         log.info("%s %s %d %.1fms", service, name, answer.status, elapsed)
         return answer
 
+    def reject(self, request: HttpRequest, error: ApiError) -> WireResponse:
+        """Refuse a request before it is read (a body over the limit), in its protocol's error form."""
+        scope = credential_scope(request.headers, {})
+        adapter = adapter_for(scope.service, request) or adapter_for(None, HttpRequest("POST", "/", "", {}))
+        assert adapter is not None
+        log.info("%s - %d (refused before reading: %s)", scope.service or "-", error.status, error.code)
+        return adapter.error(error, str(uuid.uuid4()), request)
+
     def _call(
         self, adapter: Adapter, found: Found, request: HttpRequest, key: str | None, region: str | None, rid: str
     ) -> WireResponse:

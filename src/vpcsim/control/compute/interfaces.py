@@ -287,6 +287,10 @@ def create_network_interface(call: Call, params: Params) -> Result:
 
 def requested_addresses(params: Params) -> tuple[str | None, list[str]]:
     listed = params.get("PrivateIpAddresses") or []
+    if any(not a.get("PrivateIpAddress") for a in listed):
+        raise InvalidParameter(
+            "InvalidParameterValue", "Each PrivateIpAddresses entry must name its PrivateIpAddress."
+        )
     primary = params.get("PrivateIpAddress")
     marked = [a["PrivateIpAddress"] for a in listed if a.get("Primary")]
     if len(marked) > 1 or (marked and primary and marked[0] != primary):
