@@ -13,6 +13,8 @@ from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
 from vpcsim.server.bodies import DEFAULT_MAX_BODY
+from vpcsim.server.callers import RequireCaller
+from vpcsim.server.credentials import Credentials
 from vpcsim.server.edge import Edge, Identity
 from vpcsim.server.guard import Asgi, Guard, Policy
 from vpcsim.store import Backend, MemoryBackend, SqliteBackend, Store
@@ -32,6 +34,7 @@ class Options:
     allow_hosts: tuple[str, ...] = ()
     allow_origins: tuple[str, ...] = ()
     max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
+    credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
 
 
 @dataclass
@@ -45,9 +48,12 @@ def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
     store = Store(backend)
     control = Control(store, IdFactory(options.seed))
-    edge = Edge(control, Identity(options.default_account))
+    credentials = Credentials.load(options.credentials) if options.credentials is not None else None
+    edge = Edge(control, Identity(options.default_account), credentials)
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
     policy = Policy.build(options.listen, options.allow_hosts, options.allow_origins)
-    app = build_asgi(edge, store.reset, max_body=options.max_body)
+    app: Asgi = build_asgi(edge, store.reset, max_body=options.max_body)
+    if credentials is not None:
+        app = RequireCaller(app, credentials)
     return Built(store, control, Guard(app, policy))

@@ -22,6 +22,7 @@ from vpcsim.control.analysis.run import trace_json
 from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
 from vpcsim.server.bodies import DEFAULT_MAX_BODY
+from vpcsim.server.credentials import CredentialsError
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
 
@@ -53,6 +54,13 @@ def serve(
     max_body: Annotated[
         int, typer.Option(min=1024, help="Largest request body accepted, in bytes (larger: 413 in AWS's format).")
     ] = DEFAULT_MAX_BODY,
+    credentials: Annotated[
+        Path | None,
+        typer.Option(
+            help="Verify every request's SigV4 signature against this AWS-format credentials file ([name] sections "
+            "with aws_access_key_id, aws_secret_access_key, account, optional principal and admin)."
+        ),
+    ] = None,
 ) -> None:
     """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
     if state is not None and ephemeral:
@@ -67,14 +75,24 @@ def serve(
         allow_hosts=tuple(allow_host or ()),
         allow_origins=tuple(allow_origin or ()),
         max_body=max_body,
+        credentials=credentials,
     )
-    built = build(options)
+    try:
+        built = build(options)
+    except CredentialsError as error:
+        raise typer.BadParameter(str(error), param_hint="--credentials") from None
     if principals is not None:
         _load_principals(built, principals)
     if demo and load_demo(built.control) is not None:
         typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
     where = "in memory" if ephemeral else str(state or default_state_path())
     typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where})", err=True)
+    trust = (
+        "Any access key is accepted and signatures are not checked (--credentials FILE checks them)."
+        if credentials is None
+        else f"Signatures are verified against {credentials}; the admin API and web view need its keys."
+    )
+    typer.echo(trust, err=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(
         f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True

@@ -63,10 +63,14 @@ class Control:
         port: int | None = 443,
         protocol: str = "tcp",
         request: ApiRequest | None = None,
+        account: str | None = None,
     ) -> Trace:
+        """A trace; with ``account``, only from a source of that account."""
         with self.store.snapshot() as tx:
             try:
-                return run.run_trace(tx, source, destination, port=port, protocol=protocol, request=request)
+                return run.run_trace(
+                    tx, source, destination, port=port, protocol=protocol, request=request, account=account
+                )
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None
 

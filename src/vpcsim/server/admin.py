@@ -23,6 +23,7 @@ from starlette.routing import Route
 from vpcsim.errors import ApiError
 from vpcsim.protocol.limits import bounded_json
 from vpcsim.server.bodies import MAX_API_BODY, read_body
+from vpcsim.server.callers import is_admin, own_account
 from vpcsim.server.edge import Edge
 
 
@@ -54,6 +55,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
     control = edge.control
 
     async def do_reset(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file may reset.", 403)
         reset()
         return JSONResponse({"status": "ok", "message": "all state cleared"})
 
@@ -61,6 +64,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         return JSONResponse({"status": "ok", "revision": control.store.revision})
 
     async def principals(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file maps keys.", 403)
         body = await _body(request, "access_key_id", "principal")
         if isinstance(body, JSONResponse):
             return body
@@ -73,7 +78,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
 
     async def notifications(request: Request) -> Response:
-        return JSONResponse({"events": control.notification_events(request.query_params.get("account"))})
+        account = own_account(request.scope, request.query_params.get("account"))
+        return JSONResponse({"events": control.notification_events(account)})
 
     async def unsupported(request: Request) -> Response:
         rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]

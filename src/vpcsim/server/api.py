@@ -23,6 +23,7 @@ from vpcsim.control.analysis.run import trace_json
 from vpcsim.errors import ApiError
 from vpcsim.protocol.limits import bounded_json
 from vpcsim.server.bodies import MAX_API_BODY, read_body
+from vpcsim.server.callers import own_account
 
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 
@@ -56,6 +57,7 @@ def _plain(value: str | None) -> bool:
 
 def api_routes(control: Control) -> list[Route]:
     async def trace(request: Request) -> Response:
+        scope = request.scope
         try:
             body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
         except ApiError as error:
@@ -79,7 +81,10 @@ def api_routes(control: Control) -> list[Route]:
                 request = ApiRequest(
                     str(body["action"]), str(body.get("resource") or "*"), str(body.get("principal") or "")
                 )
-            found = control.trace(body["source"], body["destination"], port=port, protocol=protocol, request=request)
+            mine = own_account(scope, None)
+            found = control.trace(
+                body["source"], body["destination"], port=port, protocol=protocol, request=request, account=mine
+            )
             return trace_json(found)
 
         return await _answer(run)
@@ -87,7 +92,8 @@ def api_routes(control: Control) -> list[Route]:
     async def cost(request: Request) -> Response:
         query = request.query_params
         region = query.get("region", "us-east-1")
-        return await _answer(lambda: control.monthly_cost(query.get("account", "123456789012"), region))
+        account = own_account(request.scope, query.get("account")) or "123456789012"
+        return await _answer(lambda: control.monthly_cost(account, region))
 
     async def what_if(request: Request) -> Response:
         query = request.query_params
@@ -103,7 +109,7 @@ def api_routes(control: Control) -> list[Route]:
 
     async def topology(request: Request) -> Response:
         query = request.query_params
-        wanted = (query.get("account"), query.get("region"), query.get("vpc"))
+        wanted = (own_account(request.scope, query.get("account")), query.get("region"), query.get("vpc"))
         if not all(_plain(w) for w in wanted):
             return _error("InvalidParameterValue", "account, region and vpc must be printable ASCII.")
         tag = f'"{control.store.revision}-{"/".join(w or "" for w in wanted)}"'

@@ -32,9 +32,13 @@ def run_trace(
     port: int | None = 443,
     protocol: str = "tcp",
     request: ApiRequest | None = None,
+    account: str | None = None,
 ) -> Trace:
-    """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB."""
+    """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB.
+    With ``account``, the source must be that account's (a caller sees only its own network)."""
     topo = topology_of(tx)
+    if account is not None and tracing.find_source(topo, source).account != account:
+        raise tracing.UnknownSource(f"'{source}' is not an instance, network interface or IP address of {account}")
     judge = judge_for(topo, check_request(request)) if request is not None else None
     found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge)
     if request is None:
