@@ -19,6 +19,7 @@ from starlette.routing import Route
 from vpcsim.control import Control
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
+from vpcsim.control.flowlogs.traffic import Traffic
 from vpcsim.errors import ApiError
 
 OPENAPI = Path(__file__).resolve().parent / "openapi.json"
@@ -70,6 +71,19 @@ def api_routes(control: Control) -> list[Route]:
 
         return _answer(run)
 
+    async def traffic(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            return _error("InvalidJson", "The body must be a JSON object.")
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("source"), str)
+            or not isinstance(body.get("destination"), str)
+        ):
+            return _error("MissingParameter", "The body needs string members 'source' and 'destination'.")
+        return _answer(lambda: traffic_answer(control, body))
+
     async def cost(request: Request) -> Response:
         query = request.query_params
         region = query.get("region", "us-east-1")
@@ -109,6 +123,25 @@ def api_routes(control: Control) -> list[Route]:
         Route("/_vpcsim/api/revision", revision, methods=["GET"]),
         Route("/_vpcsim/api/openapi.json", openapi, methods=["GET"]),
         Route("/_vpcsim/api/trace", trace, methods=["POST"]),
+        Route("/_vpcsim/api/traffic", traffic, methods=["POST"]),
         Route("/_vpcsim/api/cost", cost, methods=["GET"]),
         Route("/_vpcsim/api/what-if", what_if, methods=["GET"]),
     ]
+
+
+def traffic_answer(control: Control, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /_vpcsim/api/traffic``: send ``flows`` flows of ``bytes`` each and write their flow-log records."""
+    protocol = str(body.get("protocol") or "tcp").lower()
+    if protocol not in ("tcp", "udp", "icmp"):
+        raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp or icmp.")
+    wanted = Traffic(
+        body["source"],
+        body["destination"],
+        port=None if body.get("port") is None else _number(body["port"], "port"),
+        protocol=protocol,
+        flows=_number(body.get("flows", 1), "flows"),
+        bytes=_number(body.get("bytes", 1024), "bytes"),
+        response_bytes=_number(body.get("response_bytes", 0), "response_bytes"),
+    )
+    found, written = control.send_traffic(wanted)
+    return {"trace": trace_json(found), "flows": wanted.flows, "bytes": wanted.bytes, **written}
