@@ -137,7 +137,7 @@ def traffic_answer(control: Control, body: dict[str, Any]) -> dict[str, Any]:
     wanted = Traffic(
         body["source"],
         body["destination"],
-        port=None if body.get("port") is None else _number(body["port"], "port"),
+        port=_number(body.get("port", 443), "port") if protocol != "icmp" else None,
         protocol=protocol,
         flows=_number(body.get("flows", 1), "flows"),
         bytes=_number(body.get("bytes", 1024), "bytes"),
