@@ -28,9 +28,7 @@ V5 = (
 
 
 def send(vpcsim: Any, **body: Any) -> dict[str, Any]:
-    request = urllib.request.Request(
-        vpcsim.url + "/_vpcsim/api/traffic", data=json.dumps(body).encode(), method="POST"
-    )
+    request = urllib.request.Request(vpcsim.url + "/_vpcsim/api/traffic", data=json.dumps(body).encode(), method="POST")
     with urllib.request.urlopen(request, timeout=30) as answer:
         return dict(json.loads(answer.read()))
 
@@ -96,14 +94,18 @@ def test_s3_through_a_nat_gateway(world: World) -> None:
     ec2 = world.ec2
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nat = ec2.create_nat_gateway(SubnetId=world.public, AllocationId=allocation)["NatGateway"]
-    ec2.create_route(RouteTableId=world.private_table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])
+    ec2.create_route(
+        RouteTableId=world.private_table, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"]
+    )
     [address] = ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"][0]["NatGatewayAddresses"]
     nat_eni, nat_ip = address["NetworkInterfaceId"], address["PrivateIp"]
     worker = world.instance(world.private)
     worker_eni, worker_ip = worker["NetworkInterfaces"][0]["NetworkInterfaceId"], worker["PrivateIpAddress"]
     log = world.flow_log("VPC", world.vpc, LogFormat=V5)
 
-    answer = send(world.vpcsim, source=worker["InstanceId"], destination=f"s3.{REGION}.amazonaws.com", flows=3, bytes=4000)
+    answer = send(
+        world.vpcsim, source=worker["InstanceId"], destination=f"s3.{REGION}.amazonaws.com", flows=3, bytes=4000
+    )
     assert answer["trace"]["verdict"] == "reachable"
     assert [h["component"]["id"] for h in answer["trace"]["hops"] if h["component"]["kind"] == "nat-gateway"] == [
         nat["NatGatewayId"]
@@ -218,9 +220,7 @@ def test_a_network_acl_rejects_at_the_source_and_nothing_reaches_the_destination
     client, server = world.instance(world.private), world.instance(world.public)
     deny_all = ec2.create_network_acl(VpcId=world.vpc)["NetworkAcl"]["NetworkAclId"]  # only the default deny rules
     acls = ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [world.private]}])
-    [association] = [
-        a for a in acls["NetworkAcls"][0]["Associations"] if a["SubnetId"] == world.private
-    ]
+    [association] = [a for a in acls["NetworkAcls"][0]["Associations"] if a["SubnetId"] == world.private]
     ec2.replace_network_acl_association(AssociationId=association["NetworkAclAssociationId"], NetworkAclId=deny_all)
     log = world.flow_log("VPC", world.vpc, LogFormat="${interface-id} ${action} ${flow-direction}")
     answer = send(world.vpcsim, source=client["InstanceId"], destination=server["PrivateIpAddress"], port=22)
@@ -255,3 +255,61 @@ def test_the_cli_sends_traffic_and_says_where_the_records_went(world: World) -> 
     )
     written = json.loads(as_json.stdout)["flow_logs"]
     assert [Path(p).exists() for w in written for p in w["files"]] == [True]
+
+
+def test_through_a_transit_gateway(vpcsim: Any, account: str) -> None:
+    from tests.api.test_dataplane import _instance, _net
+    from tests.api.test_dataplane_transit import _attach
+
+    ec2 = vpcsim.client("ec2", region=REGION, account=account)
+    a, b = _net(ec2, "10.0.0.0/16"), _net(ec2, "10.1.0.0/16")
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attach_a, attach_b = _attach(ec2, tgw, a.vpc, [a.private]), _attach(ec2, tgw, b.vpc, [b.private])
+    ec2.create_route(RouteTableId=a.private_table, DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw)
+    ec2.create_route(RouteTableId=b.private_table, DestinationCidrBlock="10.0.0.0/16", TransitGatewayId=tgw)
+    server = ec2.describe_instances(InstanceIds=[_instance(ec2, b.private)])["Reservations"][0]["Instances"][0]
+    ec2.authorize_security_group_ingress(
+        GroupId=server["SecurityGroups"][0]["GroupId"], IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.0.0.0/8"
+    )
+    client = ec2.describe_instances(InstanceIds=[_instance(ec2, a.private)])["Reservations"][0]["Instances"][0]
+    bucket = f"tgw-logs-{account}"
+    vpcsim.client("s3", region=REGION, account=account).create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    s3 = {"LogDestinationType": "s3", "LogDestination": f"arn:aws:s3:::{bucket}"}
+    [in_b] = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[b.vpc], TrafficType="ALL", LogFormat=V5, **s3)[
+        "FlowLogIds"
+    ]
+    [on_tgw] = ec2.create_flow_logs(ResourceType="TransitGateway", ResourceIds=[tgw], **s3)["FlowLogIds"]
+
+    answer = send(vpcsim, source=client["InstanceId"], destination=server["PrivateIpAddress"], port=443)
+    assert answer["trace"]["verdict"] == "reachable"
+    enis = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [b.private]}])["NetworkInterfaces"]
+    [tgw_eni] = [e for e in enis if e["InterfaceType"] == "transit_gateway"]
+    records = read_records(files_of(answer, in_b))
+    [request] = [
+        r
+        for r in records
+        if r["interface-id"] == tgw_eni["NetworkInterfaceId"]
+        and r["flow-direction"] == "egress"
+        and r["pkt-dstaddr"] == server["PrivateIpAddress"]
+    ]
+    assert (request["srcaddr"], request["pkt-srcaddr"], request["instance-id"]) == (
+        tgw_eni["PrivateIpAddress"],
+        client["PrivateIpAddress"],
+        "-",
+    )
+    at_server = [r for r in records if r["instance-id"] == server["InstanceId"]]
+    assert {(r["flow-direction"], r["srcaddr"]) for r in at_server} == {
+        ("ingress", client["PrivateIpAddress"]),
+        ("egress", server["PrivateIpAddress"]),
+    }
+
+    crossings = read_records(files_of(answer, on_tgw))
+    assert {(r["tgw-attachment-id"], r["tgw-pair-attachment-id"], r["flow-direction"]) for r in crossings} == {
+        (attach_a, attach_b, "ingress"),
+        (attach_b, attach_a, "egress"),
+    }
+    assert {(r["version"], r["tgw-id"], r["tgw-src-vpc-id"], r["tgw-dst-vpc-id"]) for r in crossings} == {
+        ("6", tgw, a.vpc, b.vpc)
+    }

@@ -48,7 +48,11 @@ def test_an_s3_flow_log_is_described_as_aws_describes_it(ec2: Any, vpc: str, buc
     expected = {
         "DeliverLogsStatus": "SUCCESS",
         "FlowLogStatus": "ACTIVE",
-        "DestinationOptions": {"FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False},
+        "DestinationOptions": {
+            "FileFormat": "plain-text",
+            "HiveCompatiblePartitions": False,
+            "PerHourPartition": False,
+        },
         "LogDestination": f"arn:aws:s3:::{bucket}",
         "LogDestinationType": "s3",
         "LogFormat": DEFAULT_FORMAT,
@@ -159,7 +163,11 @@ def test_cloudwatch_subnet_and_interface_flow_logs(ec2: Any, vpc: str) -> None:
     eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
     role = "arn:aws:iam::123456789012:role/flow-logs"
     by_name = ec2.create_flow_logs(
-        ResourceType="Subnet", ResourceIds=[subnet], TrafficType="ACCEPT", LogGroupName="app", DeliverLogsPermissionArn=role
+        ResourceType="Subnet",
+        ResourceIds=[subnet],
+        TrafficType="ACCEPT",
+        LogGroupName="app",
+        DeliverLogsPermissionArn=role,
     )
     by_arn = ec2.create_flow_logs(
         ResourceType="NetworkInterface",

@@ -17,25 +17,33 @@ from __future__ import annotations
 
 import re
 
+_FIELD = re.compile(r"\$\{([^}]*)\}")
+
+
+def _names(text: str) -> list[str]:
+    """Field names written as the documentation's tables list them, one space apart."""
+    return text.split()
+
+
 # Field -> the VPC Flow Logs version that introduced it, in the documentation table's order.
 VPC_FIELDS: dict[str, int] = {
     **dict.fromkeys(
-        (
+        _names(
             "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
             "action log-status"
-        ).split(),
+        ),
         2,
     ),
-    **dict.fromkeys("vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr".split(), 3),
-    **dict.fromkeys("region az-id sublocation-type sublocation-id".split(), 4),
-    **dict.fromkeys("pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path".split(), 5),
+    **dict.fromkeys(_names("vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr"), 3),
+    **dict.fromkeys(_names("region az-id sublocation-type sublocation-id"), 4),
+    **dict.fromkeys(_names("pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path"), 5),
     # v7 (ECS) and v8 (reject-reason) exist in AWS's current table; vpcsim accepts them and writes '-' (no ECS tasks,
     # no VPC Block Public Access), which is what AWS writes where a field does not apply.
     **dict.fromkeys(
-        (
+        _names(
             "ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn ecs-container-instance-id ecs-container-id "
             "ecs-second-container-id ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id"
-        ).split(),
+        ),
         7,
     ),
     "reject-reason": 8,
@@ -45,17 +53,15 @@ DEFAULT_FIELDS: tuple[str, ...] = tuple(f for f, v in VPC_FIELDS.items() if v ==
 
 # Transit gateway flow log fields, in the order of the default (all-fields) format [TGW flow log records].
 TGW_FIELDS: tuple[str, ...] = tuple(
-    (
+    _names(
         "version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id tgw-dst-vpc-account-id "
         "tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id "
         "tgw-dst-az-id tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start end "
         "log-status type packets-lost-no-route packets-lost-blackhole packets-lost-mtu-exceeded "
         "packets-lost-ttl-expired tcp-flags region flow-direction pkt-src-aws-service pkt-dst-aws-service"
-    ).split()
+    )
 )
 TGW_VERSION = 6
-
-_FIELD = re.compile(r"\$\{([^}]*)\}")
 
 
 def as_format(fields: tuple[str, ...]) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import pairwise
 
 from vpcsim.dataplane.topology import Interface, Topology
 from vpcsim.model.trace import Action, ComponentKind, Header, Hop, Trace
@@ -106,7 +107,7 @@ def crossings(trace: Trace, topo: Topology, source: Interface, tgw: TgwInterface
     """The transit gateways the request crossed, from the attachment it entered by to the one it left by."""
     visits = [v for v in _visits(trace, topo, source, tgw) if v.attachment and not v.rejected]
     found = []
-    for entry, exit_ in zip(visits, visits[1:], strict=False):
+    for entry, exit_ in pairwise(visits):
         if entry.inbound is not None and exit_.outbound is not None and entry.gateway == exit_.gateway:
             found.append(
                 TgwCrossing(
@@ -136,27 +137,41 @@ def _visits(trace: Trace, topo: Topology, source: Interface, tgw: TgwInterfaces)
 def _visit_at(
     hop: Hop, topo: Topology, source: Interface, visits: list[Visit], tgw: TgwInterfaces, trace: Trace
 ) -> Visit | None:
-    comp, kind = hop.component, hop.component.kind
-    if kind is ComponentKind.NETWORK_INTERFACE and comp.id in topo.interfaces and not hop.stops:
-        iface = topo.interfaces[comp.id]
-        if iface.id == source.id:
-            return Visit(iface, outbound=hop.inbound)
-        forwards = any(s.action is Action.FORWARDED for s in hop.steps)  # an appliance: in and out again
-        return Visit(iface, inbound=hop.inbound, outbound=hop.inbound if forwards else None)
-    if kind is ComponentKind.NETWORK_INTERFACE and comp.id == source.id and hop.stops:
-        return Visit(source, outbound=hop.inbound, rejected=Direction.EGRESS)
-    if kind is ComponentKind.NETWORK_INTERFACE and comp.id in topo.interfaces and hop.stops:
-        return Visit(topo.interfaces[comp.id], inbound=hop.inbound, rejected=Direction.INGRESS)
-    if kind is ComponentKind.NAT_GATEWAY and comp.id in topo.nat_gateways:
-        iface = topo.interfaces.get(topo.nat_gateways[comp.id].interface)
-        return Visit(iface, inbound=hop.inbound, outbound=hop.outbound) if iface else None
-    if kind is ComponentKind.LOAD_BALANCER and comp.id in topo.load_balancers:
-        iface = topo.interfaces.get(topo.load_balancers[comp.id].nodes.get(comp.zone, ""))
-        # endpoint -> NLB is not logged; the node's own traffic to the target is
-        return Visit(iface, outbound=hop.outbound, readdressed=True) if iface else None
+    kind = hop.component.kind
+    if kind is ComponentKind.NETWORK_INTERFACE:
+        return _interface_visit(hop, topo, source)
+    if kind in (ComponentKind.NAT_GATEWAY, ComponentKind.LOAD_BALANCER):
+        return _managed_visit(hop, topo)
     if kind in (ComponentKind.TRANSIT_GATEWAY, ComponentKind.TRANSIT_GATEWAY_ATTACHMENT) and not hop.stops:
         return _tgw_visit(hop, topo, visits, tgw, trace)
     return None
+
+
+def _interface_visit(hop: Hop, topo: Topology, source: Interface) -> Visit | None:
+    """The source's interface (out), or one the packet arrives at: its destination, an interface endpoint's, an
+    appliance's (in, and out again when it forwards)."""
+    if hop.component.id == source.id:
+        return Visit(source, outbound=hop.inbound, rejected=Direction.EGRESS if hop.stops else None)
+    iface = topo.interfaces.get(hop.component.id)
+    if iface is None:
+        return None
+    if hop.stops:
+        return Visit(iface, inbound=hop.inbound, rejected=Direction.INGRESS)
+    forwards = any(s.action is Action.FORWARDED for s in hop.steps)
+    return Visit(iface, inbound=hop.inbound, outbound=hop.inbound if forwards else None)
+
+
+def _managed_visit(hop: Hop, topo: Topology) -> Visit | None:
+    """A NAT gateway's interface (in and out), or a load balancer node's (out to the target: traffic between an
+    endpoint's interface and the load balancer's is not logged)."""
+    comp = hop.component
+    if comp.kind is ComponentKind.NAT_GATEWAY:
+        nat = topo.nat_gateways.get(comp.id)
+        iface = topo.interfaces.get(nat.interface) if nat else None
+        return Visit(iface, inbound=hop.inbound, outbound=hop.outbound) if iface else None
+    balancer = topo.load_balancers.get(comp.id)
+    node = topo.interfaces.get(balancer.nodes.get(comp.zone, "")) if balancer else None
+    return Visit(node, outbound=hop.outbound, readdressed=True) if node else None
 
 
 def _tgw_visit(hop: Hop, topo: Topology, visits: list[Visit], tgw: TgwInterfaces, trace: Trace) -> Visit | None:
@@ -170,7 +185,7 @@ def _tgw_visit(hop: Hop, topo: Topology, visits: list[Visit], tgw: TgwInterfaces
         if iface is None or attachment is None:
             return None
         return Visit(iface, inbound=hop.inbound, gateway=hop.component.id, attachment=attachment.id)
-    view = topo.tgw_attachments.get(hop.component.id)
+    view = next((v for (_, aid), v in topo.tgw_views.items() if aid == hop.component.id), None)
     if view is None or view.kind != "vpc":
         return None
     zones = tgw.get(view.id, {})
@@ -190,7 +205,7 @@ def _interface_at(topo: Topology, vpc_id: str, address: str) -> Interface | None
 def _reject(visits: list[Visit], hop: Hop, before: tuple[Hop, ...], topo: Topology, trace: Trace) -> None:
     """Where a stopping network ACL logs its REJECT: outbound at the interface the packet left, inbound at the one
     it was going to (the NAT gateway a route chose, else the interface holding the destination address)."""
-    if hop.component.kind is not ComponentKind.NETWORK_ACL or visits and visits[-1].rejected:
+    if hop.component.kind is not ComponentKind.NETWORK_ACL or (visits and visits[-1].rejected):
         return
     direction = next((e.direction for e in trace.explanations if e.component.id == hop.component.id), "")
     if direction == "egress" and visits:

@@ -34,7 +34,9 @@ FIRST_CLIENT_PORT = 32768
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1}
 SYN, FIN, SYN_ACK = 2, 1, 18
 # Interfaces AWS services create, whose account-id AWS may show as "unknown" [VPCUG "Available fields"].
-SERVICE_MANAGED = frozenset({"vpc_endpoint", "network_load_balancer", "gateway_load_balancer", "gateway_load_balancer_endpoint"})
+SERVICE_MANAGED = frozenset(
+    {"vpc_endpoint", "network_load_balancer", "gateway_load_balancer", "gateway_load_balancer_endpoint"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,15 +216,24 @@ def tgw_values(crossing: TgwCrossing, ingress: bool, owner: str, volume: Volume,
         "log-status": "OK",
         "type": _ip_type(packet.source),
         **dict.fromkeys(
-            ("packets-lost-no-route", "packets-lost-blackhole", "packets-lost-mtu-exceeded", "packets-lost-ttl-expired"),
+            (
+                "packets-lost-no-route",
+                "packets-lost-blackhole",
+                "packets-lost-mtu-exceeded",
+                "packets-lost-ttl-expired",
+            ),
             "0",
         ),
         "tcp-flags": str(SYN | FIN if protocol == "tcp" else 0),
-        "region": (src or dst).region if (src or dst) else "-",
+        "region": _region(src, dst),
         "flow-direction": "ingress" if ingress else "egress",
         "pkt-src-aws-service": aws_service(packet.source),
         "pkt-dst-aws-service": aws_service(packet.destination),
     }
+
+
+def _region(*interfaces: Interface | None) -> str:
+    return next((i.region for i in interfaces if i is not None), "-")
 
 
 def tgw_record(fields: tuple[str, ...], values: Mapping[str, str]) -> list[str]:

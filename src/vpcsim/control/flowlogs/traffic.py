@@ -86,8 +86,8 @@ def tgw_interfaces(tx: Transaction, topo: Topology) -> TgwInterfaces:
 
 
 def _keeps(log: Record, observation: Observation) -> bool:
-    wanted = log.doc.get("TrafficType", "ALL")
-    return wanted == "ALL" or wanted == observation.action.value
+    wanted = str(log.doc.get("TrafficType", "ALL"))
+    return wanted in ("ALL", observation.action.value)
 
 
 def _vpc_batches(
