@@ -19,10 +19,8 @@ from vpcsim.flowlogs import fields, files, records
 
 
 def test_the_field_catalogue() -> None:
-    assert fields.DEFAULT_FIELDS == tuple(
-        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
-        "log-status".split()
-    )
+    default = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end"
+    assert " ".join(fields.DEFAULT_FIELDS) == default + " action log-status"
     assert fields.format_version(fields.parse_format(DEMO_LOG_FORMAT)) == 5
     assert fields.format_version(("srcaddr", "reject-reason")) == 8
     assert fields.unknown_fields("${srcaddr} junk ${nope}") == ["nope", "junk"]
@@ -66,7 +64,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, dict[str, str
 
 
 def test_the_demo_writes_records_when_it_loads(demo: tuple[Built, dict[str, str], Path]) -> None:
-    _, ids, root = demo
+    root = demo[2]
     written = sorted(root.glob(f"s3/{BUCKET}/flow-logs/AWSLogs/{NETWORK}/vpcflowlogs/{LONDON}/*/*/*/*.log.gz"))
     assert len(written) >= 2
     lines = gzip.decompress(written[0].read_bytes()).decode().splitlines()
@@ -129,3 +127,11 @@ def test_an_acl_that_rejects_the_answer(demo: tuple[Built, dict[str, str], Path]
         ("request", "ingress", "ACCEPT"),
         ("response", "egress", "REJECT"),
     ]
+
+
+def test_inter_region_peering_is_traffic_path_5(demo: tuple[Built, dict[str, str], Path]) -> None:
+    built, ids, _ = demo
+    seen = _observed(built, Traffic(ids["analytics-worker"], ids["dynamodb_endpoint_dns"]))
+    egress = [(o["leg"], o["traffic_path"]) for o in seen if o["flow_direction"] == "egress"]
+    assert egress == [("request", 5), ("response", 5)]  # out over the peering, and the endpoint's answer back over it
+    assert [o["traffic_path"] for o in seen if o["flow_direction"] == "ingress"] == [None, None]
