@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,17 @@ class Options:
     allow_origins: tuple[str, ...] = ()
     max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
     credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
+    flow_logs_dir: Path | None = None  # None: "flow-logs" beside the state file, or a temporary one when ephemeral
+
+
+def default_flow_logs_dir(options: Options) -> Path:
+    """Where flow-log records go unless ``--flow-logs-dir`` says: beside the state, or for an in-memory server a
+    directory of its own in the system's temporary directory (named choice; created only when a record is written)."""
+    if options.flow_logs_dir is not None:
+        return options.flow_logs_dir
+    if options.ephemeral:
+        return Path(tempfile.gettempdir()) / f"vpcsim-flow-logs-{os.getpid()}"
+    return (options.state or default_state_path()).parent / "flow-logs"
 
 
 @dataclass
@@ -48,6 +61,7 @@ def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
     store = Store(backend)
     control = Control(store, IdFactory(options.seed))
+    control.flow_logs_dir = default_flow_logs_dir(options)
     credentials = Credentials.load(options.credentials) if options.credentials is not None else None
     edge = Edge(control, Identity(options.default_account), credentials)
     for scope in known_scopes():  # parse botocore's models now, not on the first request

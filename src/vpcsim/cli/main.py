@@ -21,6 +21,7 @@ from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
 from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
+from vpcsim.server.api import traffic_answer
 from vpcsim.server.bodies import DEFAULT_MAX_BODY
 from vpcsim.server.credentials import CredentialsError
 
@@ -61,6 +62,10 @@ def serve(
             "with aws_access_key_id, aws_secret_access_key, account, optional principal and admin)."
         ),
     ] = None,
+    flow_logs_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where flow-log records are delivered [default: flow-logs/ beside the state]."),
+    ] = None,
 ) -> None:
     """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
     if state is not None and ephemeral:
@@ -76,6 +81,7 @@ def serve(
         allow_origins=tuple(allow_origin or ()),
         max_body=max_body,
         credentials=credentials,
+        flow_logs_dir=flow_logs_dir,
     )
     try:
         built = build(options)
@@ -93,6 +99,7 @@ def serve(
         else f"Signatures are verified against {credentials}; the admin API and web view need its keys."
     )
     typer.echo(trust, err=True)
+    typer.echo(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}", err=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(
         f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True
@@ -218,6 +225,64 @@ def trace(
     else:
         show_trace(result, Console())
     raise typer.Exit(0 if result["verdict"] == "reachable" else 1)
+
+
+@app.command()
+def traffic(
+    source: Annotated[str, typer.Argument(help="An instance id, network interface id, or IP in a subnet.")],
+    destination: Annotated[str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443).")],
+    flows: Annotated[int, typer.Option(help="How many flows (connections) to send.")] = 1,
+    size: Annotated[int, typer.Option("--bytes", help="Bytes each flow sends.")] = 1024,
+    response_bytes: Annotated[int, typer.Option(help="Bytes each flow receives (0: only acknowledgements).")] = 0,
+    protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
+    state: Annotated[Path | None, _STATE] = None,
+    flow_logs_dir: Annotated[
+        Path | None, typer.Option(help="With --state: where records go [default: flow-logs/ beside the state].")
+    ] = None,
+) -> None:
+    """Send FLOWS flows from SOURCE to DESTINATION through the data plane and write the flow-log records AWS would
+    deliver for them, to every flow log covering an interface on the path (docs/flowlogs.md)."""
+    host, port = _split(destination, 443)
+    body = {
+        "source": source,
+        "destination": host,
+        "port": port,
+        "protocol": protocol,
+        "flows": flows,
+        "bytes": size,
+        "response_bytes": response_bytes,
+    }
+    if state is not None:
+        built = build(Options(state=state, flow_logs_dir=flow_logs_dir))
+        try:
+            result = traffic_answer(built.control, body)
+        except ApiError as error:
+            raise typer.BadParameter(error.message) from None
+        finally:
+            built.store.close()
+    else:
+        result = _api(endpoint_url, "/_vpcsim/api/traffic", body)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _show_traffic(result)
+
+
+def _show_traffic(result: dict[str, Any]) -> None:
+    trace = result["trace"]
+    typer.echo(f"{result['flows']} flow(s) of {result['bytes']} bytes: {trace['verdict']}")
+    for seen in result["observations"]:
+        typer.echo(
+            f"  {seen['interface_id']:<22} {seen['leg']:<8} {seen['flow_direction']:<7} {seen['action']:<6} "
+            f"{seen['srcaddr']} -> {seen['dstaddr']} (packet {seen['pkt_srcaddr']} -> {seen['pkt_dstaddr']})"
+        )
+    if not result["flow_logs"]:
+        typer.echo("No flow log covers an interface on this path: no records written.")
+    for log in result["flow_logs"]:
+        where = ", ".join(log["files"]) if log["written"] else f"not written: {log['reason']}"
+        typer.echo(f"{log['flow_log_id']} ({log['resource_id']}): {log['records']} record(s) -> {where}")
 
 
 @app.command()

@@ -10,6 +10,8 @@ answering ``DryRunOperation`` only when it would have succeeded.
 from __future__ import annotations
 
 import math
+import time
+from pathlib import Path
 from typing import Any
 
 from vpcsim.catalog import find_region
@@ -19,6 +21,7 @@ from vpcsim.control.analysis.diagram import Filter, diagram
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.core import principals
 from vpcsim.control.core.call import Call, Params, Result
+from vpcsim.control.flowlogs import traffic as flow_traffic
 from vpcsim.control.operations import REGIONAL, Operation, OperationTable, operation_table
 from vpcsim.control.privatelink import connections, service_dns
 from vpcsim.dataplane.trace import UnknownSource
@@ -35,6 +38,7 @@ class Control:
         self.store = store
         self.ids = ids
         self.operations: OperationTable = operation_table()
+        self.flow_logs_dir: Path | None = None  # where flow-log records are delivered (app.py sets it)
 
     # -- the admin API's calls (server/admin.py) ------------------------------------------------------------
     def principal_for(self, access_key_id: str) -> str | None:
@@ -71,6 +75,18 @@ class Control:
                 return run.run_trace(
                     tx, source, destination, port=port, protocol=protocol, request=request, account=account
                 )
+            except UnknownSource as error:
+                raise InvalidParameter("InvalidParameterValue", str(error)) from None
+
+    def send_traffic(self, traffic: flow_traffic.Traffic) -> tuple[Trace, dict[str, Any]]:
+        """Trace ``traffic`` and write the flow-log records it makes (control/flowlogs/traffic.py)."""
+        if not 1 <= traffic.flows <= flow_traffic.MAX_FLOWS:
+            raise InvalidParameter("InvalidParameterValue", f"flows must be 1 to {flow_traffic.MAX_FLOWS}.")
+        if traffic.bytes < 0 or traffic.response_bytes < 0:
+            raise InvalidParameter("InvalidParameterValue", "bytes and response_bytes must not be negative.")
+        with self.store.snapshot() as tx:
+            try:
+                return flow_traffic.send(tx, traffic, self.flow_logs_dir, int(time.time()))
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None
 

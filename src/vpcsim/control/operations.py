@@ -42,6 +42,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "privatelink",
         "interconnect",
         "analysis",
+        "flowlogs",
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),

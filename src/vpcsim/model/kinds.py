@@ -130,6 +130,7 @@ KINDS: dict[str, Kind] = {
             "InvalidNetworkInsightsAnalysisId.NotFound",
             "InvalidNetworkInsightsAnalysisId.Malformed",
         ),
+        Kind("vpc-flow-log", "fl", "flow log ID", "InvalidFlowLogId.NotFound", "InvalidFlowLogId.NotFound"),
         # EC2 answers a missing transit gateway route table with the VPC route table's code [EC2ERR].
         Kind(
             "transit-gateway-route-table",

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from vpcsim.control import Control
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
+from vpcsim.control.flowlogs.traffic import Traffic
 from vpcsim.errors import ApiError
 from vpcsim.protocol.limits import bounded_json
 from vpcsim.server.bodies import MAX_API_BODY, read_body
@@ -55,21 +56,29 @@ def _plain(value: str | None) -> bool:
     return value is None or (value.isascii() and value.isprintable() and len(value) <= 256)
 
 
+async def _flow_body(request: Request) -> dict[str, Any] | Response:
+    """A trace's or traffic's JSON body (bounded in size and depth), or the error answer."""
+    try:
+        body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
+    except ApiError as error:
+        return _error(error.code, error.message, error.status)
+    except (ValueError, UnicodeDecodeError):
+        return _error("InvalidJson", "The body must be a JSON object.")
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("source"), str)
+        or not isinstance(body.get("destination"), str)
+    ):
+        return _error("MissingParameter", "The body needs string members 'source' and 'destination'.")
+    return body
+
+
 def api_routes(control: Control) -> list[Route]:
     async def trace(request: Request) -> Response:
         scope = request.scope
-        try:
-            body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
-        except ApiError as error:
-            return _error(error.code, error.message, error.status)
-        except (ValueError, UnicodeDecodeError):
-            return _error("InvalidJson", "The body must be a JSON object.")
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("source"), str)
-            or not isinstance(body.get("destination"), str)
-        ):
-            return _error("MissingParameter", "The body needs string members 'source' and 'destination'.")
+        body = await _flow_body(request)
+        if isinstance(body, Response):
+            return body
 
         def run() -> dict[str, Any]:
             port = None if body.get("port") is None else _number(body["port"], "port", high=65535)
@@ -88,6 +97,12 @@ def api_routes(control: Control) -> list[Route]:
             return trace_json(found)
 
         return await _answer(run)
+
+    async def traffic(request: Request) -> Response:
+        body = await _flow_body(request)
+        if isinstance(body, Response):
+            return body
+        return await _answer(lambda: traffic_answer(control, body))
 
     async def cost(request: Request) -> Response:
         query = request.query_params
@@ -131,6 +146,25 @@ def api_routes(control: Control) -> list[Route]:
         Route("/_vpcsim/api/revision", revision, methods=["GET"]),
         Route("/_vpcsim/api/openapi.json", openapi, methods=["GET"]),
         Route("/_vpcsim/api/trace", trace, methods=["POST"]),
+        Route("/_vpcsim/api/traffic", traffic, methods=["POST"]),
         Route("/_vpcsim/api/cost", cost, methods=["GET"]),
         Route("/_vpcsim/api/what-if", what_if, methods=["GET"]),
     ]
+
+
+def traffic_answer(control: Control, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /_vpcsim/api/traffic``: send ``flows`` flows of ``bytes`` each and write their flow-log records."""
+    protocol = str(body.get("protocol") or "tcp").lower()
+    if protocol not in ("tcp", "udp", "icmp"):
+        raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp or icmp.")
+    wanted = Traffic(
+        body["source"],
+        body["destination"],
+        port=_number(body.get("port", 443), "port") if protocol != "icmp" else None,
+        protocol=protocol,
+        flows=_number(body.get("flows", 1), "flows"),
+        bytes=_number(body.get("bytes", 1024), "bytes"),
+        response_bytes=_number(body.get("response_bytes", 0), "response_bytes"),
+    )
+    found, written = control.send_traffic(wanted)
+    return {"trace": trace_json(found), "flows": wanted.flows, "bytes": wanted.bytes, **written}
