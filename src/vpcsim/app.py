@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -27,6 +27,7 @@ class Options:
     ephemeral: bool = False
     seed: int | None = None
     default_account: str = "123456789012"
+    quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Built:
 def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
     store = Store(backend)
-    control = Control(store, IdFactory(options.seed))
+    control = Control(store, IdFactory(options.seed), quotas=options.quotas)
     edge = Edge(control, Identity(options.default_account))
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)

@@ -47,6 +47,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "sts": ("services.sts",),
     "s3": ("services.s3_buckets",),
     "dynamodb": ("services.dynamodb_tables",),
+    "servicequotas": ("quotas",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.
 REGIONAL = frozenset({"ec2", "elasticloadbalancing"})
