@@ -280,8 +280,8 @@ def test_unimplemented_s3_operations_say_so(vpcsim: Server, account: str) -> Non
     s3 = _s3(vpcsim, account)
     name = _name()
     s3.create_bucket(Bucket=name)
-    code, status, error = _failure(s3.get_bucket_tagging, Bucket=name)
-    assert (code, status) == ("UnsupportedOperation", 400) and "GetBucketTagging" in error["Message"]
+    code, status, error = _failure(s3.get_bucket_analytics_configuration, Bucket=name, Id="all")
+    assert (code, status) == ("UnsupportedOperation", 400) and "GetBucketAnalyticsConfiguration" in error["Message"]
 
 
 def test_cli_bucket_policy(vpcsim: Server, account: str, aws: Cli) -> None:

@@ -45,7 +45,13 @@ SERVICES: dict[str, tuple[str, ...]] = {
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),
-    "s3": ("services.s3_buckets",),
+    "s3": (
+        "services.s3_buckets",
+        "services.s3_acl",
+        "services.s3_settings",
+        "services.s3_rules",
+        "services.s3_objects",
+    ),
     "dynamodb": ("services.dynamodb_tables",),
     "servicequotas": ("quotas",),
 }
