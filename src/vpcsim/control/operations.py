@@ -52,7 +52,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "services.s3_rules",
         "services.s3_objects",
     ),
-    "dynamodb": ("services.dynamodb_tables",),
+    "dynamodb": ("services.dynamodb_tables", "services.dynamodb_update", "services.dynamodb_settings"),
     "servicequotas": ("quotas",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.

@@ -276,5 +276,3 @@ def delete_vpc(call: Call, params: Params) -> Result:
             call.tx.delete(kind, record.id)
     call.tx.delete("vpc", vpc.id)
     return {}
-
-
