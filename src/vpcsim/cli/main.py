@@ -50,7 +50,7 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
+    """Run the AWS API (EC2, ELBv2, STS, S3, DynamoDB, Service Quotas) and the web UI on HOST:PORT until stopped."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
     quotas = _quotas(quota or [])

@@ -10,7 +10,8 @@ trailing slash is retried without it.
 
 Parsing walks the input shape by each member's ``location``: ``uri`` labels, ``querystring``, ``header``,
 ``headers`` (a prefix map), and the body: the member named by the shape's ``payload`` key (raw text or bytes for a
-string or blob, an XML document for a structure), else the body's XML members. Serialising mirrors it: header
+string or blob, an XML document for a structure), else the body's XML members; members marked ``xmlAttribute``
+(S3's ``xsi:type``) are attributes, read by their local name. Serialising mirrors it: header
 members become headers, the ``payload`` member (or the remaining members) the body, the status is the operation's
 ``responseCode`` (200 by default). Problems are collected and raised once.
 

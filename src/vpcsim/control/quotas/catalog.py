@@ -93,7 +93,8 @@ _ELB = (
     QuotaDef("elasticloadbalancing", "L-B22855CB", "Target Groups per Region", 3000, True),
 )
 
-QUOTAS: dict[str, QuotaDef] = {q.code: q for q in (*_VPC, *_EC2, *_ELB)}
+ALL: tuple[QuotaDef, ...] = (*_VPC, *_EC2, *_ELB)
+QUOTAS: dict[str, QuotaDef] = {q.code: q for q in ALL}
 
 # Quotas whose product AWS caps: "This quota multiplied by the quota for rules per security group cannot exceed
 # 1,000" [VPC quotas, Security groups per network interface].
@@ -110,4 +111,4 @@ def quotas_of(service: str) -> list[QuotaDef]:
     return sorted((q for q in QUOTAS.values() if q.service == service), key=lambda q: q.code)
 
 
-__all__ = ["PRODUCT_LIMITS", "QUOTAS", "SERVICES", "QuotaDef", "find_quota", "quotas_of"]
+__all__ = ["ALL", "PRODUCT_LIMITS", "QUOTAS", "SERVICES", "QuotaDef", "find_quota", "quotas_of"]

@@ -87,9 +87,12 @@ def _offset(token: str | None) -> int:
     if not token:
         return 0
     try:
-        return int(base64.b64decode(token, validate=True).decode())
+        offset = int(base64.b64decode(token, validate=True).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ApiError("InvalidPaginationTokenException", "Invalid pagination token.") from None
+        offset = -1
+    if offset < 0:
+        raise ApiError("InvalidPaginationTokenException", "Invalid pagination token.")
+    return offset
 
 
 __all__ = ["definition", "illegal", "no_such", "page", "quota_arn", "quota_doc", "service_name"]

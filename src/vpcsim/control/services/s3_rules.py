@@ -102,7 +102,7 @@ def put_bucket_lifecycle_configuration(call: Call, params: Params) -> Result:
     rules = (params.get("LifecycleConfiguration") or {}).get("Rules") or []
     if not 1 <= len(rules) <= 1000 or any(r.get("Status") not in ("Enabled", "Disabled") for r in rules):
         raise malformed()
-    rules = [{"ID": r.get("ID") or call.ids.token(_ID_ALPHABET, 48), **r} for r in rules]
+    rules = [{**r, "ID": r.get("ID") or call.ids.token(_ID_ALPHABET, 48)} for r in rules]
     _check_lifecycle(rules)
     size = params.get("TransitionDefaultMinimumObjectSize") or _MINIMUM_SIZE
     store_setting(call, bucket, _LIFECYCLE, {"Rules": rules, "TransitionDefaultMinimumObjectSize": size})
@@ -182,7 +182,7 @@ def put_bucket_replication(call: Call, params: Params) -> Result:
         )
     for rule in rules:
         _check_destination(call, str(rule["Destination"]["Bucket"]))
-    rules = [{"ID": r.get("ID") or call.ids.token(_ID_ALPHABET, 48), **r} for r in rules]
+    rules = [{**r, "ID": r.get("ID") or call.ids.token(_ID_ALPHABET, 48)} for r in rules]
     store_setting(call, bucket, _REPLICATION, {**config, "Rules": rules})
     return {}
 
