@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from starlette.applications import Starlette
 
 from vpcsim.control import Control
 from vpcsim.model import IdFactory
@@ -14,6 +13,7 @@ from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
 from vpcsim.server.edge import Edge, Identity
+from vpcsim.server.guard import Asgi, Guard, Policy
 from vpcsim.store import Backend, MemoryBackend, SqliteBackend, Store
 
 
@@ -27,6 +27,9 @@ class Options:
     ephemeral: bool = False
     seed: int | None = None
     default_account: str = "123456789012"
+    listen: str = "127.0.0.1"  # the address served: a Host name the guard accepts (server/guard.py)
+    allow_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
     quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
 
 
@@ -34,7 +37,7 @@ class Options:
 class Built:
     store: Store
     control: Control
-    asgi: Starlette
+    asgi: Asgi
 
 
 def build(options: Options) -> Built:
@@ -44,4 +47,5 @@ def build(options: Options) -> Built:
     edge = Edge(control, Identity(options.default_account))
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
-    return Built(store, control, build_asgi(edge, store.reset))
+    policy = Policy.build(options.listen, options.allow_hosts, options.allow_origins)
+    return Built(store, control, Guard(build_asgi(edge, store.reset), policy))

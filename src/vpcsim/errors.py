@@ -10,10 +10,10 @@ from __future__ import annotations
 
 # The HTTP status of every error code AWS answers with a status other than 400: the one table ``ApiError`` reads.
 # Sources: S3 API Reference, "Error responses" (list of error codes; the 404s of Object Lock, ownership controls and
-# Block Public Access, which it does not list, are as S3 answers them, seen in aws-sdk and Terraform issues); EC2 API
-# Reference, "Error codes" (DryRunOperation 412; server errors 500/503); STS/IAM "Common errors"
-# (InvalidClientTokenId, SignatureDoesNotMatch 403). Client errors of EC2, ELBv2, DynamoDB, STS and Service Quotas
-# are 400.
+# Block Public Access, which it does not list, are as S3 answers them, seen in aws-sdk and Terraform issues); Route 53
+# API Reference (each error's status); EC2 API Reference, "Error codes" (DryRunOperation 412; server errors
+# 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch 403). Client errors of EC2, ELBv2,
+# DynamoDB, STS and Service Quotas are 400.
 STATUS: dict[str, int] = {
     "AccessDenied": 403,
     "BucketAlreadyExists": 409,
@@ -25,7 +25,10 @@ STATUS: dict[str, int] = {
     "InvalidClientTokenId": 403,
     "InvalidBucketState": 409,
     "MethodNotAllowed": 405,
+    "HostedZoneAlreadyExists": 409,
     "NoSuchBucket": 404,
+    "NoSuchChange": 404,
+    "NoSuchHostedZone": 404,
     "NoSuchBucketPolicy": 404,
     "NoSuchCORSConfiguration": 404,
     "NoSuchKey": 404,
@@ -38,8 +41,11 @@ STATUS: dict[str, int] = {
     "ReplicationConfigurationNotFoundError": 404,
     "RequestEntityTooLarge": 413,
     "RequestExpired": 400,
+    "NotAuthorizedException": 401,
     "ServiceUnavailable": 503,
     "SignatureDoesNotMatch": 403,
+    "VPCAssociationAuthorizationNotFound": 404,
+    "VPCAssociationNotFound": 404,
 }
 
 

@@ -26,6 +26,9 @@ from typing import Any
 
 import pytest
 
+# What the admin API asks of a state-changing call: a header no cross-origin web page can send (server/guard.py).
+ADMIN_HEADERS = {"X-Vpcsim-Request": "1", "Content-Type": "application/json"}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -70,13 +73,13 @@ class Server:
                 self.process.wait()
 
     def reset(self) -> None:
-        request = urllib.request.Request(self.url + "/_vpcsim/reset", method="POST")
+        request = urllib.request.Request(self.url + "/_vpcsim/reset", method="POST", headers=ADMIN_HEADERS)
         urllib.request.urlopen(request, timeout=5).close()
 
     def admin(self, path: str, body: dict[str, str]) -> None:
         """POST a JSON body to the admin API (``/_vpcsim/...``)."""
         data = json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        request = urllib.request.Request(self.url + path, data=data, method="POST", headers=ADMIN_HEADERS)
         urllib.request.urlopen(request, timeout=5).close()
 
     def map_principal(self, access_key_id: str, principal: str) -> None:

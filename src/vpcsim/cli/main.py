@@ -42,6 +42,14 @@ def serve(
         ),
     ] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo world first, unless the state holds it already.")] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Another Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeatable)."),
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="A web origin allowed to change state, e.g. http://localhost:3000 (repeatable)."),
+    ] = None,
     quota: Annotated[
         list[str] | None,
         typer.Option(
@@ -55,7 +63,17 @@ def serve(
         raise typer.BadParameter("--state and --ephemeral exclude each other")
     quotas = _quotas(quota or [])
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
-    built = build(Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account, quotas=quotas))
+    options = Options(
+        state=state,
+        ephemeral=ephemeral,
+        seed=seed,
+        default_account=account,
+        listen=host,
+        allow_hosts=tuple(allow_host or ()),
+        allow_origins=tuple(allow_origin or ()),
+        quotas=quotas,
+    )
+    built = build(options)
     if principals is not None:
         _load_principals(built, principals)
     if demo and load_demo(built.control) is not None:
@@ -141,7 +159,7 @@ def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> An
         endpoint_url.rstrip("/") + path,
         data=data,
         method="POST" if data else "GET",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "X-Vpcsim-Request": "1"},
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

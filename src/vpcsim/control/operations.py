@@ -54,6 +54,8 @@ SERVICES: dict[str, tuple[str, ...]] = {
     ),
     "dynamodb": ("services.dynamodb_tables", "services.dynamodb_update", "services.dynamodb_settings"),
     "servicequotas": ("quotas",),
+    "route53": ("route53",),
+    "route53resolver": ("resolver",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.
 REGIONAL = frozenset({"ec2", "elasticloadbalancing"})

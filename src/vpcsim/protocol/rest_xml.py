@@ -388,6 +388,17 @@ class RestXmlResponseSerializer(ResponseSerializer):
         return self.error_body(code, message, request_id)
 
     @staticmethod
+    def wrapped_error_body(code: str, message: str, request_id: str, namespace: str, *, sender: bool = True) -> bytes:
+        """The error document of rest-xml services other than S3 (Route 53): ``<ErrorResponse><Error><Type/><Code/>
+        <Message/></Error><RequestId/></ErrorResponse>``."""
+        kind = "Sender" if sender else "Receiver"
+        xmlns = f" xmlns={quoteattr(namespace)}" if namespace else ""
+        return (
+            f"{_PROLOG}<ErrorResponse{xmlns}><Error><Type>{kind}</Type><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error><RequestId>{escape(request_id)}</RequestId></ErrorResponse>"
+        ).encode()
+
+    @staticmethod
     def error_body(code: str, message: str, request_id: str, fields: Mapping[str, str] | None = None) -> bytes:
         """S3's error document: ``<Error><Code/><Message/>[fields]<RequestId/><HostId/></Error>``."""
         extra = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in (fields or {}).items())

@@ -20,6 +20,8 @@ _SCOPES = {
     "sts": "sts",
     "s3": "s3",
     "dynamodb": "dynamodb",
+    "route53": "route53",
+    "route53resolver": "route53resolver",
     "servicequotas": "service-quotas",
 }
 # Unsigned requests are told apart by Version, which only the Query protocols send.

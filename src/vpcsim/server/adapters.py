@@ -165,7 +165,13 @@ class RestXmlAdapter:
 
     def error(self, error: ApiError, request_id: str, request: HttpRequest) -> WireResponse:
         fields: Mapping[str, str] = getattr(error, "fields", {})
-        body = _REST_SERIALIZER.error_body(error.code, error.message, request_id, fields)
+        if self.service.scope == "s3":  # S3 alone answers a bare <Error> document [S3 API "Error responses"]
+            body = _REST_SERIALIZER.error_body(error.code, error.message, request_id, fields)
+        else:
+            namespace = _namespace(self.service.scope)
+            body = _REST_SERIALIZER.wrapped_error_body(
+                error.code, error.message, request_id, namespace, sender=error.status < 500
+            )
         body = b"" if request.method == "HEAD" else body  # a HEAD answer has no body, errors included
         headers = {"Content-Type": "application/xml", "x-amz-request-id": request_id}
         return WireResponse(error.status, body, request_id, headers)

@@ -55,8 +55,14 @@ class _Indexes:
         self._unparent(old)
 
     def _unparent(self, record: Record) -> None:
-        if record.parent is not None:
-            self.by_parent.get((record.kind, record.parent), {}).pop(record.id, None)
+        if record.parent is None:
+            return
+        key = (record.kind, record.parent)
+        children = self.by_parent.get(key)
+        if children is not None:
+            children.pop(record.id, None)
+            if not children:  # a deleted parent leaves no empty entry behind (memory flat under churn)
+                del self.by_parent[key]
 
 
 class Transaction:

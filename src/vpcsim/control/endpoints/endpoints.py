@@ -24,6 +24,7 @@ from vpcsim.control.endpoints.records import (
     policy_for,
 )
 from vpcsim.control.endpoints.services import ServiceView, get_service
+from vpcsim.control.privatelink import connections
 from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
@@ -211,13 +212,13 @@ def delete_vpc_endpoints(call: Call, params: Params) -> Result:
 
 def delete_endpoint(call: Call, endpoint: Record) -> None:
     doc = endpoint.doc
-    provider = call.tx.find("vpc-endpoint-service", endpoint.extra.get("service_id") or "")
-    if provider is not None:
-        from vpcsim.control.privatelink import connections
-
-        connections.fire(call, provider, endpoint, "Delete")
     if doc["VpcEndpointType"] == "GatewayLoadBalancer":
         _refuse_if_routed(call, endpoint)
+    if doc["VpcEndpointType"] == "Gateway":
+        _refuse_if_inbound_only_depends(call, endpoint)
+    provider = call.tx.find("vpc-endpoint-service", endpoint.extra.get("service_id") or "")
+    if provider is not None:
+        connections.fire(call, provider, endpoint, "Delete")
     for table_id in doc.get("RouteTableIds") or []:
         remove_endpoint_route(call, table_id, endpoint.id)
     for eni_id in doc.get("NetworkInterfaceIds") or []:
@@ -225,6 +226,24 @@ def delete_endpoint(call: Call, endpoint: Record) -> None:
         if eni is not None:
             interfaces.delete_interface(call, eni)
     call.tx.delete("vpc-endpoint", endpoint.id)
+
+
+def _refuse_if_inbound_only_depends(call: Call, gateway: Record) -> None:
+    """An S3 interface endpoint with PrivateDnsOnlyForInboundResolverEndpoint needs the VPC's gateway endpoint for the
+    service; AWS refuses to delete the gateway endpoint first [aws-behaviour 1.3.15; real error text, GH
+    cloudposse/terraform-aws-vpc#153]."""
+    for other in call.tx.children("vpc-endpoint", gateway.parent or ""):
+        options = other.doc.get("DnsOptions") or {}
+        if (
+            other.doc["VpcEndpointType"] == "Interface"
+            and other.doc["ServiceName"] == gateway.doc["ServiceName"]
+            and options.get("PrivateDnsOnlyForInboundResolverEndpoint")
+        ):
+            raise InvalidParameter(
+                "InvalidParameter",
+                f"Gateway endpoint cannot be deleted while Interface endpoint {other.id} for the service has "
+                "PrivateDnsOnlyForInboundResolverEndpoint set to true.",
+            )
 
 
 def _refuse_if_routed(call: Call, endpoint: Record) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from vpcsim.control.compute import interfaces
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.lookup import get
+from vpcsim.control.core.queries import private_zone_names
 from vpcsim.control.endpoints import dns
 from vpcsim.control.endpoints.records import base_doc, check_interface_quota, new_record, policy_for
 from vpcsim.control.endpoints.services import ServiceView
@@ -74,18 +75,26 @@ def check_private_dns(call: Call, vpc: Record, service: ServiceView, endpoint_id
             "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true "
             f"for {vpc.id}.",
         )
-    for other in call.tx.children("vpc-endpoint", vpc.id):
-        if (
-            other.id != endpoint_id
-            and other.doc.get("PrivateDnsEnabled")
-            and other.doc["VpcEndpointType"] == "Interface"
-            and other.extra.get("private_dns") == service.private_dns
-        ):
-            raise InvalidParameter(
-                "InvalidParameter",
-                "private-dns-enabled cannot be set because there is already a conflicting DNS domain for "
-                f"{service.private_dns} in the VPC {vpc.id}",
-            )
+    if _conflicting_domain(call, vpc, service, endpoint_id):
+        raise InvalidParameter(
+            "InvalidParameter",
+            "private-dns-enabled cannot be set because there is already a conflicting DNS domain for "
+            f"{service.private_dns} in the VPC {vpc.id}",
+        )
+
+
+def _conflicting_domain(call: Call, vpc: Record, service: ServiceView, endpoint_id: str | None) -> bool:
+    """Another interface endpoint of the VPC, or a private hosted zone associated with it, serves the name."""
+    name = service.private_dns or ""
+    if f"{name.lower().rstrip('.')}." in private_zone_names(call, vpc):
+        return True
+    return any(
+        other.id != endpoint_id
+        and other.doc.get("PrivateDnsEnabled")
+        and other.doc["VpcEndpointType"] == "Interface"
+        and other.extra.get("private_dns") == name
+        for other in call.tx.children("vpc-endpoint", vpc.id)
+    )
 
 
 def _dns_options(call: Call, vpc: Record, service: ServiceView, params: Params, ip_type: str) -> dict[str, Any]:
