@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -38,6 +38,7 @@ class Options:
     max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
     credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
     flow_logs_dir: Path | None = None  # None: "flow-logs" beside the state file, or a temporary one when ephemeral
+    quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
 
 
 def default_flow_logs_dir(options: Options) -> Path:
@@ -60,7 +61,7 @@ class Built:
 def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
     store = Store(backend)
-    control = Control(store, IdFactory(options.seed))
+    control = Control(store, IdFactory(options.seed), quotas=options.quotas)
     control.flow_logs_dir = default_flow_logs_dir(options)
     credentials = Credentials.load(options.credentials) if options.credentials is not None else None
     edge = Edge(control, Identity(options.default_account), credentials)

@@ -19,6 +19,7 @@ from vpcsim.app import Built, Options, build, default_state_path
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
+from vpcsim.control.quotas import check_defaults
 from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
 from vpcsim.server.api import traffic_answer
@@ -66,10 +67,18 @@ def serve(
         Path | None,
         typer.Option(help="Where flow-log records are delivered [default: flow-logs/ beside the state]."),
     ] = None,
+    quota: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A Service Quotas quota every account starts with, as CODE=N (repeatable), e.g. L-F678F1CE=50 for "
+            "50 VPCs per Region; accounts can still raise it with RequestServiceQuotaIncrease."
+        ),
+    ] = None,
 ) -> None:
-    """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
+    """Run the AWS API (EC2, ELBv2, STS, S3, DynamoDB, Service Quotas) and the web UI on HOST:PORT until stopped."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
+    quotas = _quotas(quota or [])
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     options = Options(
         state=state,
@@ -82,6 +91,7 @@ def serve(
         max_body=max_body,
         credentials=credentials,
         flow_logs_dir=flow_logs_dir,
+        quotas=quotas,
     )
     try:
         built = build(options)
@@ -108,6 +118,23 @@ def serve(
         uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     finally:
         built.store.close()
+
+
+def _quotas(given: list[str]) -> dict[str, float]:
+    """``--quota CODE=N`` options as a checked mapping, or one clear line (typer.BadParameter)."""
+    values: dict[str, float] = {}
+    for item in given:
+        code, sep, number = item.partition("=")
+        try:
+            values[code.strip()] = float(number)
+        except ValueError:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50") from None
+        if not sep:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50")
+    try:
+        return check_defaults(values)
+    except ValueError as error:
+        raise typer.BadParameter(f"--quota: {error}") from None
 
 
 def _load_principals(built: Built, path: Path) -> None:

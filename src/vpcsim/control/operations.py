@@ -46,8 +46,15 @@ SERVICES: dict[str, tuple[str, ...]] = {
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),
-    "s3": ("services.s3_buckets",),
-    "dynamodb": ("services.dynamodb_tables",),
+    "s3": (
+        "services.s3_buckets",
+        "services.s3_acl",
+        "services.s3_settings",
+        "services.s3_rules",
+        "services.s3_objects",
+    ),
+    "dynamodb": ("services.dynamodb_tables", "services.dynamodb_update", "services.dynamodb_settings"),
+    "servicequotas": ("quotas",),
     "route53": ("route53",),
     "route53resolver": ("resolver",),
 }

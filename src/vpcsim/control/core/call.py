@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ class Call:
     ids: IdFactory
     principal: str = ""
     now: datetime = datetime.min
+    quotas: Mapping[str, float] = field(default_factory=dict)  # the server's quota defaults (vpcsim serve --quota)
 
     def __post_init__(self) -> None:
         if self.now == datetime.min:

@@ -31,11 +31,13 @@ from vpcsim.control.elbv2 import records, target_groups
 from vpcsim.control.elbv2.records import configuration, validation
 from vpcsim.control.gateways import addresses
 from vpcsim.control.gateways.internet import attached_internet_gateway
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, LimitExceeded, NotFound
 from vpcsim.model import Record
 
 _TYPES = {"network": ("net", "network_load_balancer"), "gateway": ("gwy", "gateway_load_balancer")}
-_QUOTAS = {"network": 50, "gateway": 100}  # load balancers per Region [ELB quotas]
+# Load balancers per Region [ELB quotas]: NLBs through Service Quotas (L-69A177A2); GWLBs' 100 is not in it.
+_QUOTAS: dict[str, str | int] = {"network": "L-69A177A2", "gateway": 100}
 # Route 53 zone of NLB DNS names per region [AWS General Reference, "Elastic Load Balancing endpoints and quotas"].
 HOSTED_ZONES = {
     "af-south-1": "Z203XCE67M25HM",
@@ -240,8 +242,10 @@ def _normal(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_quota(call: Call, kind: str) -> None:
-    if sum(1 for r in call.scan("load-balancer") if r.doc["Type"] == kind) >= _QUOTAS[kind]:
-        raise LimitExceeded("TooManyLoadBalancers", f"The quota of {_QUOTAS[kind]} {kind} load balancers is reached")
+    given = _QUOTAS[kind]
+    limit = quota(call, given) if isinstance(given, str) else given
+    if sum(1 for r in call.scan("load-balancer") if r.doc["Type"] == kind) >= limit:
+        raise LimitExceeded("TooManyLoadBalancers", f"The quota of {limit} {kind} load balancers is reached")
 
 
 def _build(

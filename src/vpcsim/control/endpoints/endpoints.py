@@ -18,7 +18,6 @@ from vpcsim.control.core.describe import Listing, each, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.endpoints import interfaces as endpoint_interfaces
 from vpcsim.control.endpoints.records import (
-    GATEWAY_ENDPOINTS_PER_REGION,
     base_doc,
     check_interface_quota,
     new_record,
@@ -26,6 +25,7 @@ from vpcsim.control.endpoints.records import (
 )
 from vpcsim.control.endpoints.services import ServiceView, get_service
 from vpcsim.control.privatelink import connections
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
 
@@ -91,13 +91,11 @@ def _check_members_for_type(kind: str, params: Params) -> None:
 
 # -- gateway endpoints ------------------------------------------------------------------------------------------------
 def _create_gateway(call: Call, vpc: Record, service: ServiceView, params: Params) -> Record:
-    if (
-        sum(1 for e in call.scan("vpc-endpoint") if e.doc["VpcEndpointType"] == "Gateway")
-        >= GATEWAY_ENDPOINTS_PER_REGION
-    ):
+    limit = quota(call, "L-1B52E74A")  # gateway VPC endpoints per Region [PLG quotas; aws-behaviour 8.1]
+    if sum(1 for e in call.scan("vpc-endpoint") if e.doc["VpcEndpointType"] == "Gateway") >= limit:
         raise LimitExceeded(
             "VpcEndpointLimitExceeded",
-            f"The maximum number of gateway endpoints in a region ({GATEWAY_ENDPOINTS_PER_REGION}) has been reached.",
+            f"The maximum number of gateway endpoints in a region ({limit}) has been reached.",
         )
     eid = call.new_id("vpce", "vpc-endpoint")
     tables = [_route_table_in(call, vpc, rid) for rid in dict.fromkeys(params.get("RouteTableIds") or [])]

@@ -19,10 +19,9 @@ from vpcsim.control.core.public_ips import allocate_public_ip, public_dns_name
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.gateways.internet import attached_internet_gateway
 from vpcsim.control.network.route_targets import primary_interface_id
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound, Unsupported
 from vpcsim.model import Record
-
-_MAX_ADDRESSES = 5
 
 LISTING = Listing(
     kind="elastic-ip",
@@ -56,7 +55,7 @@ def allocate_address(call: Call, params: Params) -> Result:
     for option in ("Address", "CustomerOwnedIpv4Pool", "IpamPoolId"):
         if params.get(option):
             raise Unsupported("Unsupported", f"vpcsim has no BYOIP, IPAM or customer-owned pools ({option}).")
-    if len(call.scan("elastic-ip")) >= _MAX_ADDRESSES:
+    if len(call.scan("elastic-ip")) >= quota(call, "L-0263D0A3"):  # EC2-VPC Elastic IPs
         raise LimitExceeded("AddressLimitExceeded", "The maximum number of addresses has been reached.")
     tags = tags_for(call, params, "elastic-ip")
     aid = call.new_id("eipalloc", "elastic-ip")

@@ -23,10 +23,10 @@ from vpcsim.control.core.lookup import get, get_many
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.gateways import addresses
 from vpcsim.control.gateways.internet import attached_internet_gateway
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, Unsupported
 from vpcsim.model import Record
 
-_MAX_PER_ZONE = 5
 _GONE = ("deleting", "deleted", "failed")
 _NEXT = {"pending": "available", "deleting": "deleted"}
 # NatGatewayAddress.Status follows the gateway's state [EC2API NatGatewayAddressStatus].
@@ -116,10 +116,11 @@ def _address(call: Call, params: Params, connectivity: str) -> Record | None:
 def _check_zone_limit(call: Call, subnet: Record) -> None:
     zone = subnet.doc["AvailabilityZone"]
     live = [n for n in call.scan("natgateway") if n.doc["State"] not in _GONE and n.extra.get("zone") == zone]
-    if len(live) >= _MAX_PER_ZONE:
+    limit = quota(call, "L-FE5A380F")  # NAT gateways per Availability Zone
+    if len(live) >= limit:
         raise LimitExceeded(
             "NatGatewayLimitExceeded",
-            f"The maximum number of NAT gateways ({_MAX_PER_ZONE}) in {zone} has been reached.",
+            f"The maximum number of NAT gateways ({limit}) in {zone} has been reached.",
         )
 
 

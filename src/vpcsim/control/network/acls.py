@@ -16,15 +16,13 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.control.security.rules import cidr
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
 _LAST_V4, _LAST_V6 = 32767, 32768
 _MAX_USER_RULE = 32766
-# "Rules per network ACL: 20" inbound and 20 outbound, IPv4 and IPv6 counted apart, the * rules not counted
-# [VPC quotas page, amazon-vpc-limits; not in the reference, so the code below names its source].
-MAX_ENTRIES = 20
 
 LISTING = Listing(
     kind="network-acl",
@@ -252,10 +250,12 @@ def _same(entry: dict[str, Any], number: int, egress: bool) -> bool:
     return entry["RuleNumber"] == number and entry["Egress"] is egress
 
 
-def _check_quota(entries: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+def _check_quota(call: Call, entries: list[dict[str, Any]], entry: dict[str, Any]) -> None:
     family = "CidrBlock" if "CidrBlock" in entry else "Ipv6CidrBlock"
     mine = [e for e in entries if e["Egress"] is entry["Egress"] and family in e and e["RuleNumber"] <= _MAX_USER_RULE]
-    if len(mine) > MAX_ENTRIES:
+    # "Rules per network ACL" (L-2AEEBF1A) inbound and outbound apart, IPv4 and IPv6 counted apart, the * rules not
+    # counted [VPC quotas page, amazon-vpc-limits].
+    if len(mine) > quota(call, "L-2AEEBF1A"):
         raise LimitExceeded(
             "NetworkAclEntryLimitExceeded", "The maximum number of network ACL entries has been reached."
         )
@@ -269,7 +269,7 @@ def create_network_acl_entry(call: Call, params: Params) -> Result:
             "NetworkAclEntryAlreadyExists", f"The network acl entry identified by {entry['RuleNumber']} already exists."
         )
     entries = [*acl.doc["Entries"], entry]
-    _check_quota(entries, entry)
+    _check_quota(call, entries, entry)
     call.tx.put(acl.with_doc(Entries=_sorted(entries)))
     return {}
 
@@ -288,7 +288,7 @@ def replace_network_acl_entry(call: Call, params: Params) -> Result:
     acl = get(call, "network-acl", params["NetworkAclId"])
     entry = _entry_from(params)
     entries = [*_existing(acl, entry["RuleNumber"], entry["Egress"]), entry]
-    _check_quota(entries, entry)
+    _check_quota(call, entries, entry)
     call.tx.put(acl.with_doc(Entries=_sorted(entries)))
     return {}
 

@@ -19,10 +19,10 @@ from vpcsim.control.core.queries import is_aws_managed
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import route_targets as targets
 from vpcsim.control.network.route_targets import Route
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
-_MAX_ROUTES = 50
 _ASSOCIATED = {"State": "associated"}
 
 
@@ -348,10 +348,11 @@ def _check_limit(call: Call, table: Record, new: Route) -> None:
         if r.get("Origin") != "EnableVgwRoutePropagation" and _family(call, r) == family
     )
     # vpcsim counts the local route too: AWS does not say whether it counts [VPCUG23 amazon-vpc-limits].
-    if used > _MAX_ROUTES:
+    limit = quota(call, "L-93826ACB")  # routes per route table
+    if used > limit:
         raise LimitExceeded(
             "RouteLimitExceeded",
-            f"The maximum number of routes ({_MAX_ROUTES} {family}) in route table {table.id} has been reached.",
+            f"The maximum number of routes ({limit} {family}) in route table {table.id} has been reached.",
         )
 
 

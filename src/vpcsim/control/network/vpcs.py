@@ -17,12 +17,12 @@ from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import acls, routes
+from vpcsim.control.quotas import quota
 from vpcsim.control.security import groups
 from vpcsim.errors import DependencyViolation, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
 
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
-_MAX_IPV4_CIDRS = 5
 _ATTRIBUTES = {
     "enableDnsSupport": "EnableDnsSupport",
     "enableDnsHostnames": "EnableDnsHostnames",
@@ -183,7 +183,7 @@ def associate_vpc_cidr_block(call: Call, params: Params) -> Result:
             raise InvalidParameter(
                 "MissingParameter", "Either 'cidrBlock' or 'amazonProvidedIpv6CidrBlock' is required."
             )
-        _check_secondary(vpc, cidr)
+        _check_secondary(call, vpc, cidr)
         association = _association(call, cidr)
         doc["CidrBlockAssociationSet"].append(association)
         result_key, shown = "CidrBlockAssociation", association
@@ -194,11 +194,14 @@ def associate_vpc_cidr_block(call: Call, params: Params) -> Result:
     return {"VpcId": vpc.id, result_key: {**shown, state_key: {"State": "associating"}}}
 
 
-def _check_secondary(vpc: Record, cidr: str) -> None:
+def _check_secondary(call: Call, vpc: Record, cidr: str) -> None:
     _check_range(cidr)
     current = [a["CidrBlock"] for a in vpc.doc["CidrBlockAssociationSet"]]
-    if len(current) >= _MAX_IPV4_CIDRS:
-        raise LimitExceeded("CidrLimitExceeded", f"The VPC '{vpc.id}' already has the maximum of 5 IPv4 CIDR blocks.")
+    limit = quota(call, "L-83CA0A9D")  # IPv4 CIDR blocks per VPC
+    if len(current) >= limit:
+        raise LimitExceeded(
+            "CidrLimitExceeded", f"The VPC '{vpc.id}' already has the maximum of {limit} IPv4 CIDR blocks."
+        )
     clash = next((c for c in current if overlaps(c, cidr)), None)
     if clash:
         raise InvalidParameter(
@@ -273,5 +276,3 @@ def delete_vpc(call: Call, params: Params) -> Result:
             call.tx.delete(kind, record.id)
     call.tx.delete("vpc", vpc.id)
     return {}
-
-

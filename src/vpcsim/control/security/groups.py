@@ -18,13 +18,13 @@ from vpcsim.control.core.describe import Listing, member, tag_list
 from vpcsim.control.core.lookup import get, get_many
 from vpcsim.control.core.queries import find_default_vpc
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.control.security import permissions as perms
 from vpcsim.control.security.rules import Spec, permissions
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 
-MAX_GROUPS_PER_INTERFACE = 5  # default quota [aws-behaviour 8.3]
 _ALL_OUT: Spec = {"IsEgress": True, "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv4": "0.0.0.0/0"}
 
 
@@ -199,10 +199,11 @@ def describe_security_groups(call: Call, params: Params) -> Result:
 def security_groups_for(call: Call, ids: list[str], vpc_id: str, *, subnet_id: str | None = None) -> list[Record]:
     """The groups ``SecurityGroupIds`` names, checked: at most five, existing, and all of ``vpc_id``."""
     unique = list(dict.fromkeys(ids))
-    if len(unique) > MAX_GROUPS_PER_INTERFACE:
+    limit = quota(call, "L-2AFB9258")  # security groups per network interface [aws-behaviour 8.3]
+    if len(unique) > limit:
         raise LimitExceeded(
             "SecurityGroupsPerInterfaceLimitExceeded",
-            f"The maximum number of security groups per interface ({MAX_GROUPS_PER_INTERFACE}) has been reached.",
+            f"The maximum number of security groups per interface ({limit}) has been reached.",
         )
     groups = get_many(call, "security-group", unique)
     stray = next((g for g in groups if g.doc["VpcId"] != vpc_id), None)
