@@ -187,6 +187,3 @@ def leave_source(walk: Walk) -> Stage:
     subnet = walk.subnet(iface.subnet_id)
     checks.acl_check(walk, subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
     return RouteFrom(subnet)
-
-
-
