@@ -186,7 +186,13 @@ def associate_vpc_cidr_block(call: Call, params: Params) -> Result:
     return {"VpcId": vpc.id, "CidrBlockAssociation": {**association, "CidrBlockState": {"State": "associating"}}}
 
 
-_IPV6_PARAMETERS = ("AmazonProvidedIpv6CidrBlock", "Ipv6Pool", "Ipv6CidrBlock", "Ipv6IpamPoolId")
+_IPV6_PARAMETERS = (
+    "AmazonProvidedIpv6CidrBlock",
+    "Ipv6Pool",
+    "Ipv6CidrBlock",
+    "Ipv6IpamPoolId",
+    "Ipv6CidrBlockNetworkBorderGroup",
+)
 
 
 def _associate_ipv6(call: Call, vpc: Record, params: Params) -> Result:
