@@ -25,7 +25,7 @@ from ipaddress import IPv6Address, IPv6Network, ip_address
 from vpcsim.dataplane.topology import Address, DnsName, Endpoint, Network, Topology, Vpc
 
 _SERVICE_NAME = re.compile(
-    r"^(?:(?P<prefix>.+)\.)?(?P<service>[a-z0-9-]+)(?P<dualstack>\.dualstack)?\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)"
+    r"^(?:(?P<prefix>.+?)\.)?(?P<service>[a-z0-9-]+)(?P<dualstack>\.dualstack)?\.(?P<region>[a-z]{2}(?:-[a-z]+)+-\d)"
     r"\.(?:amazonaws\.com|(?P<api>api\.aws))$"
 )
 NAT64_PREFIX = IPv6Network("64:ff9b::/96")  # the well-known prefix DNS64 synthesises into (RFC 6052)
@@ -77,7 +77,7 @@ def resolve(topo: Topology, vpc: Vpc, name: str, *, dns64: bool = False) -> Answ
     """What the VPC's resolver answers for ``name``; ``dns64``: the asking subnet has DNS64 on."""
     name = name.rstrip(".").lower()
     try:
-        return Answer(name, (ip_address(name),), "address", f"{name} is an address")
+        return Answer(name, (ip_address(name.strip("[]")),), "address", f"{name} is an address")
     except ValueError:
         pass
     if not vpc.dns_support:

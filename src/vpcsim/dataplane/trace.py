@@ -119,7 +119,7 @@ def _from_internet(
 ) -> Trace:
     """A walk that starts at a host on the internet; the destination must be an address (the internet's DNS is not
     vpcsim's), or an instance or interface id, which stands for its public IPv4 address or first IPv6 address."""
-    target = _internet_destination(topo, destination)
+    target = _internet_destination(topo, destination.strip("[]"))
     host: Address = _INTERNET_HOSTS[target.version]
     if source != "internet" and gateway is None:
         host = IPv6Address(source) if ":" in source else IPv4Address(source)
