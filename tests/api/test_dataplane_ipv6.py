@@ -179,9 +179,7 @@ def test_dns64_and_nat64_take_an_ipv6_only_instance_to_an_ipv4_service(vpcsim: A
     trace = _trace(vpcsim, instance, "sqs.us-east-1.amazonaws.com")
     assert trace["verdict"] == "reachable", trace
     v4, v6 = trace["resolved"]  # the A record and the AAAA record DNS64 made of it
-    assert IPv6Address(v6) in IPv6Network("64:ff9b::/96") and int(IPv6Address(v6)) & 0xFFFFFFFF == int(
-        IPv4Address(v4)
-    )
+    assert IPv6Address(v6) in IPv6Network("64:ff9b::/96") and int(IPv6Address(v6)) & 0xFFFFFFFF == int(IPv4Address(v4))
     translated = next(h for h in trace["hops"] if h["component"]["id"] == nat)
     assert translated["inbound"]["destination"] == v6 and translated["outbound"]["destination"] == v4
     assert translated["outbound"]["source"].startswith("10.0.0.")

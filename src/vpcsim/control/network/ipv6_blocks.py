@@ -20,7 +20,7 @@ from ipaddress import IPv6Network
 from typing import Any
 
 from vpcsim.catalog import amazon_ipv6_pool
-from vpcsim.control.core.call import Call, Params
+from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.cidrs import parse_v6
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
@@ -143,3 +143,12 @@ def blocks_in_use(call: Call, vpc: Record, block: str) -> bool:
     """Whether a subnet of ``vpc`` has its IPv6 block inside ``block`` (which then cannot be disassociated)."""
     network = IPv6Network(block)
     return any(IPv6Network(b).subnet_of(network) for s in call.tx.children("subnet", vpc.id) for b in subnet_blocks(s))
+
+
+def describe_ipv6_pools(call: Call, params: Params) -> Result:
+    """The account's BYOIP IPv6 pools: none, as vpcsim does not model ProvisionByoipCidr (AWS answers an account
+    without BYOIP pools with an empty list)."""
+    if params.get("PoolIds"):
+        pool = params["PoolIds"][0]
+        raise NotFound("InvalidIpv6PoolID.NotFound", f"The ipv6 pool ID '{pool}' does not exist")
+    return {"Ipv6Pools": []}
