@@ -199,3 +199,54 @@ def test_dual_stack_service_names_reach_s3_over_ipv6(vpcsim: Any, ec2: Any) -> N
     assert trace["hops"][-1]["component"]["kind"] == "aws-service"
     v4_name = _trace(vpcsim, instance, "bucket.s3.us-east-1.amazonaws.com")  # A only: IPv4, and no IPv4 route
     assert v4_name["verdict"] == "no-route"
+
+
+def test_reachability_analyzer_paths_from_an_internet_gateway(vpcsim: Any, ec2: Any) -> None:
+    vpc, blocks, main = _vpc(ec2)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24", Ipv6CidrBlock=str(blocks[0]))["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    group = ec2.create_security_group(GroupName="ssh", Description="ssh", VpcId=vpc)["GroupId"]
+    ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[ssh])
+    nic = {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True, "Groups": [group]}
+    (instance,) = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[nic])[
+        "Instances"
+    ]
+    described = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0]["Instances"][0]
+    public, private = described["PublicIpAddress"], described["PrivateIpAddress"]
+
+    def analyse(port: int) -> dict[str, Any]:
+        path = ec2.create_network_insights_path(
+            Source=igw, Destination=instance["InstanceId"], Protocol="tcp", DestinationPort=port
+        )["NetworkInsightsPath"]
+        started = ec2.start_network_insights_analysis(NetworkInsightsPathId=path["NetworkInsightsPathId"])
+        analysis_id = started["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+        return dict(
+            ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[analysis_id])["NetworkInsightsAnalyses"][
+                0
+            ]
+        )
+
+    found = analyse(22)
+    assert found["NetworkPathFound"] is True, found
+    components = found["ForwardPathComponents"]
+    assert [c["Component"]["Id"] for c in components][1:] == [igw, _acl_of(ec2, vpc), instance["NetworkInterfaces"][0][
+        "NetworkInterfaceId"], instance["InstanceId"]]  # fmt: skip
+    assert components[1]["OutboundHeader"]["DestinationAddresses"] == [private]
+    assert components[1]["InboundHeader"]["DestinationAddresses"] == [public]
+    refused = analyse(80)
+    assert refused["NetworkPathFound"] is False
+    assert [e["ExplanationCode"] for e in refused["Explanations"]] == ["ENI_SG_RULES_MISMATCH"]
+    through_json = _trace(vpcsim, "internet", public, port=22)
+    assert through_json["verdict"] == "reachable" and through_json["source"]["source"] == "198.51.100.10"
+    ec2.delete_route(RouteTableId=main, DestinationCidrBlock="0.0.0.0/0")
+    no_way_back = _trace(vpcsim, "203.0.113.9", public, port=22)
+    assert no_way_back["verdict"] == "no-route" and _codes(no_way_back) == ["NO_ROUTE_TO_DESTINATION"]
+
+
+def _acl_of(ec2: Any, vpc: str) -> str:
+    return str(
+        ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkAcls"][0]["NetworkAclId"]
+    )
