@@ -39,9 +39,10 @@ def test_vpc_cidr_range_and_ids(ec2: Any) -> None:
         with pytest.raises(ClientError) as excinfo:
             ec2.create_vpc(CidrBlock=cidr)
         assert error_code(excinfo) == "InvalidVpc.Range"
-    with pytest.raises(ClientError) as excinfo:
-        ec2.create_vpc(CidrBlock="10.0.0.1/16")
-    assert error_code(excinfo) == "InvalidParameterValue"
+    for bad in ("10.0.0.0", "10.0.0.300/16", "not-a-cidr"):
+        with pytest.raises(ClientError) as excinfo:
+            ec2.create_vpc(CidrBlock=bad)
+        assert error_code(excinfo) == "InvalidParameterValue"
     with pytest.raises(ClientError) as excinfo:
         ec2.describe_vpcs(VpcIds=["vpc-nothex"])
     assert error_code(excinfo) == "InvalidVpcID.Malformed"

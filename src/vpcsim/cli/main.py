@@ -204,6 +204,12 @@ def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> An
 
 
 def _split(destination: str, port: int | None) -> tuple[str, int | None]:
+    """``host:port``, ``[ipv6]:port``, or a bare host or IPv6 address (which keeps ``port``)."""
+    if destination.startswith("["):
+        host, _, rest = destination[1:].partition("]")
+        return host, int(rest[1:]) if rest[1:].isdigit() else port
+    if destination.count(":") > 1:
+        return destination, port
     host, _, given = destination.rpartition(":")
     if host and given.isdigit():
         return host, int(given)
@@ -212,8 +218,16 @@ def _split(destination: str, port: int | None) -> tuple[str, int | None]:
 
 @app.command()
 def trace(
-    source: Annotated[str, typer.Argument(help="An instance id, network interface id, or IP in a subnet.")],
-    destination: Annotated[str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443).")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="An instance id, network interface id or IP in a subnet; or the internet: 'internet', an IP outside "
+            "every VPC, or an internet gateway id."
+        ),
+    ],
+    destination: Annotated[
+        str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443); [IPv6]:PORT for IPv6.")
+    ],
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     action: Annotated[str | None, typer.Option(help="The API call made, e.g. s3:GetObject, to check policies.")] = None,
     resource: Annotated[str, typer.Option(help="With --action: the resource ARN, e.g. arn:aws:s3:::bucket/key.")] = "*",

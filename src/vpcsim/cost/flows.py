@@ -217,9 +217,8 @@ def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: Price
     last = hops[-1].component
     if last.kind not in (ComponentKind.INTERNET, ComponentKind.INTERNET_GATEWAY):
         return  # the path ends at an AWS resource: Region rules apply, not internet egress
-    gateway = next(
-        (h.component.id for h in reversed(trace.hops) if h.component.kind is ComponentKind.INTERNET_GATEWAY), last.id
-    )
+    gateways = (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY)
+    gateway = next((h.component.id for h in reversed(trace.hops) if h.component.kind in gateways), last.id)
     yield (
         len(trace.hops) - 1,
         _priced("Data transfer out to the internet", "internet_out_gb", regions[-1], book, gateway),

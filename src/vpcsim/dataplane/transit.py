@@ -5,8 +5,6 @@ the peer gateway, which routes it again with the route table its side of the att
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from vpcsim.dataplane import routing
 from vpcsim.dataplane.checks import check_return_route
 from vpcsim.dataplane.topology import TgwAttachment
@@ -111,7 +109,7 @@ def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) ->
         return TransitRoute(target.peer_gateway or "", peer_view, depth + 1)
     vpc = walk.vpc(target.vpc_id or "")
     comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=vpc.region)
-    if not vpc.contains(IPv4Address(walk.header.destination)):
+    if not vpc.contains(walk.destination):
         walk.block(comp, Code.NO_PATH, f"{walk.destination} is not in {vpc.id}, the VPC of {target.id}")
     walk.hop(comp, Step(Action.FORWARDED, f"out of {gateway} into {vpc.id} through {target.id}"))
     walk.arrived_via = gateway

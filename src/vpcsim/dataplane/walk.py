@@ -14,9 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, ip_address
 
-from vpcsim.dataplane.topology import Endpoint, Interface, Network, Route, Subnet, TgwAttachment, Topology, Vpc
+from vpcsim.dataplane.topology import (
+    Address,
+    Endpoint,
+    Interface,
+    Network,
+    Route,
+    Subnet,
+    TgwAttachment,
+    Topology,
+    Vpc,
+)
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
@@ -27,6 +37,7 @@ PROCESSING_MS = 0.1
 SERVICE_MS = 1.0
 INTERNET_MS = 20.0
 MAX_HOPS = 24
+INTERNET_HOST = "internet-host"  # the kind of the pseudo interface a walk from the internet starts at
 
 
 class Stop(Exception):
@@ -89,6 +100,14 @@ class TransitRoute(Stage):
 
 
 @dataclass(frozen=True, slots=True)
+class FromInternet(Stage):
+    """A packet from a host on the internet arrives at the VPC holding the destination, through ``gateway`` (an
+    internet or egress-only internet gateway id) or, when None, whichever gateway the VPC has."""
+
+    gateway: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyQuestion:
     """What the data plane asks the policy judge at an AWS service: which endpoint (if any), from where."""
 
@@ -136,7 +155,7 @@ class Walk:
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
     stopped: Step | None = None  # the step that ended the path, if one did
-    _parsed: tuple[str, IPv4Address] = ("0.0.0.0", IPv4Address(0))
+    _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
         self.zone, self.region = self.source.zone, self.source.region
@@ -198,11 +217,21 @@ class Walk:
         return self.topo.subnets[subnet_id]
 
     @property
-    def destination(self) -> IPv4Address:
+    def destination(self) -> Address:
         text = self.header.destination
         if text != self._parsed[0]:  # parsed once per destination, not at every stage that asks
-            self._parsed = (text, IPv4Address(text))
+            self._parsed = (text, ip_address(text))
         return self._parsed[1]
+
+    @property
+    def sender(self) -> Address:
+        """The packet's current source address (rewritten by NAT on the way)."""
+        return ip_address(self.header.source)
+
+    @property
+    def from_internet(self) -> bool:
+        """Whether the walk started at a host on the internet (no interface of any VPC)."""
+        return self.source.kind == INTERNET_HOST
 
 
 def component(

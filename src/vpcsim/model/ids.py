@@ -17,6 +17,7 @@ PREFIXES: dict[str, str] = {
     "rtb": "route-table",
     "rtbassoc": "route-table-association",
     "igw": "internet-gateway",
+    "eigw": "egress-only-internet-gateway",
     "eipalloc": "elastic-ip",
     "eipassoc": "elastic-ip-association",
     "nat": "natgateway",

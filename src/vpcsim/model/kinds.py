@@ -44,6 +44,14 @@ KINDS: dict[str, Kind] = {
             "InvalidInternetGatewayId.Malformed",
         ),
         Kind(
+            "egress-only-internet-gateway",
+            "eigw",
+            "egressOnlyInternetGateway ID",
+            "InvalidEgressOnlyInternetGatewayId.NotFound",
+            "InvalidEgressOnlyInternetGatewayId.Malformed",
+            empty_tags=False,  # awscli examples show untagged gateways without Tags
+        ),
+        Kind(
             "elastic-ip",
             "eipalloc",
             "allocation ID",

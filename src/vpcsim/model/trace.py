@@ -25,6 +25,7 @@ class ComponentKind(StrEnum):
     NETWORK_ACL = "network-acl"
     ROUTE_TABLE = "route-table"
     INTERNET_GATEWAY = "internet-gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress-only-internet-gateway"
     NAT_GATEWAY = "nat-gateway"
     VPC_ENDPOINT = "vpc-endpoint"
     VPC_PEERING_CONNECTION = "vpc-peering-connection"

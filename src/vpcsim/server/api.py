@@ -83,8 +83,8 @@ def api_routes(control: Control) -> list[Route]:
         def run() -> dict[str, Any]:
             port = None if body.get("port") is None else _number(body["port"], "port", high=65535)
             protocol = str(body.get("protocol") or "tcp").lower()
-            if protocol not in ("tcp", "udp", "icmp"):
-                raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp or icmp.")
+            if protocol not in ("tcp", "udp", "icmp", "icmpv6"):
+                raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp, icmp or icmpv6.")
             request = None
             if body.get("action"):
                 request = ApiRequest(

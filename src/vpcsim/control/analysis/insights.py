@@ -1,6 +1,7 @@
 """Reachability Analyzer's API on vpcsim's data plane: network insights paths and analyses [RA; EC2API; CLIEX].
 
-A path names a source (an instance or network interface, or ``SourceIp``) and a destination (an instance, network
+A path names a source (an instance or network interface, an internet gateway standing for the internet beyond it, or
+``SourceIp``) and a destination (an instance, network
 interface, VPC endpoint or internet gateway, or ``DestinationIp``; as a vpcsim extension also a DNS name such as
 ``s3.eu-west-2.amazonaws.com``). StartNetworkInsightsAnalysis traces the path on the state as it is then and answers
 ``running``; the analysis is ``succeeded`` from the next call that reads it, with NetworkPathFound,
@@ -42,7 +43,7 @@ PATHS = Listing(
         "filter-at-source.source-address": member("FilterAtSource", "SourceAddress"),
     },
 )
-_SOURCES = ("i-", "eni-")
+_SOURCES = ("i-", "eni-", "igw-")
 
 
 def _arn(call: Call, kind: str, rid: str) -> str:
@@ -54,7 +55,8 @@ def create_network_insights_path(call: Call, params: Params) -> Result:
     source, destination = params["Source"], params.get("Destination")
     if not source.startswith(_SOURCES):
         raise InvalidParameter(
-            "InvalidParameterValue", f"vpcsim traces from instances and network interfaces; '{source}' is neither."
+            "InvalidParameterValue",
+            f"vpcsim traces from instances, network interfaces and internet gateways; '{source}' is none of them.",
         )
     _check_exists(call, source)
     if destination is None and not params.get("DestinationIp"):
@@ -165,9 +167,11 @@ def delete_network_insights_analysis(call: Call, params: Params) -> Result:
 
 def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict[str, Any]:
     source = path.get("SourceIp") or path["Source"]
+    inbound = str(path["Source"]).startswith("igw-")  # from the internet: the destination stands for itself
+    destination = str(path.get("DestinationIp") or path.get("Destination")) if inbound else destination_of(topo, path)
     try:
         trace = run.tracing.trace(
-            topo, source, destination_of(topo, path), port=path.get("DestinationPort"), protocol=path["Protocol"]
+            topo, source, destination, port=path.get("DestinationPort"), protocol=path["Protocol"]
         )
     except UnknownSource as error:
         return {"NetworkPathFound": False, "StatusMessage": str(error), "Explanations": []}

@@ -4,6 +4,8 @@ This is the bridge between the records (AWS's shapes) and ``vpcsim.dataplane.top
 resolved here (a subnet's route table is its explicit association or the main table; route states come from
 ``route_targets.route_state``, the one place that knows when a target is gone; transit gateway routes from
 ``transit_routes.table_routes``; AWS-managed prefix lists from the catalog), so the engines never look at a record.
+IPv4 and IPv6 are compiled alike: VPC and subnet blocks, routes, ACL entries, security group rules, interface
+addresses, DNS records, prefix lists and AWS's published ranges of both families.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache, lru_cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
-from vpcsim.catalog import REGIONS, managed_prefix_lists, service_cidrs
+from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
 from vpcsim.control.core.call import Call
 from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
 from vpcsim.control.interconnect import transit, transit_routes
@@ -53,11 +55,12 @@ def _compile(tx: Transaction) -> t.Topology:
     interfaces = {r.id: r for r in tx.scan("network-interface")}
     owners = _owners(tx)
     gateways = _internet_gateways(tx)
+    egress_only = {r.parent or "": r.id for r in tx.scan("egress-only-internet-gateway")}
     associations = _Associations(tx)
     states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways) for r in tx.scan("vpc")},
+        vpcs={r.id: _vpc(r, gateways, egress_only) for r in tx.scan("vpc")},
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -76,6 +79,7 @@ def _compile(tx: Transaction) -> t.Topology:
         endpoint_services={r.id: _endpoint_service(r) for r in tx.scan("vpc-endpoint-service")},
         resources=_resources(tx),
         service_ranges=_service_ranges(),
+        amazon_ipv6=_amazon_ipv6(),
     )
     return indexed(topo)
 
@@ -94,16 +98,17 @@ class _Calls:
         return self._cache[key]
 
 
-def _v4(text: str | None) -> IPv4Network | None:
-    if not text or ":" in text:
+def _net(text: str | None) -> t.Network | None:
+    """A CIDR of either family, or None for none."""
+    if not text:
         return None
     return _network(text)
 
 
 @lru_cache(maxsize=1 << 16)
-def _network(text: str) -> IPv4Network:
+def _network(text: str) -> t.Network:
     """Parsed once per distinct CIDR (route tables repeat the same destinations); networks are immutable."""
-    return IPv4Network(text, strict=False)
+    return ip_network(text, strict=False)
 
 
 # -- VPCs, subnets, route tables, ACLs, groups ------------------------------------------------------------------------
@@ -117,8 +122,10 @@ def _internet_gateways(tx: Transaction) -> dict[str, str]:
     return found
 
 
-def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
-    cidrs = tuple(n for a in record.doc["CidrBlockAssociationSet"] if (n := _v4(a["CidrBlock"])) is not None)
+def _vpc(record: Record, gateways: dict[str, str], egress_only: dict[str, str]) -> t.Vpc:
+    blocks = [a["CidrBlock"] for a in record.doc["CidrBlockAssociationSet"]]
+    blocks += [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
+    cidrs = tuple(n for b in blocks if (n := _net(b)) is not None)
     attributes = record.extra.get("attributes", {})
     return t.Vpc(
         record.id,
@@ -128,6 +135,7 @@ def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
         bool(attributes.get("EnableDnsSupport", True)),
         bool(attributes.get("EnableDnsHostnames", False)),
         gateways.get(record.id),
+        egress_only.get(record.id),
     )
 
 
@@ -152,8 +160,11 @@ class _Associations:
     def subnet(self, record: Record) -> t.Subnet:
         vpc_id = record.doc["VpcId"]
         table = self.tables.get(record.id) or self.main.get(vpc_id, "")
-        cidr = _v4(record.doc["CidrBlock"]) or IPv4Network("0.0.0.0/32")
-        return t.Subnet(record.id, vpc_id, cidr, record.doc["AvailabilityZone"], table, self.acls.get(record.id, ""))
+        v6 = [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
+        ipv6 = IPv6Network(v6[0]) if v6 else None
+        cidr = _net(record.doc.get("CidrBlock")) or ipv6 or ip_network("0.0.0.0/32")
+        zone, acl = record.doc["AvailabilityZone"], self.acls.get(record.id, "")
+        return t.Subnet(record.id, vpc_id, cidr, zone, table, acl, ipv6, bool(record.doc.get("EnableDns64")))
 
 
 _TARGETS = (
@@ -162,6 +173,7 @@ _TARGETS = (
     ("TransitGatewayId", "tgw"),
     ("NetworkInterfaceId", "eni"),
     ("VpcEndpointId", "vpce-gwlb"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
 )
 
 
@@ -184,10 +196,10 @@ class _RouteStates:
 
 
 def _route(states: _RouteStates, table: Record, raw: dict[str, Any]) -> t.Route | None:
-    destination = _v4(raw.get("DestinationCidrBlock"))
+    destination = _net(raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock"))
     prefix_list = raw.get("DestinationPrefixListId")
     if destination is None and prefix_list is None:
-        return None  # IPv6 routes: the data plane follows IPv4 (as Reachability Analyzer does)
+        return None
     kind, target = _target_of(raw)
     state = states.of(table, raw)
     return t.Route(
@@ -229,7 +241,7 @@ def _acl(record: Record) -> t.NetworkAcl:
                 bool(raw["Egress"]),
                 str(raw["Protocol"]),
                 raw["RuleAction"] == "allow",
-                _v4(raw.get("CidrBlock")),
+                _net(raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")),
                 _port(ports.get("From")),
                 _port(ports.get("To")),
                 raw,
@@ -251,7 +263,7 @@ def _groups(tx: Transaction) -> dict[str, t.SecurityGroup]:
                 str(doc["IpProtocol"]),
                 int(doc.get("FromPort", -1)),
                 int(doc.get("ToPort", -1)),
-                _v4(doc.get("CidrIpv4")),
+                _net(doc.get("CidrIpv4") or doc.get("CidrIpv6")),
                 doc.get("PrefixListId"),
                 referenced,
                 doc,
@@ -284,7 +296,8 @@ def _owners(tx: Transaction) -> dict[str, str]:
 
 def _interface(record: Record, owner: str) -> t.Interface:
     doc = record.doc
-    addresses = tuple(IPv4Address(a["PrivateIpAddress"]) for a in doc["PrivateIpAddresses"])
+    v4 = [IPv4Address(a["PrivateIpAddress"]) for a in doc["PrivateIpAddresses"]]
+    addresses = (*v4, *(ip_address(a["Ipv6Address"]) for a in doc.get("Ipv6Addresses") or []))
     instance = (doc.get("Attachment") or {}).get("InstanceId")
     public = (doc.get("Association") or {}).get("PublicIp")
     return t.Interface(
@@ -337,7 +350,7 @@ def _nat(record: Record) -> t.NatGateway | None:
 def _endpoint(record: Record) -> t.Endpoint:
     doc = record.doc
     dns = tuple(
-        t.DnsName(r["Name"].lower(), bool(r["Private"]), r.get("Zone"), tuple(IPv4Address(a) for a in r["Addresses"]))
+        t.DnsName(r["Name"].lower(), bool(r["Private"]), r.get("Zone"), tuple(ip_address(a) for a in r["Addresses"]))
         for r in record.extra.get("dns", [])
     )
     options = doc.get("DnsOptions") or {}
@@ -371,30 +384,28 @@ def _peering(record: Record) -> t.Peering:
     return t.Peering(record.id, side(doc["RequesterVpcInfo"]), side(doc["AccepterVpcInfo"]), doc["Status"]["Code"])
 
 
-def _prefix_lists(tx: Transaction) -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    lists: dict[tuple[str, str], tuple[IPv4Network, ...]] = dict(_aws_prefix_lists())
+def _prefix_lists(tx: Transaction) -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    lists: dict[tuple[str, str], tuple[t.Network, ...]] = dict(_aws_prefix_lists())
     for record in tx.scan("prefix-list"):
         entries = record.extra.get("versions", {}).get(str(record.doc["Version"]), [])
-        lists[(record.region, record.id)] = tuple(n for e in entries if (n := _v4(e["Cidr"])) is not None)
+        lists[(record.region, record.id)] = tuple(n for e in entries if (n := _net(e["Cidr"])) is not None)
     return lists
 
 
 @cache
-def _aws_prefix_lists() -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    return {
-        (region, pl.prefix_list_id): tuple(c for c in pl.cidrs if isinstance(c, IPv4Network))
-        for region in REGIONS
-        for pl in managed_prefix_lists(region)
-    }
+def _aws_prefix_lists() -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    return {(region, pl.prefix_list_id): pl.cidrs for region in REGIONS for pl in managed_prefix_lists(region)}
 
 
 @cache
-def _service_ranges() -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    return {
-        (region, kind): tuple(c for c in service_cidrs(region, kind) if isinstance(c, IPv4Network))
-        for region in REGIONS
-        for kind in _RANGE_KINDS
-    }
+def _service_ranges() -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    return {(region, kind): service_cidrs(region, kind) for region in REGIONS for kind in _RANGE_KINDS}
+
+
+@cache
+def _amazon_ipv6() -> tuple[tuple[str, IPv6Network], ...]:
+    """Where public IPv6 addresses lie, per Region: Amazon's published EC2 ranges and the VPC pool."""
+    return tuple((region, n) for region in REGIONS for n in amazon_ipv6_ranges(region))
 
 
 # -- transit gateways, load balancers, endpoint services, resource policies -------------------------------------------
@@ -445,7 +456,7 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
 def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
     routes = []
     for raw in transit_routes.table_routes(tx, record):
-        network = _v4(raw.get("DestinationCidrBlock"))
+        network = _net(raw.get("DestinationCidrBlock"))
         attachments = raw.get("TransitGatewayAttachments") or [{}]
         if network is not None:
             routes.append(
@@ -484,7 +495,7 @@ def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
     return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
 
 
-def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[IPv4Address | None, str]:
+def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[t.Address | None, str]:
     target = entry["Id"]
     if target.startswith("i-"):
         instance = tx.find("instance", target)
@@ -492,8 +503,16 @@ def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple
         eni = tx.find("network-interface", eni_id or "")
         if eni is None:
             return None, ""
-        return IPv4Address(eni.doc["PrivateIpAddress"]), eni.doc["AvailabilityZone"]
-    return IPv4Address(target), str(entry.get("AvailabilityZone") or "")
+        return _primary_address(eni.doc), eni.doc["AvailabilityZone"]
+    return ip_address(target), str(entry.get("AvailabilityZone") or "")
+
+
+def _primary_address(doc: dict[str, Any]) -> t.Address | None:
+    """An interface's primary private IPv4 address, or its first IPv6 address when it has none."""
+    if doc.get("PrivateIpAddress"):
+        return IPv4Address(doc["PrivateIpAddress"])
+    v6 = [a["Ipv6Address"] for a in doc.get("Ipv6Addresses") or []]
+    return ip_address(v6[0]) if v6 else None
 
 
 def _endpoint_service(record: Record) -> t.EndpointService:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vpcsim.catalog import EndpointService, prefix_list_for_service, services_in
+from vpcsim.catalog import EndpointService, ipv6_prefix_list_for_service, prefix_list_for_service, services_in
 from vpcsim.catalog import find_service as find_catalog_service
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import paginate
@@ -33,6 +33,8 @@ class ServiceView:
     short_name: str = ""  # "s3", "dynamodb", "sqs"
     region: str = ""  # the service's region (another one for cross-region endpoint services)
     unverified_private_dns: str | None = None  # a provider's private name not yet verified
+    ip_types: tuple[str, ...] = ("ipv4",)  # SupportedIpAddressTypes
+    ipv6_prefix_list_id: str | None = None  # the IPv6 list a dual-stack gateway endpoint routes to
 
     @property
     def is_provider(self) -> bool:
@@ -45,8 +47,12 @@ class ServiceView:
 
 def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> ServiceView:
     short = chosen.short_name
-    prefix_list = prefix_list_for_service(call.region.name, short) if chosen.service_type == "Gateway" else None
+    gateway = chosen.service_type == "Gateway"
+    prefix_list = prefix_list_for_service(call.region.name, short) if gateway else None
+    ipv6_list = ipv6_prefix_list_for_service(call.region.name, short) if gateway else None
     interface = chosen.service_type == "Interface"
+    # A gateway service carries IPv6 where AWS has its IPv6 prefix list (S3 since 2025: aws-behaviour 1.2.13).
+    ip_types = ("ipv4", "ipv6") if ipv6_list else tuple(chosen.supported_ip_address_types)
     return ServiceView(
         name=chosen.service_name,
         types=types,
@@ -59,6 +65,8 @@ def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> Servic
         acceptance_required=chosen.acceptance_required,
         prefix_list_id=prefix_list.prefix_list_id if prefix_list else None,
         short_name=short,
+        ip_types=ip_types,
+        ipv6_prefix_list_id=ipv6_list.prefix_list_id if ipv6_list else None,
     )
 
 
@@ -111,6 +119,7 @@ def _provider_view(service: Record) -> ServiceView:
         short_name=service.id,
         region=service.region,
         unverified_private_dns=doc.get("PrivateDnsName") if service_dns.verified_name(service) is None else None,
+        ip_types=tuple(doc.get("SupportedIpAddressTypes") or ["ipv4"]),
     )
 
 

@@ -97,7 +97,8 @@ def describe_addresses(call: Call, params: Params) -> Result:
 def associate_address(call: Call, params: Params) -> Result:
     address = _address(call, params)
     interface = _interface(call, params)
-    private_ip = params.get("PrivateIpAddress") or interface.doc["PrivateIpAddress"]
+    # An interface of an IPv6-only subnet has no private IPv4 address for an Elastic IP to map to.
+    private_ip = params.get("PrivateIpAddress") or interface.doc.get("PrivateIpAddress") or ""
     if private_ip not in {p["PrivateIpAddress"] for p in interface.doc["PrivateIpAddresses"]}:
         raise InvalidParameter(
             "InvalidParameterValue", f"The private IP address {private_ip} is not assigned to {interface.id}."
@@ -182,7 +183,7 @@ def _set_interface_association(call: Call, interface: Record, private_ip: str, s
     for item in doc["PrivateIpAddresses"]:
         if item["PrivateIpAddress"] == private_ip:
             _put_or_drop(item, shown)
-    if private_ip == doc["PrivateIpAddress"]:
+    if private_ip == doc.get("PrivateIpAddress"):
         _put_or_drop(doc, shown)
     call.tx.put(interface.evolve(doc=doc))
 

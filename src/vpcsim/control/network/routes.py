@@ -285,7 +285,7 @@ def create_route(call: Call, params: Params) -> Result:
         # Real text [GH terraform-provider-aws#23866], also for a VPC CIDR, which the local route already holds.
         raise ApiError("RouteAlreadyExists", f"The route identified by {value} already exists.")
     route: Route = {dest: value, **targets.target(call, table, params), "Origin": "CreateRoute"}
-    targets.check_inside_vpc(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
+    targets.check_route(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
     _check_limit(call, table, route)
     call.tx.put(table.with_doc(Routes=[*table.doc["Routes"], route]))
     return {"Return": True}
@@ -297,7 +297,7 @@ def replace_route(call: Call, params: Params) -> Result:
     index = _changeable(call, table, dest, value)
     old = table.doc["Routes"][index]
     route: Route = {dest: value, **targets.target(call, table, params), "Origin": old.get("Origin", "CreateRoute")}
-    targets.check_inside_vpc(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
+    targets.check_route(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
     routes = list(table.doc["Routes"])
     routes[index] = route
     call.tx.put(table.with_doc(Routes=routes))
