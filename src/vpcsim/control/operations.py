@@ -42,6 +42,8 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "privatelink",
         "interconnect",
         "analysis",
+        "dhcp",
+        "hybrid",
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),
