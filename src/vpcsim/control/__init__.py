@@ -62,10 +62,15 @@ class Control:
         port: int | None = 443,
         protocol: str = "tcp",
         request: ApiRequest | None = None,
+        via: str | None = None,
     ) -> Trace:
+        """A trace from ``source``; with ``via`` (a VPN connection, virtual private gateway or VPN attachment id),
+        ``source`` is an address on premises sending over it (dataplane/onprem.py)."""
         with self.store.snapshot() as tx:
             try:
-                return run.run_trace(tx, source, destination, port=port, protocol=protocol, request=request)
+                return run.run_trace(
+                    tx, source, destination, port=port, protocol=protocol, request=request, via=via or None
+                )
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None
 

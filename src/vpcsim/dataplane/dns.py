@@ -9,12 +9,20 @@ no view of the internet's DNS (an IP destination reaches the internet).
 
 Named choice: of several addresses (a regional endpoint name) the resolver's answer used is the one in the client's
 own AZ when there is one (AWS answers round-robin; the same-AZ choice is deterministic and the cheapest path).
+
+DHCP options [VPCUG DHCPOptionSetConcepts; aws-behaviour 1.3.14]: instances ask the servers their VPC's DHCP options
+set hands out. Private hosted zones (interface endpoints' private DNS) answer only through the Amazon DNS server, so a
+VPC whose set names custom servers and not AmazonProvidedDNS does not see them; vpcsim takes custom servers to answer
+public names as the internet's DNS does (named choice), so an AWS service name resolves to the service's public
+address there and a name only a private zone holds does not resolve, and the answer says why. A VPC with no options
+set (``default``) uses the Amazon DNS server (Nitro instances are given 169.254.169.253). Hosts on premises resolve
+public names only (``resolve_outside``): private zones need a Route 53 Resolver inbound endpoint, not modelled.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, ip_address
 
 from vpcsim.dataplane.topology import DnsName, Endpoint, Network, Topology, Vpc
@@ -35,6 +43,7 @@ class Answer:
     service: str | None = None  # for AWS service names: "s3", "sqs", ...
     service_region: str | None = None
     record: str | None = None  # the record name that matched (may be a wildcard)
+    note: str = ""  # what the client should know about the answer (a private zone its resolvers did not ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +83,56 @@ def resolve(topo: Topology, vpc: Vpc, name: str) -> Answer | NoAnswer:
         pass
     if not vpc.dns_support:
         return NoAnswer(name, f"{vpc.id} has enableDnsSupport off: the Amazon DNS server does not answer")
+    if not vpc.amazon_dns:
+        return _custom_servers(topo, vpc, name)
     return (
         _private(topo, vpc, name)
         or _vpce_name(topo, name)
         or _aws_service(topo, name)
         or NoAnswer(name, f"no record for {name} in the VPC's private zones, the vpce names or AWS's service names")
+    )
+
+
+def resolver_name(vpc: Vpc) -> str:
+    """Who answers the VPC's instances: the Amazon DNS server, or the servers of its DHCP options set."""
+    if vpc.amazon_dns:
+        return "Amazon-provided DNS"
+    return f"DNS servers {', '.join(vpc.name_servers) or '(none)'} of DHCP options {vpc.dhcp_options}"
+
+
+def _custom_servers(topo: Topology, vpc: Vpc, name: str) -> Answer | NoAnswer:
+    """Custom DNS servers answer public names; the VPC's private hosted zones are not theirs (module docstring)."""
+    private = _private(topo, vpc, name)
+    why = (
+        f"{vpc.id}'s DHCP options {vpc.dhcp_options} hand out {', '.join(vpc.name_servers) or 'no DNS server'} and "
+        "not AmazonProvidedDNS, so the Amazon DNS server that holds the VPC's private hosted zones is not asked"
+    )
+    public = _vpce_name(topo, name) or _aws_service(topo, name)
+    if public is not None and private is not None:
+        note = f"{name} resolved to its public address, not to {private.endpoint}'s interfaces: {why}"
+        return replace(public, detail=f"{public.detail} ({why})", note=note)
+    if public is not None:
+        return public
+    if private is not None:
+        return NoAnswer(name, f"{name} is only in the private hosted zone of {private.endpoint}: {why}")
+    return NoAnswer(name, f"no public record for {name} ({why})")
+
+
+def resolve_outside(topo: Topology, name: str) -> Answer | NoAnswer:
+    """How a host on premises resolves ``name``: an address, or a public name (module docstring)."""
+    name = name.rstrip(".").lower()
+    try:
+        return Answer(name, (IPv4Address(ip_address(name)),), "address", f"{name} is an address")
+    except ValueError:
+        pass
+    return (
+        _vpce_name(topo, name)
+        or _aws_service(topo, name)
+        or NoAnswer(
+            name,
+            f"no public record for {name}: on premises only public DNS answers (a VPC's private hosted zones need a "
+            "Route 53 Resolver inbound endpoint)",
+        )
     )
 
 

@@ -4,9 +4,9 @@ peering and transit gateways, the destination's filters, the return path's ACLs,
 A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
 shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
-gateways in ``transit``; only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose
-verdict comes from the step that stopped it. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9;
-Reachability Analyzer's explanation codes [RA-EX].
+gateways in ``transit``, customer networks over a VPN in ``onprem``; only this module knows them all. ``trace``
+turns the walk into an immutable ``Trace`` whose verdict comes from the step that stopped it. Sources:
+aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9; Reachability Analyzer's explanation codes [RA-EX].
 """
 
 from __future__ import annotations
@@ -15,18 +15,21 @@ from collections.abc import Callable
 from ipaddress import IPv4Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, privatelink, targets, transit
-from vpcsim.dataplane.topology import Interface, Topology
+from vpcsim.dataplane import checks, dns, onprem, privatelink, targets, transit
+from vpcsim.dataplane.topology import Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
     DeliverInVpc,
     FollowRoute,
+    FromCustomerNetwork,
     Judge,
+    OverVpn,
     RouteFrom,
     Stage,
     Stop,
     ToEndpointService,
     TransitRoute,
     ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
 )
@@ -42,6 +45,9 @@ _STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
     ToEndpointService: privatelink.to_endpoint_service,
     ViaTransitGateway: transit.via_transit_gateway,
     TransitRoute: transit.route,
+    FromCustomerNetwork: onprem.from_customer_network,
+    ViaVpnGateway: onprem.via_vpn_gateway,
+    OverVpn: onprem.over_vpn,
 }
 
 
@@ -57,24 +63,39 @@ def trace(
     port: int | None = 443,
     protocol: str = "tcp",
     judge: Judge | None = None,
+    via: str | None = None,
 ) -> Trace:
-    """Where a request from ``source`` (instance id, interface id or IP in a subnet) to ``destination`` (a name or
-    an IP) goes, whether it arrives, and why."""
-    iface = find_source(topo, source)
-    vpc = topo.vpcs[iface.vpc_id]
-    answer = dns.resolve(topo, vpc, destination)
-    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge)
+    """Where a request from ``source`` (instance id, interface id or IP in a subnet; with ``via``, an address on
+    premises sending over that VPN connection, virtual private gateway or VPN attachment) to ``destination`` (a name
+    or an IP) goes, whether it arrives, and why."""
+    if via is not None:
+        iface, connection = _onprem_source(topo, source, via)
+        answer = dns.resolve_outside(topo, destination)
+        dns_component = component(ComponentKind.DNS, connection.customer_gateway, name="on-premises DNS")
+    else:
+        iface, connection = find_source(topo, source), None
+        vpc = topo.vpcs[iface.vpc_id]
+        answer = dns.resolve(topo, vpc, destination)
+        dns_component = component(ComponentKind.DNS, vpc.id, name=dns.resolver_name(vpc), region=vpc.region)
+    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
     if isinstance(answer, dns.NoAnswer):
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         dropped = Step(Action.DROPPED, answer.reason, {}, ExplanationCode.UNKNOWN_DESTINATION)
         walk.hops.append(_dns_hop(walk, dns_component, dropped))
         return Trace(Verdict.UNRESOLVED, tuple(walk.hops), notes=(answer.reason,))
     chosen = _pick(topo, iface, answer.addresses)
     walk.header = Header(str(iface.address), str(chosen), protocol, port)
     if answer.source != "address":
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         walk.hops.append(_dns_hop(walk, dns_component, Step(Action.RESOLVED, f"{answer.detail}: {chosen}")))
+    if answer.note:
+        walk.notes.append(answer.note)
     return _finish(walk, answer)
+
+
+def _onprem_source(topo: Topology, source: str, via: str) -> tuple[Interface, VpnConnection]:
+    found = onprem.source(topo, source, via)
+    if isinstance(found, str):
+        raise UnknownSource(found)
+    return found
 
 
 def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
@@ -104,7 +125,7 @@ def _finish(walk: Walk, answer: dns.Answer) -> Trace:
 def drive(walk: Walk) -> None:
     """Run the stages from the source until one delivers the packet (returns None) or ends the path (Stop)."""
     try:
-        stage: Stage | None = leave_source(walk)
+        stage: Stage | None = leave_source(walk) if walk.onprem is None else FromCustomerNetwork(walk.onprem)
         while stage is not None:
             stage = _STAGES[type(stage)](walk, stage)
     except Stop:

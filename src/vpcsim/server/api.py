@@ -54,6 +54,8 @@ def api_routes(control: Control) -> list[Route]:
             or not isinstance(body.get("destination"), str)
         ):
             return _error("MissingParameter", "The body needs string members 'source' and 'destination'.")
+        if body.get("via") is not None and not isinstance(body["via"], str):
+            return _error("InvalidParameterValue", "'via' must be a VPN connection, gateway or attachment id.")
 
         def run() -> dict[str, Any]:
             port = None if body.get("port") is None else _number(body["port"], "port")
@@ -65,7 +67,9 @@ def api_routes(control: Control) -> list[Route]:
                 request = ApiRequest(
                     str(body["action"]), str(body.get("resource") or "*"), str(body.get("principal") or "")
                 )
-            found = control.trace(body["source"], body["destination"], port=port, protocol=protocol, request=request)
+            found = control.trace(
+                body["source"], body["destination"], port=port, protocol=protocol, request=request, via=body.get("via")
+            )
             return trace_json(found)
 
         return _answer(run)

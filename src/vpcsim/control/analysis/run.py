@@ -32,11 +32,12 @@ def run_trace(
     port: int | None = 443,
     protocol: str = "tcp",
     request: ApiRequest | None = None,
+    via: str | None = None,
 ) -> Trace:
     """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB."""
     topo = topology_of(tx)
     judge = judge_for(topo, check_request(request)) if request is not None else None
-    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge)
+    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge, via=via)
     if request is None:
         found = replace(found, notes=(*found.notes, "policies not evaluated: name the API request (action, resource)"))
     return priced(found)

@@ -16,6 +16,8 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, managed_prefix_lists, service_cidrs
+from vpcsim.control.analysis import hybrid_topology as hybrid
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call
 from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
 from vpcsim.control.interconnect import transit, transit_routes
@@ -57,7 +59,7 @@ def _compile(tx: Transaction) -> t.Topology:
     states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways) for r in tx.scan("vpc")},
+        vpcs={r.id: _vpc(r, gateways, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -76,6 +78,8 @@ def _compile(tx: Transaction) -> t.Topology:
         endpoint_services={r.id: _endpoint_service(r) for r in tx.scan("vpc-endpoint-service")},
         resources=_resources(tx),
         service_ranges=_service_ranges(),
+        vpn_gateways=hybrid.vpn_gateways(tx),
+        vpn_connections=hybrid.vpn_connections(tx),
     )
     return indexed(topo)
 
@@ -117,7 +121,7 @@ def _internet_gateways(tx: Transaction) -> dict[str, str]:
     return found
 
 
-def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
+def _vpc(record: Record, gateways: dict[str, str], dns: tuple[str, tuple[str, ...]]) -> t.Vpc:
     cidrs = tuple(n for a in record.doc["CidrBlockAssociationSet"] if (n := _v4(a["CidrBlock"])) is not None)
     attributes = record.extra.get("attributes", {})
     return t.Vpc(
@@ -128,6 +132,8 @@ def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
         bool(attributes.get("EnableDnsSupport", True)),
         bool(attributes.get("EnableDnsHostnames", False)),
         gateways.get(record.id),
+        dhcp_options=dns[0],
+        name_servers=dns[1],
     )
 
 
@@ -203,6 +209,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
         return "igw", gateway
     if gateway.startswith("vpce-"):
         return "vpce-gateway", gateway
+    if gateway.startswith("vgw-"):
+        return "vgw", gateway
     for member, kind in _TARGETS:
         if raw.get(member):
             return kind, str(raw[member])
@@ -211,7 +219,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
 
 def _route_table(states: _RouteStates, record: Record) -> t.RouteTable:
     vpc_id = record.doc["VpcId"]
-    routes = tuple(r for raw in record.doc["Routes"] if (r := _route(states, record, raw)) is not None)
+    raws = [*record.doc["Routes"], *vpn_routes.propagated_routes(states.calls.tx, record)]
+    routes = tuple(r for raw in raws if (r := _route(states, record, raw)) is not None)
     return t.RouteTable(record.id, vpc_id, routes)
 
 
@@ -402,7 +411,9 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
     views = {}
     for record in tx.scan("transit-gateway-attachment"):
         doc = record.doc
-        if "RequesterTgwInfo" in doc:
+        if doc.get("ResourceType") == "vpn":
+            views[(doc["TransitGatewayId"], record.id)] = hybrid.vpn_attachment(record)
+        elif "RequesterTgwInfo" in doc:
             sides = [
                 (doc["RequesterTgwInfo"], doc["AccepterTgwInfo"]),
                 (doc["AccepterTgwInfo"], doc["RequesterTgwInfo"]),
