@@ -63,7 +63,7 @@ def _asn(value: Any) -> int:
 
 
 def _zone(call: Call, name: str | None) -> dict[str, str]:
-    if name is None:
+    if not name:  # Terraform sends an empty zone when none is configured, which AWS takes as none
         return {}
     if call.region.find_zone(name) is None:
         raise InvalidParameter(
