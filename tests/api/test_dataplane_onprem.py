@@ -20,6 +20,10 @@ VPCSIM = str(Path(sys.executable).with_name("vpcsim"))
 ONPREM = "192.168.1.10"
 
 
+def _url(vpcsim: Any) -> list[str]:
+    return ["--endpoint-url", vpcsim.url]
+
+
 @dataclass
 class Hybrid:
     ec2: Any
@@ -182,7 +186,7 @@ def test_vpn_hours_are_unpriced_where_the_book_has_no_figure(vpcsim: Any, accoun
     vpn = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw["CustomerGatewayId"], VpnGatewayId=vgw)
     status, cost = _get(vpcsim, f"/_vpcsim/api/cost?region=eu-west-2&account={account}")
     (line,) = [i for i in cost["items"] if i["resource_id"] == vpn["VpnConnection"]["VpnConnectionId"]]
-    assert line["unpriced"] is True and line["usd"] is None and cost["complete"] is False
+    assert status == 200 and line["unpriced"] is True and line["usd"] is None and cost["complete"] is False
 
 
 def test_static_routes_beat_propagated_routes_of_the_same_length(vpcsim: Any, ec2: Any) -> None:
@@ -200,7 +204,7 @@ def test_static_routes_beat_propagated_routes_of_the_same_length(vpcsim: Any, ec
     # A longer propagated prefix still beats the shorter static route: longest prefix first.
     ec2.create_vpn_connection_route(VpnConnectionId=net.vpn, DestinationCidrBlock="192.168.1.0/24")
     again = _trace(vpcsim, instance, ONPREM)
-    step = [h for h in again["hops"] if h["component"]["kind"] == "route-table"][0]["steps"][0]
+    step = next(h for h in again["hops"] if h["component"]["kind"] == "route-table")["steps"][0]
     assert step["rule"]["GatewayId"] == net.vgw and step["rule"]["Origin"] == "EnableVgwRoutePropagation"
     assert again["verdict"] == "reachable" and _kinds(again)[-1] == "customer-gateway"
 
@@ -234,7 +238,7 @@ def test_onprem_reaches_an_interface_endpoint_over_a_transit_gateway(vpcsim: Any
         "transit-gateway-attachment",
     ]
     assert _kinds(trace)[-2:] == ["vpc-endpoint", "aws-service"]
-    assert [c["item"] for c in trace["charges"]][0].startswith("Transit gateway data processing")
+    assert trace["charges"][0]["item"].startswith("Transit gateway data processing")
     # And back out: an instance reaches the customer network through the VPN attachment.
     instance = _instance(ec2, net.subnet)
     out = _trace(vpcsim, instance, ONPREM)
@@ -266,8 +270,17 @@ def test_onprem_cannot_reach_a_gateway_endpoint_over_a_transit_gateway_either(vp
 def test_vpcsim_trace_from_onprem(vpcsim: Any, ec2: Any) -> None:
     net = _hybrid(ec2)
     done = subprocess.run(
-        [VPCSIM, "trace", "--from-onprem", ONPREM, "--via", net.vpn, f"{net.endpoint_name}:443", "--json"]
-        + ["--endpoint-url", vpcsim.url],
+        [
+            VPCSIM,
+            "trace",
+            "--from-onprem",
+            ONPREM,
+            "--via",
+            net.vpn,
+            f"{net.endpoint_name}:443",
+            "--json",
+            *_url(vpcsim),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
@@ -283,8 +296,7 @@ def test_vpcsim_trace_from_onprem(vpcsim: Any, ec2: Any) -> None:
     )
     assert refused.returncode != 0 and "--via" in refused.stderr and "Traceback" not in refused.stderr
     table = subprocess.run(
-        [VPCSIM, "trace", "--from-onprem", ONPREM, "--via", net.vpn, "s3.us-east-1.amazonaws.com"]
-        + ["--endpoint-url", vpcsim.url],
+        [VPCSIM, "trace", "--from-onprem", ONPREM, "--via", net.vpn, "s3.us-east-1.amazonaws.com", *_url(vpcsim)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -331,6 +331,17 @@ def test_routes_to_a_vpn_gateway(ec2: Any) -> None:
     )
 
 
+def test_edge_association_of_a_vpn_gateway(ec2: Any) -> None:
+    site = _site(ec2)
+    edge = ec2.create_route_table(VpcId=site.vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=edge, GatewayId=site.vgw)
+    associations = ec2.describe_route_tables(RouteTableIds=[edge])["RouteTables"][0]["Associations"]
+    assert [a.get("GatewayId") for a in associations] == [site.vgw]
+    _fails("Resource.AlreadyAssociated", ec2.associate_route_table, RouteTableId=edge, GatewayId=site.vgw)
+    elsewhere = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    _fails("InvalidParameterValue", ec2.associate_route_table, RouteTableId=edge, GatewayId=elsewhere)
+
+
 # -- transit gateways -------------------------------------------------------------------------------------------------
 def test_vpn_connection_to_a_transit_gateway(ec2: Any) -> None:
     tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]

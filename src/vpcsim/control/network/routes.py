@@ -217,10 +217,24 @@ def _subnet_target(call: Call, table: Record, subnet_id: str) -> dict[str, str]:
 
 
 def _gateway_target(call: Call, table: Record, gateway_id: str) -> dict[str, str]:
+    if gateway_id.startswith("vgw-"):  # an edge association of a virtual private gateway [VPCUG23 gateway route tables]
+        return _vpn_gateway_target(call, table, gateway_id)
     gateway = get(call, "internet-gateway", gateway_id) if gateway_id.startswith("igw-") else None
     if gateway is None:
         raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gateway_id}' does not exist")
     if not any(a["VpcId"] == table.doc["VpcId"] for a in gateway.doc["Attachments"]):
+        raise InvalidParameter(
+            "InvalidParameterValue",
+            f"route table {table.id} and network gateway {gateway.id} belong to different networks",
+        )
+    if any(a.get("GatewayId") == gateway.id for t in _tables(call, table) for a in t.doc["Associations"]):
+        raise _already_associated(table)
+    return {"GatewayId": gateway.id}
+
+
+def _vpn_gateway_target(call: Call, table: Record, gateway_id: str) -> dict[str, str]:
+    gateway = get(call, "vpn-gateway", gateway_id)
+    if not vpn_routes.is_attached(call.tx, gateway.id, table.doc["VpcId"]):
         raise InvalidParameter(
             "InvalidParameterValue",
             f"route table {table.id} and network gateway {gateway.id} belong to different networks",
