@@ -2,7 +2,8 @@
 Region's default set as a real record.
 
 Design: a set is a record of kind ``dhcp-options`` with no parent, shown as AWS shows it (``DhcpConfigurations``,
-keys in alphabetical order as AWS lists them, values in the order given). A VPC names its set in ``DhcpOptionsId``,
+keys and values in the order given: Ansible's ec2_vpc_dhcp_option compares them in its creation order and expects no
+change on a second run against AWS). A VPC names its set in ``DhcpOptionsId``,
 the one source of truth for the association. The Region's default set is created for an account the first time a
 VPC needs it (the default VPC, so in practice with the account's first call in the Region); its id is kept in the
 store's metadata so every later VPC gets the same set.
@@ -108,7 +109,7 @@ def configurations(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found[key] = values
     if not found:
         raise InvalidParameter("MissingParameter", "The request must contain the parameter dhcpConfiguration")
-    return [{"Key": k, "Values": [{"Value": v} for v in found[k]]} for k in sorted(found)]
+    return [{"Key": k, "Values": [{"Value": v} for v in values]} for k, values in found.items()]
 
 
 def _new(call: Call, rid: str, entries: list[dict[str, Any]], tags: dict[str, str]) -> Record:
