@@ -219,15 +219,23 @@ def _split(destination: str, port: int | None) -> tuple[str, int | None]:
 @app.command()
 def trace(
     source: Annotated[
-        str,
+        str | None,
         typer.Argument(
             help="An instance id, network interface id or IP in a subnet; or the internet: 'internet', an IP outside "
             "every VPC, or an internet gateway id."
         ),
-    ],
+    ] = None,
     destination: Annotated[
-        str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443); [IPv6]:PORT for IPv6.")
-    ],
+        str | None,
+        typer.Argument(help="A host name or IP, optionally with :PORT (default 443); [IPv6]:PORT for IPv6."),
+    ] = None,
+    from_onprem: Annotated[
+        str | None, typer.Option("--from-onprem", help="Start at this address in a customer network (with --via).")
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(help="With --from-onprem: the VPN connection, virtual private gateway or VPN attachment id."),
+    ] = None,
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     action: Annotated[str | None, typer.Option(help="The API call made, e.g. s3:GetObject, to check policies.")] = None,
     resource: Annotated[str, typer.Option(help="With --action: the resource ARN, e.g. arn:aws:s3:::bucket/key.")] = "*",
@@ -238,34 +246,43 @@ def trace(
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
     state: Annotated[Path | None, _STATE] = None,
 ) -> None:
-    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB."""
+    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB.
+
+    From on premises: vpcsim trace --from-onprem 192.168.1.10 --via vpn-... DESTINATION."""
+    source, destination = _endpoints(source, destination, from_onprem, via)
     host, port = _split(destination, 443)
     if state is not None:
         built = build(Options(state=state))
         try:
             request = ApiRequest(action, resource, principal) if action else None
-            result = trace_json(built.control.trace(source, host, port=port, protocol=protocol, request=request))
+            found = built.control.trace(source, host, port=port, protocol=protocol, request=request, via=via)
+            result = trace_json(found)
         except ApiError as error:
             raise typer.BadParameter(error.message) from None
     else:
-        result = _api(
-            endpoint_url,
-            "/_vpcsim/api/trace",
-            {
-                "source": source,
-                "destination": host,
-                "port": port,
-                "protocol": protocol,
-                "action": action,
-                "resource": resource,
-                "principal": principal,
-            },
-        )
+        body = {"source": source, "destination": host, "port": port, "protocol": protocol}
+        body.update(action=action, resource=resource, principal=principal, via=via)
+        result = _api(endpoint_url, "/_vpcsim/api/trace", body)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:
         show_trace(result, Console())
     raise typer.Exit(0 if result["verdict"] == "reachable" else 1)
+
+
+def _endpoints(source: str | None, destination: str | None, onprem: str | None, via: str | None) -> tuple[str, str]:
+    """(source, destination) from the arguments: SOURCE DESTINATION, or --from-onprem ADDRESS --via ID DESTINATION."""
+    if onprem is not None:
+        if via is None:
+            raise typer.BadParameter("--from-onprem needs --via: the VPN connection, gateway or attachment it uses")
+        if destination is not None or source is None:
+            raise typer.BadParameter("with --from-onprem, give only the DESTINATION")
+        return onprem, source
+    if via is not None:
+        raise typer.BadParameter("--via goes with --from-onprem")
+    if source is None or destination is None:
+        raise typer.BadParameter("give a SOURCE and a DESTINATION (or --from-onprem ADDRESS --via ID DESTINATION)")
+    return source, destination
 
 
 @app.command()

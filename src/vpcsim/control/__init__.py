@@ -71,12 +71,22 @@ class Control:
         protocol: str = "tcp",
         request: ApiRequest | None = None,
         account: str | None = None,
+        via: str | None = None,
     ) -> Trace:
-        """A trace; with ``account``, only from a source of that account."""
+        """A trace from ``source``; with ``via`` (a VPN connection, virtual private gateway or VPN attachment id),
+        ``source`` is an address on premises sending over it (dataplane/onprem.py); with ``account``, only from a
+        source of that account."""
         with self.store.snapshot() as tx:
             try:
                 return run.run_trace(
-                    tx, source, destination, port=port, protocol=protocol, request=request, account=account
+                    tx,
+                    source,
+                    destination,
+                    port=port,
+                    protocol=protocol,
+                    request=request,
+                    account=account,
+                    via=via or None,
                 )
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None

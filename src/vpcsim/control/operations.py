@@ -43,6 +43,8 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "interconnect",
         "analysis",
         "flowlogs",
+        "dhcp",
+        "hybrid",
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),

@@ -15,6 +15,9 @@ order:
    transfer. An AWS service's public endpoint in the same Region costs no data transfer [BLOG-DT].
 3. the internet: a trace that crosses the internet and ends outside AWS -> internet data transfer out, first tier
    (tiers and the 100 GB monthly free allowance are named in the source; ``monthly_flow_cost`` applies them).
+4. leaving AWS over a Site-to-Site VPN: a VPN connection hop followed by its customer gateway -> data transfer out over
+   the VPN, in the connection's Region (``vpn_data_out_gb``; data coming in over a VPN is not charged). The packaged
+   book has no source for that rate anywhere, so it is unpriced until a book gives it.
 
 Unpriced is an answer, not $0: where the book has no price for an item in a Region (``PriceBook.find`` is ``None``),
 ``price_path`` keeps an ``UnpricedCharge`` for it in path order beside the priced ``Charge``s, and its ``PathPrice``
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
 from vpcsim.cost.book import Price, PriceBook, PriceNotFound
@@ -101,6 +105,7 @@ def price_path(trace: Trace, book: PriceBook) -> PathPrice:
         *_processing(hops, regions, book),
         *_boundaries(hops, book),
         *_internet(trace, hops, regions, book),
+        *_vpn_out(hops, regions, book),
     ]
     lines = [line for _, line in sorted(found, key=lambda pair: pair[0])]
     priced = tuple(line for line in lines if isinstance(line, Charge))
@@ -223,6 +228,15 @@ def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: Price
         len(trace.hops) - 1,
         _priced("Data transfer out to the internet", "internet_out_gb", regions[-1], book, gateway),
     )
+
+
+# -- 4. out over a VPN ----------------------------------------------------------------------------------------------
+def _vpn_out(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _Indexed:
+    for index, (hop, after) in enumerate(pairwise(hops)):
+        leaving = (hop.component.kind, after.component.kind)
+        if leaving == (ComponentKind.VPN_CONNECTION, ComponentKind.CUSTOMER_GATEWAY):
+            item = "Data transfer out over Site-to-Site VPN"
+            yield index, _priced(item, "vpn_data_out_gb", regions[index], book, hop.component.id)
 
 
 __all__ = ["PathPrice", "UnpricedCharge", "charges_for", "price_path"]

@@ -8,6 +8,8 @@ here. Sources: aws-behaviour 9.1 and 9.8; [RA-EX].
 
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 from vpcsim.dataplane import filters, routing
 from vpcsim.dataplane.topology import Address, Interface, Subnet, Vpc
 from vpcsim.dataplane.walk import FollowRoute, RouteFrom, Walk, component, interface_component
@@ -99,16 +101,14 @@ def acl_check(
 
 def reply_acls(walk: Walk, dest_subnet: Subnet) -> None:
     """Network ACLs are stateless: the reply must pass the destination subnet's outbound and the source's inbound
-    (a host on the internet has no subnet: only the destination's outbound applies)."""
-    if walk.from_internet:
-        acl_check(walk, dest_subnet, egress=True, peer=walk.source.address, port=EPHEMERAL_PORT, reply=True)
-        return
-    source_subnet = walk.subnet(walk.source.subnet_id)
-    if source_subnet.id == dest_subnet.id:
+    (a host on the internet or on premises has no subnet: only the destination's outbound applies)."""
+    source_subnet = None if walk.from_internet else walk.topo.subnets.get(walk.source.subnet_id)
+    if source_subnet is not None and source_subnet.id == dest_subnet.id:
         return
     peer = walk.source.address_of(walk.destination.version) or walk.source.address
     acl_check(walk, dest_subnet, egress=True, peer=peer, port=EPHEMERAL_PORT, reply=True)
-    acl_check(walk, source_subnet, egress=False, peer=walk.destination, port=EPHEMERAL_PORT, reply=True)
+    if source_subnet is not None:
+        acl_check(walk, source_subnet, egress=False, peer=walk.destination, port=EPHEMERAL_PORT, reply=True)
 
 
 def check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
@@ -130,6 +130,24 @@ def check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
             "ingress",
             Action.NO_ROUTE,
         )
+
+
+def check_tgw_return(walk: Walk, gateway: str, table_id: str | None, back_to: str) -> None:
+    """The reply enters ``gateway`` through an attachment associated with ``table_id``: its route for the request's
+    source must lead back to attachment ``back_to`` (a transit gateway routes each direction on its own) [TGW]."""
+    table = walk.topo.tgw_route_tables.get(table_id or "")
+    chosen = routing.tgw_lookup(table, ip_address(walk.header.source))[0] if table is not None else None
+    if chosen is not None and chosen.state == "active" and chosen.attachment == back_to:
+        return
+    got = f"route {chosen.destination} -> {chosen.attachment}" if chosen else "no route"
+    walk.block(
+        component(ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE, table_id or gateway, region=walk.region),
+        Code.TGW_RTB_CANNOT_ROUTE,
+        f"the reply from {walk.destination} to {walk.header.source} has {got} in "
+        f"{table_id or 'no associated route table'} of {gateway}, not a route back to {back_to}",
+        "ingress",
+        Action.NO_ROUTE,
+    )
 
 
 # -- routing ---------------------------------------------------------------------------------------------------------

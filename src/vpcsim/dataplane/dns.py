@@ -14,6 +14,13 @@ IPv6: records answer A and AAAA (an endpoint's names as its DnsRecordIpType says
 ``<service>.dualstack.<region>.amazonaws.com`` and ``<service>.<region>.api.aws``, with an address from the service's
 IPv6 ranges too). In a subnet with DNS64 on, a name with A records only gets AAAA records synthesised in
 ``64:ff9b::/96`` (RFC 6052), which a NAT gateway translates back [VPCUG23 nat-gateway-nat64-dns64].
+DHCP options [VPCUG DHCPOptionSetConcepts; aws-behaviour 1.3.14]: instances ask the servers their VPC's DHCP options
+set hands out. Private hosted zones (interface endpoints' private DNS) answer only through the Amazon DNS server, so a
+VPC whose set names custom servers and not AmazonProvidedDNS does not see them; vpcsim takes custom servers to answer
+public names as the internet's DNS does (named choice), so an AWS service name resolves to the service's public
+address there and a name only a private zone holds does not resolve, and the answer says why. A VPC with no options
+set (``default``) uses the Amazon DNS server (Nitro instances are given 169.254.169.253). Hosts on premises resolve
+public names only (``resolve_outside``): private zones need a Route 53 Resolver inbound endpoint, not modelled.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class Answer:
     service: str | None = None  # for AWS service names: "s3", "sqs", ...
     service_region: str | None = None
     record: str | None = None  # the record name that matched (may be a wildcard)
+    note: str = ""  # what the client should know about the answer (a private zone its resolvers did not ask)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +91,9 @@ def resolve(topo: Topology, vpc: Vpc, name: str, *, dns64: bool = False) -> Answ
     if not vpc.dns_support:
         return NoAnswer(name, f"{vpc.id} has enableDnsSupport off: the Amazon DNS server does not answer")
     found = (
-        _private(topo, vpc, name)
+        _custom_servers(topo, vpc, name)
+        if not vpc.amazon_dns
+        else _private(topo, vpc, name)
         or _vpce_name(topo, name)
         or _aws_service(topo, name)
         or NoAnswer(name, f"no record for {name} in the VPC's private zones, the vpce names or AWS's service names")
@@ -98,6 +108,49 @@ def synthesised(answer: Answer) -> Answer:
     v6 = tuple(IPv6Address(int(NAT64_PREFIX.network_address) + int(a)) for a in answer.addresses)
     detail = f"{answer.detail}; DNS64 synthesises AAAA {', '.join(map(str, v6))}"
     return replace(answer, addresses=(*answer.addresses, *v6), detail=detail)
+
+
+def resolver_name(vpc: Vpc) -> str:
+    """Who answers the VPC's instances: the Amazon DNS server, or the servers of its DHCP options set."""
+    if vpc.amazon_dns:
+        return "Amazon-provided DNS"
+    return f"DNS servers {', '.join(vpc.name_servers) or '(none)'} of DHCP options {vpc.dhcp_options}"
+
+
+def _custom_servers(topo: Topology, vpc: Vpc, name: str) -> Answer | NoAnswer:
+    """Custom DNS servers answer public names; the VPC's private hosted zones are not theirs (module docstring)."""
+    private = _private(topo, vpc, name)
+    why = (
+        f"{vpc.id}'s DHCP options {vpc.dhcp_options} hand out {', '.join(vpc.name_servers) or 'no DNS server'} and "
+        "not AmazonProvidedDNS, so the Amazon DNS server that holds the VPC's private hosted zones is not asked"
+    )
+    public = _vpce_name(topo, name) or _aws_service(topo, name)
+    if public is not None and private is not None:
+        note = f"{name} resolved to its public address, not to {private.endpoint}'s interfaces: {why}"
+        return replace(public, detail=f"{public.detail} ({why})", note=note)
+    if public is not None:
+        return public
+    if private is not None:
+        return NoAnswer(name, f"{name} is only in the private hosted zone of {private.endpoint}: {why}")
+    return NoAnswer(name, f"no public record for {name} ({why})")
+
+
+def resolve_outside(topo: Topology, name: str) -> Answer | NoAnswer:
+    """How a host on premises resolves ``name``: an address, or a public name (module docstring)."""
+    name = name.rstrip(".").lower()
+    try:
+        return Answer(name, (ip_address(name.strip("[]")),), "address", f"{name} is an address")
+    except ValueError:
+        pass
+    return (
+        _vpce_name(topo, name)
+        or _aws_service(topo, name)
+        or NoAnswer(
+            name,
+            f"no public record for {name}: on premises only public DNS answers (a VPC's private hosted zones need a "
+            "Route 53 Resolver inbound endpoint)",
+        )
+    )
 
 
 def answers_privately(endpoint: Endpoint) -> bool:

@@ -34,6 +34,7 @@ from vpcsim.dataplane.walk import (
     Stage,
     ToEndpointService,
     ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
     interface_component,
@@ -430,6 +431,10 @@ def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stag
     return ViaTransitGateway(vpc, subnet, route.target)
 
 
+def _vpn_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return ViaVpnGateway(vpc, route.target)  # towards a customer network: onprem.py
+
+
 _HANDLERS: dict[str, Handler] = {
     "local": _local,
     "igw": _internet_gateway,
@@ -440,4 +445,5 @@ _HANDLERS: dict[str, Handler] = {
     "pcx": _peering,
     "tgw": _transit_gateway,
     "eni": _network_interface,
+    "vgw": _vpn_gateway,
 }

@@ -64,6 +64,13 @@ class Vpc:
     dns_hostnames: bool
     internet_gateway: str | None = None
     egress_only_gateway: str | None = None
+    dhcp_options: str = ""  # its DHCP options set id, or "default" for none
+    # The DNS servers its DHCP options hand out; AmazonProvidedDNS is the Amazon DNS server (private zones answer).
+    name_servers: tuple[str, ...] = ("AmazonProvidedDNS",)
+
+    @property
+    def amazon_dns(self) -> bool:
+        return "AmazonProvidedDNS" in self.name_servers
 
     def contains(self, address: Address) -> bool:
         return any(address in c for c in self.cidrs)
@@ -282,6 +289,43 @@ class TgwAttachment:
     peer: str | None = None  # the other side's attachment view id (peering attachments share one id) / gateway
     peer_gateway: str | None = None
     region: str = ""
+    vpn_connection: str | None = None  # a VPN attachment's connection
+
+
+@dataclass(frozen=True, slots=True)
+class VpnGateway:
+    """A virtual private gateway and the VPC it is attached to, if any."""
+
+    id: str
+    account: str
+    region: str
+    vpc_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VpnConnection:
+    """A Site-to-Site VPN connection: the customer gateway at one end, a virtual private gateway or a transit gateway
+    at the other, and the customer networks it carries (static routes, or the prefixes advertised over BGP)."""
+
+    id: str
+    account: str
+    region: str
+    state: str
+    customer_gateway: str
+    customer_gateway_ip: str
+    gateway: str  # vgw-... or tgw-...
+    static_routes_only: bool
+    prefixes: tuple[Network, ...]
+    attachment: str | None = None  # the transit gateway attachment, for a connection to a transit gateway
+
+    @property
+    def on_transit_gateway(self) -> bool:
+        return self.gateway.startswith("tgw-")
+
+    def carries(self, address: Address) -> Network | None:
+        """The longest customer prefix holding ``address``, if the connection carries one."""
+        matching = [p for p in self.prefixes if address in p]
+        return max(matching, key=lambda p: p.prefixlen) if matching else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +426,8 @@ class Topology:
     vpce_records: dict[str, tuple[tuple[int, Endpoint, DnsName], ...]] = field(default_factory=dict)  # by name
     tgw_vpc_attachments: dict[tuple[str, str], TgwAttachment] = field(default_factory=dict)  # (gateway, vpc id)
     service_addresses: dict[tuple[str, str], Address | None] = field(default_factory=dict)  # dns.service_address
+    vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
+    vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
 
     def subnet_of(self, interface: Interface) -> Subnet:
         return self.subnets[interface.subnet_id]

@@ -4,14 +4,16 @@ peering and transit gateways, the destination's filters, the return path's ACLs,
 A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
 shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
-gateways in ``transit``, the way in from the internet in ``internet``; only this module knows them all. ``trace``
-turns the walk into an immutable ``Trace`` whose verdict comes from the step that stopped it.
+gateways in ``transit``, the way in from the internet in ``internet``, customer networks over a VPN in ``onprem``;
+only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
+step that stopped it.
 
-Sources: an instance, an interface, an address in a subnet, or the internet: ``internet``, an address outside every
-VPC, or an internet gateway id (Reachability Analyzer's source form, with an internet address as the source IP).
-Address family: the packet is IPv6 when the destination is (given, or resolved to AAAA) and the source has an IPv6
-address; of a dual-stack answer a source with IPv6 prefers the AAAA record (RFC 6724 ordering, named choice), else A.
-Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9; Reachability Analyzer's explanation codes [RA-EX].
+Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,
+or an internet gateway id: Reachability Analyzer's source form, with an internet address as the source IP), or an
+address on premises sending over a VPN (``via``). Address family: the packet is IPv6 when the destination is (given,
+or resolved to AAAA) and the source has an IPv6 address; of a dual-stack answer a source with IPv6 prefers the AAAA
+record (RFC 6724 ordering, named choice), else A. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9;
+Reachability Analyzer's explanation codes [RA-EX].
 """
 
 from __future__ import annotations
@@ -21,20 +23,23 @@ from collections.abc import Callable
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, internet, privatelink, targets, transit
-from vpcsim.dataplane.topology import Address, Interface, Topology
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, targets, transit
+from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
     INTERNET_HOST,
     DeliverInVpc,
     FollowRoute,
+    FromCustomerNetwork,
     FromInternet,
     Judge,
+    OverVpn,
     RouteFrom,
     Stage,
     Stop,
     ToEndpointService,
     TransitRoute,
     ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
     interface_component,
@@ -52,6 +57,9 @@ _STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
     ViaTransitGateway: transit.via_transit_gateway,
     TransitRoute: transit.route,
     FromInternet: internet.from_internet,
+    FromCustomerNetwork: onprem.from_customer_network,
+    ViaVpnGateway: onprem.via_vpn_gateway,
+    OverVpn: onprem.over_vpn,
 }
 # Where a walk from the internet starts when no address is named (documentation ranges, RFC 5737 and RFC 3849).
 _INTERNET_HOSTS: dict[int, Address] = {4: IPv4Address("198.51.100.10"), 6: IPv6Address("2001:db8::10")}
@@ -69,19 +77,26 @@ def trace(
     port: int | None = 443,
     protocol: str = "tcp",
     judge: Judge | None = None,
+    via: str | None = None,
 ) -> Trace:
-    """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet) to
+    """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet; with ``via``, an
+    address on premises sending over that VPN connection, virtual private gateway or VPN attachment) to
     ``destination`` (a name or an IP) goes, whether it arrives, and why."""
-    gateway = source if source.startswith(("igw-", "eigw-")) else None
-    if source == "internet" or gateway is not None or _is_outside(topo, source):
-        return _from_internet(topo, source, destination, gateway, Header("", "", protocol, port), judge)
-    iface = find_source(topo, source)
-    vpc = topo.vpcs[iface.vpc_id]
-    subnet = topo.subnets.get(iface.subnet_id)
-    answer = dns.resolve(topo, vpc, destination, dns64=bool(subnet and subnet.dns64))
-    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge)
+    if via is not None:
+        iface, connection = _onprem_source(topo, source, via)
+        answer = dns.resolve_outside(topo, destination)
+        dns_component = component(ComponentKind.DNS, connection.customer_gateway, name="on-premises DNS")
+    else:
+        gateway = source if source.startswith(("igw-", "eigw-")) else None
+        if source == "internet" or gateway is not None or _is_outside(topo, source):
+            return _from_internet(topo, source, destination, gateway, Header("", "", protocol, port), judge)
+        iface, connection = find_source(topo, source), None
+        vpc = topo.vpcs[iface.vpc_id]
+        subnet = topo.subnets.get(iface.subnet_id)
+        answer = dns.resolve(topo, vpc, destination, dns64=bool(subnet and subnet.dns64))
+        dns_component = component(ComponentKind.DNS, vpc.id, name=dns.resolver_name(vpc), region=vpc.region)
+    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
     if isinstance(answer, dns.NoAnswer):
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         dropped = Step(Action.DROPPED, answer.reason, {}, ExplanationCode.UNKNOWN_DESTINATION)
         walk.hops.append(_dns_hop(walk, dns_component, dropped))
         return Trace(Verdict.UNRESOLVED, tuple(walk.hops), notes=(answer.reason,))
@@ -89,8 +104,9 @@ def trace(
     sender = iface.address_of(chosen.version)
     walk.header = Header(str(sender or iface.address), str(chosen), protocol, port)
     if answer.source != "address":
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         walk.hops.append(_dns_hop(walk, dns_component, Step(Action.RESOLVED, f"{answer.detail}: {chosen}")))
+    if answer.note:
+        walk.notes.append(answer.note)
     if sender is None:
         return _no_family(walk, chosen)
     return _finish(walk, answer)
@@ -152,6 +168,13 @@ def _internet_destination(topo: Topology, destination: str) -> Address:
         ) from None
 
 
+def _onprem_source(topo: Topology, source: str, via: str) -> tuple[Interface, VpnConnection]:
+    found = onprem.source(topo, source, via)
+    if isinstance(found, str):
+        raise UnknownSource(found)
+    return found
+
+
 def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
     return Hop(comp, (step,), None, None, 0.0)
 
@@ -181,7 +204,12 @@ def drive(walk: Walk, first: Stage | None = None) -> None:
     """Run the stages from the source (or from ``first``) until one delivers the packet (returns None) or ends the
     path (Stop)."""
     try:
-        stage: Stage | None = first or leave_source(walk)
+        if first is not None:
+            stage: Stage | None = first
+        elif walk.onprem is not None:
+            stage = FromCustomerNetwork(walk.onprem)
+        else:
+            stage = leave_source(walk)
         while stage is not None:
             stage = _STAGES[type(stage)](walk, stage)
     except Stop:

@@ -6,11 +6,12 @@ the peer gateway, which routes it again with the route table its side of the att
 from __future__ import annotations
 
 from vpcsim.dataplane import routing
-from vpcsim.dataplane.checks import check_return_route
+from vpcsim.dataplane.checks import check_return_route, check_tgw_return
 from vpcsim.dataplane.topology import TgwAttachment
 from vpcsim.dataplane.walk import (
     PROCESSING_MS,
     DeliverInVpc,
+    OverVpn,
     Stage,
     TransitRoute,
     ViaTransitGateway,
@@ -107,6 +108,8 @@ def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) ->
         )
         walk.region = peer_view.region
         return TransitRoute(target.peer_gateway or "", peer_view, depth + 1)
+    if target.kind == "vpn":  # out to a customer network: onprem.py
+        return OverVpn(target.vpn_connection or "", gateway)
     vpc = walk.vpc(target.vpc_id or "")
     comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=vpc.region)
     if not vpc.contains(walk.destination):
@@ -114,4 +117,6 @@ def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) ->
     walk.hop(comp, Step(Action.FORWARDED, f"out of {gateway} into {vpc.id} through {target.id}"))
     walk.arrived_via = gateway
     check_return_route(walk, vpc, gateway)
+    if walk.onprem is not None and walk.onprem.attachment:  # the reply goes back to the customer's VPN attachment
+        check_tgw_return(walk, gateway, target.route_table, walk.onprem.attachment)
     return DeliverInVpc(vpc, None)

@@ -26,6 +26,7 @@ from vpcsim.dataplane.topology import (
     TgwAttachment,
     Topology,
     Vpc,
+    VpnConnection,
 )
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
@@ -108,6 +109,29 @@ class FromInternet(Stage):
 
 
 @dataclass(frozen=True, slots=True)
+class FromCustomerNetwork(Stage):
+    """An on-premises host sends the packet into AWS over VPN connection ``connection``."""
+
+    connection: VpnConnection
+
+
+@dataclass(frozen=True, slots=True)
+class ViaVpnGateway(Stage):
+    """A route of ``vpc`` sends the packet to virtual private gateway ``gateway``, towards a customer network."""
+
+    vpc: Vpc
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverVpn(Stage):
+    """The packet leaves AWS over VPN connection ``connection`` from ``gateway`` (vgw-... or tgw-...)."""
+
+    connection: str
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyQuestion:
     """What the data plane asks the policy judge at an AWS service: which endpoint (if any), from where."""
 
@@ -155,6 +179,7 @@ class Walk:
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
     stopped: Step | None = None  # the step that ended the path, if one did
+    onprem: VpnConnection | None = None  # the connection an on-premises source sends through
     _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:

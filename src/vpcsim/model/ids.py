@@ -43,6 +43,9 @@ PREFIXES: dict[str, str] = {
     "vpc-cidr-assoc": "vpc-cidr-block-association",
     "subnet-cidr-assoc": "subnet-cidr-block-association",
     "fl": "vpc-flow-log",
+    "cgw": "customer-gateway",
+    "vgw": "vpn-gateway",
+    "vpn": "vpn-connection",
 }
 
 _ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{8}|[0-9a-f]{17})$")

@@ -147,5 +147,24 @@ KINDS: dict[str, Kind] = {
             "InvalidRouteTableID.NotFound",
             "InvalidRouteTableId.Malformed",
         ),
+        # Site-to-Site VPN and DHCP options [EC2ERR]: "The customerGateway ID 'cgw-1' does not exist" and friends.
+        Kind(
+            "customer-gateway",
+            "cgw",
+            "customerGateway ID",
+            "InvalidCustomerGatewayID.NotFound",
+            "InvalidCustomerGatewayId.Malformed",
+        ),
+        Kind("vpn-gateway", "vgw", "vpnGateway ID", "InvalidVpnGatewayID.NotFound", "InvalidVpnGatewayID.Malformed"),
+        Kind(
+            "vpn-connection",
+            "vpn",
+            "vpnConnection ID",
+            "InvalidVpnConnectionID.NotFound",
+            "InvalidVpnConnectionID.Malformed",
+        ),
+        Kind(
+            "dhcp-options", "dopt", "dhcpOptions ID", "InvalidDhcpOptionID.NotFound", "InvalidDhcpOptionsId.Malformed"
+        ),
     )
 }

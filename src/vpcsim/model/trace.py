@@ -38,6 +38,9 @@ class ComponentKind(StrEnum):
     AWS_SERVICE = "aws-service"
     INTERNET = "internet"
     DNS = "dns"
+    VPN_GATEWAY = "vpn-gateway"
+    VPN_CONNECTION = "vpn-connection"
+    CUSTOMER_GATEWAY = "customer-gateway"
 
 
 class Action(StrEnum):

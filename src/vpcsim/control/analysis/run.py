@@ -33,14 +33,16 @@ def run_trace(
     protocol: str = "tcp",
     request: ApiRequest | None = None,
     account: str | None = None,
+    via: str | None = None,
 ) -> Trace:
     """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB.
     With ``account``, the source must be that account's (a caller sees only its own network)."""
     topo = topology_of(tx)
-    if account is not None and tracing.find_source(topo, source).account != account:
+    if account is not None and via is None and tracing.find_source(topo, source).account not in ("", account):
+        # Choice named: internet and on-premises sources belong to no account and stay open to every caller.
         raise tracing.UnknownSource(f"'{source}' is not an instance, network interface or IP address of {account}")
     judge = judge_for(topo, check_request(request)) if request is not None else None
-    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge)
+    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge, via=via)
     if request is None:
         found = replace(found, notes=(*found.notes, "policies not evaluated: name the API request (action, resource)"))
     return priced(found)

@@ -18,6 +18,8 @@ from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
+from vpcsim.control.analysis import hybrid_topology as hybrid
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call
 from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
 from vpcsim.control.interconnect import transit, transit_routes
@@ -60,7 +62,7 @@ def _compile(tx: Transaction) -> t.Topology:
     states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways, egress_only) for r in tx.scan("vpc")},
+        vpcs={r.id: _vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -80,6 +82,8 @@ def _compile(tx: Transaction) -> t.Topology:
         resources=_resources(tx),
         service_ranges=_service_ranges(),
         amazon_ipv6=_amazon_ipv6(),
+        vpn_gateways=hybrid.vpn_gateways(tx),
+        vpn_connections=hybrid.vpn_connections(tx),
     )
     return indexed(topo)
 
@@ -122,7 +126,9 @@ def _internet_gateways(tx: Transaction) -> dict[str, str]:
     return found
 
 
-def _vpc(record: Record, gateways: dict[str, str], egress_only: dict[str, str]) -> t.Vpc:
+def _vpc(
+    record: Record, gateways: dict[str, str], egress_only: dict[str, str], dns: tuple[str, tuple[str, ...]]
+) -> t.Vpc:
     blocks = [a["CidrBlock"] for a in record.doc["CidrBlockAssociationSet"]]
     blocks += [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
     cidrs = tuple(n for b in blocks if (n := _net(b)) is not None)
@@ -136,6 +142,8 @@ def _vpc(record: Record, gateways: dict[str, str], egress_only: dict[str, str]) 
         bool(attributes.get("EnableDnsHostnames", False)),
         gateways.get(record.id),
         egress_only.get(record.id),
+        dhcp_options=dns[0],
+        name_servers=dns[1],
     )
 
 
@@ -215,6 +223,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
         return "igw", gateway
     if gateway.startswith("vpce-"):
         return "vpce-gateway", gateway
+    if gateway.startswith("vgw-"):
+        return "vgw", gateway
     for member, kind in _TARGETS:
         if raw.get(member):
             return kind, str(raw[member])
@@ -223,7 +233,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
 
 def _route_table(states: _RouteStates, record: Record) -> t.RouteTable:
     vpc_id = record.doc["VpcId"]
-    routes = tuple(r for raw in record.doc["Routes"] if (r := _route(states, record, raw)) is not None)
+    raws = [*record.doc["Routes"], *vpn_routes.propagated_routes(states.calls.tx, record)]
+    routes = tuple(r for raw in raws if (r := _route(states, record, raw)) is not None)
     return t.RouteTable(record.id, vpc_id, routes)
 
 
@@ -413,7 +424,9 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
     views = {}
     for record in tx.scan("transit-gateway-attachment"):
         doc = record.doc
-        if "RequesterTgwInfo" in doc:
+        if doc.get("ResourceType") == "vpn":
+            views[(doc["TransitGatewayId"], record.id)] = hybrid.vpn_attachment(record)
+        elif "RequesterTgwInfo" in doc:
             sides = [
                 (doc["RequesterTgwInfo"], doc["AccepterTgwInfo"]),
                 (doc["AccepterTgwInfo"], doc["RequesterTgwInfo"]),

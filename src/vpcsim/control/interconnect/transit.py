@@ -94,6 +94,8 @@ def attachments_of(call: Call, tid: str) -> Iterator[Record]:
 def resource_of(attachment: Record, tid: str) -> dict[str, str]:
     """What an attachment connects a gateway to, seen from that gateway: ResourceType, ResourceId, owner."""
     doc = attachment.doc
+    if "ResourceType" in doc:  # attachments stored with their resource (a VPN connection's, hybrid family)
+        return {k: doc[k] for k in ("ResourceType", "ResourceId", "ResourceOwnerId")}
     if "RequesterTgwInfo" not in doc:
         return {"ResourceType": "vpc", "ResourceId": doc["VpcId"], "ResourceOwnerId": doc["VpcOwnerId"]}
     mine = doc["RequesterTgwInfo"]["TransitGatewayId"] == tid

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.cidrs import parse_v4, parse_v6
 from vpcsim.control.core.lookup import check_id, find, get
@@ -120,10 +121,23 @@ def _gateway(call: Call, table: Record, gid: str) -> Route:
             f"Routes to the gateway endpoint {gid} are managed by the "
             "endpoint: add the route table with ModifyVpcEndpoint AddRouteTableIds instead",
         )
+    if is_well_formed(gid, "vgw"):
+        return _vpn_gateway(call, table, gid)
     record = find(call, "internet-gateway", gid) if is_well_formed(gid, "igw") else None
     if record is None:
         raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist")
     if not any(a["VpcId"] == table.doc["VpcId"] for a in record.doc["Attachments"]):
+        raise _different_networks(table, "network gateway", gid)
+    return {"GatewayId": gid}
+
+
+def _vpn_gateway(call: Call, table: Record, gid: str) -> Route:
+    """A virtual private gateway is a route target of the VPC it is attached to [VPCUG23 route tables]; vpcsim
+    answers a gateway attached elsewhere (or not at all) as AWS answers an internet gateway's (named choice)."""
+    record = find(call, "vpn-gateway", gid)
+    if record is None or record.doc.get("State") in ("deleting", "deleted"):
+        raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist")
+    if not vpn_routes.is_attached(call.tx, gid, table.doc["VpcId"]):
         raise _different_networks(table, "network gateway", gid)
     return {"GatewayId": gid}
 
@@ -297,6 +311,8 @@ def _gateway_alive(call: Call, vpc_id: str, gid: str) -> bool:
     if gid.startswith("vpce-"):
         endpoint = call.tx.find("vpc-endpoint", gid)
         return endpoint is not None and str(endpoint.doc.get("State", "")).lower() not in ("deleting", "deleted")
+    if gid.startswith("vgw-"):  # a detached virtual private gateway blackholes its routes [VPCUG23]
+        return vpn_routes.is_attached(call.tx, gid, vpc_id)
     gateway = call.tx.find("internet-gateway", gid)
     return gateway is not None and any(a["VpcId"] == vpc_id for a in gateway.doc["Attachments"])
 

@@ -18,6 +18,7 @@ from vpcsim.control.core.cidrs import overlaps, parse_v4
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.dhcp import options
 from vpcsim.control.network import acls, ipv6_blocks, routes
 from vpcsim.control.quotas import quota
 from vpcsim.control.security import groups
@@ -70,13 +71,8 @@ def _association(call: Call, cidr: str) -> dict[str, Any]:
 
 
 def dhcp_options_id(call: Call) -> str:
-    """The region's default DHCP options set, drawn once per account and region."""
-    key = f"dopt/{call.account}/{call.region.name}"
-    found = call.tx.meta(key)
-    if found is None:
-        found = call.ids.new("dopt")
-        call.tx.set_meta(key, found)
-    return found
+    """The Region's default DHCP options set (a real record: dhcp/options.py), which every new VPC uses."""
+    return options.default_options_id(call)
 
 
 def new_vpc(
