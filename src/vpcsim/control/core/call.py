@@ -1,4 +1,8 @@
-"""The context of one API call: who, where, when, and the transaction it runs in."""
+"""The context of one API call: who, where, when, and the transaction it runs in.
+
+``region`` is the Region as the calling account sees it (``Region.seen_by``): its zones carry the account's own
+names for the physical zone ids, so every ``call.region.zones`` and ``call.zone(...)`` answers in the caller's names.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +28,13 @@ class Call:
     ids: IdFactory
     principal: str = ""
     now: datetime = datetime.min
+    operation: str = ""  # the AWS operation being answered ("DescribeVpcs"), when a face names it
 
     def __post_init__(self) -> None:
         if self.now == datetime.min:
             self.now = datetime.now(UTC)
+        if self.region.account != self.account:
+            self.region = self.region.seen_by(self.account)
 
     def new_id(self, prefix: str, kind: str) -> str:
         """A fresh id of ``kind`` that no record has."""
@@ -59,9 +66,14 @@ class Call:
             self.tx.set_meta(self._token_key(kind, token), rid)
 
     def zone(self, name: str | None = None, zone_id: str | None = None) -> Zone:
-        """The AZ named by name or id in this region, or ``InvalidParameterValue``."""
+        """The AZ named by name or id in this region as the caller sees it, or ``InvalidParameterValue``.
+
+        A name is the caller's own (another account's ``us-east-1a`` may be a different zone); an id is physical.
+        """
         wanted = name or zone_id or ""
         zone = self.region.find_zone(wanted)
+        if zone is not None and wanted != (zone.name if name else zone.zone_id):
+            zone = None  # a name given as AvailabilityZoneId, or an id as AvailabilityZone
         if zone is None:
             raise InvalidParameter(
                 "InvalidParameterValue",
