@@ -81,7 +81,9 @@ def _seen_by(region: Region, account: str) -> Region:
         return replace(region, account=account)
     ids = sorted(region.zone_ids, key=lambda i: _rank(region.name, account, i))
     letters = sorted(sorted(region.letters, key=lambda c: _rank(region.name, account, c))[: len(ids)])
-    zones = tuple(Zone(f"{region.name}{letter}", zone_id, region.name) for letter, zone_id in zip(letters, ids))
+    zones = tuple(
+        Zone(f"{region.name}{letter}", zone_id, region.name) for letter, zone_id in zip(letters, ids, strict=True)
+    )
     return replace(region, zones=zones, account=account)
 
 

@@ -74,7 +74,7 @@ def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
         )
     dest = walk.topo.interfaces[eni_id or ""]
     dest_subnet = walk.subnet(dest.subnet_id)
-    latency = walk.move_to(dest.zone, dest.region)
+    latency = walk.move_to(dest.zone_id, dest.region)
     if from_subnet is None or dest_subnet.id != from_subnet.id:
         acl_check(
             walk, dest_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
@@ -96,6 +96,7 @@ def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
             rid,
             region=dest.region,
             zone=dest.zone,
+            zone_id=dest.zone_id,
             account=dest.account,
             arn=ec2_arn(dest.region, dest.account, _noun(kind), rid),
         ),
@@ -174,6 +175,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         nat.id,
         region=vpc.region,
         zone=nat_subnet.zone,
+        zone_id=nat_subnet.zone_id,
         account=vpc.account,
         arn=ec2_arn(vpc.region, vpc.account, "natgateway", nat.id),
     )
@@ -185,7 +187,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         acl_check(
             walk, nat_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
         )
-    latency = walk.move_to(nat_subnet.zone, vpc.region) + PROCESSING_MS
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
     out = walk.translate(str(nat.private_ip))
     walk.hop(
         comp,
@@ -351,7 +353,7 @@ def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route:
             Action.FORWARDED,
             f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id}",
         ),
-        latency=walk.move_to(eni.zone, eni.region) + 2 * PROCESSING_MS,
+        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 
@@ -371,7 +373,7 @@ def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> St
     walk.hop(
         interface_component(eni),
         Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
-        latency=walk.move_to(eni.zone, eni.region),
+        latency=walk.move_to(eni.zone_id, eni.region),
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 

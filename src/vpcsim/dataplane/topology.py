@@ -61,9 +61,10 @@ class Subnet:
     id: str
     vpc_id: str
     cidr: Network
-    zone: str
+    zone: str  # the AZ name as the subnet's owner sees it
     route_table: str
     network_acl: str
+    zone_id: str = ""  # the physical AZ: zones are compared by id wherever two accounts meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ class Interface:
     region: str
     public_ip: str | None = None
     source_dest_check: bool = True
+    zone_id: str = ""  # the physical AZ of ``zone`` (the owner's name)
 
     @property
     def address(self) -> IPv4Address:
@@ -246,7 +248,7 @@ class TgwAttachment:
     state: str
     route_table: str | None  # its association
     vpc_id: str | None = None
-    zones: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()  # ids of the AZs its subnets are in
     peer: str | None = None  # the other side's attachment view id (peering attachments share one id) / gateway
     peer_gateway: str | None = None
     region: str = ""
@@ -263,9 +265,10 @@ class TgwRouteTable:
 class Target:
     id: str  # instance id or IP
     port: int
-    zone: str
+    zone: str  # as the target group's owner names it ("all" for an IP target outside the VPC in every zone)
     address: IPv4Address | None
     healthy: bool
+    zone_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +284,7 @@ class LoadBalancer:
     name: str
     kind: str  # network | gateway
     vpc_id: str
-    nodes: dict[str, str]  # zone -> interface id
+    nodes: dict[str, str]  # zone id -> the node's interface id
     cross_zone: bool
     listeners: tuple[Listener, ...]
 

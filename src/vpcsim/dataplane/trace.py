@@ -151,20 +151,21 @@ def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interf
         "",
         vpc.account,
         vpc.region,
+        zone_id=subnet.zone_id,
     )
 
 
 def _pick(topo: Topology, source: Interface, addresses: tuple[IPv4Address, ...]) -> IPv4Address:
     if len(addresses) == 1:
         return addresses[0]
-    same_zone = [a for a in addresses if _zone_of(topo, a) == source.zone]
+    same_zone = [a for a in addresses if _zone_of(topo, a) == source.zone_id]
     return (same_zone or list(addresses))[0]
 
 
 def _zone_of(topo: Topology, address: IPv4Address) -> str | None:
-    """The AZ of the first interface holding ``address``."""
+    """The zone id of the first interface holding ``address`` (physical: the interface may be another account's)."""
     held = topo.interfaces_at.get(address)
-    return topo.interfaces[held[0]].zone if held else None
+    return topo.interfaces[held[0]].zone_id if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------
@@ -178,6 +179,7 @@ def leave_source(walk: Walk) -> Stage:
                 iface.owner,
                 region=iface.region,
                 zone=iface.zone,
+                zone_id=iface.zone_id,
                 account=iface.account,
                 arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
             ),

@@ -153,7 +153,8 @@ class _Associations:
         vpc_id = record.doc["VpcId"]
         table = self.tables.get(record.id) or self.main.get(vpc_id, "")
         cidr = _v4(record.doc["CidrBlock"]) or IPv4Network("0.0.0.0/32")
-        return t.Subnet(record.id, vpc_id, cidr, record.doc["AvailabilityZone"], table, self.acls.get(record.id, ""))
+        zone, zone_id = record.doc["AvailabilityZone"], record.doc.get("AvailabilityZoneId", "")
+        return t.Subnet(record.id, vpc_id, cidr, zone, table, self.acls.get(record.id, ""), zone_id)
 
 
 _TARGETS = (
@@ -300,6 +301,7 @@ def _interface(record: Record, owner: str) -> t.Interface:
         record.region,
         public,
         bool(doc.get("SourceDestCheck", True)),
+        doc.get("AvailabilityZoneId", ""),
     )
 
 
@@ -423,7 +425,7 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
             zones = tuple(
                 sorted(
                     {
-                        s.doc["AvailabilityZone"]
+                        s.doc["AvailabilityZoneId"]
                         for sid in doc.get("SubnetIds", [])
                         if (s := tx.find("subnet", sid)) is not None
                     }
@@ -465,22 +467,35 @@ def _load_balancer(tx: Transaction, record: Record) -> t.LoadBalancer:
         record.doc["LoadBalancerName"],
         record.doc["Type"],
         record.doc["VpcId"],
-        dict(record.extra.get("interfaces", {})),
+        _nodes(tx, record),
         cross,
         tuple(listeners),
     )
+
+
+def _nodes(tx: Transaction, record: Record) -> dict[str, str]:
+    """The load balancer's node interfaces by zone id (stored by its owner's zone names, which are per account)."""
+    view = REGIONS[record.region].seen_by(record.account)
+    nodes = {}
+    for name, eni_id in record.extra.get("interfaces", {}).items():
+        eni = tx.find("network-interface", eni_id)
+        zone_id = eni.doc.get("AvailabilityZoneId") if eni is not None else None
+        nodes[zone_id or (z.zone_id if (z := view.find_zone(name)) else name)] = eni_id
+    return nodes
 
 
 def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
     found = []
     for entry in record.extra.get("targets", []):
         address, zone = _target_address(tx, call, entry)
+        found_zone = call.region.find_zone(zone)  # the group owner's name (call: the owner's view)
+        zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
         healthy = (
             targets.is_healthy(call, record, {**entry, "State": "registered"})
             if entry["State"] == "registered"
             else targets.is_healthy(call, record, entry)
         )
-        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy))
+        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
     return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
 
 

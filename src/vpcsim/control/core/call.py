@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from vpcsim.catalog import Region, Zone
+from vpcsim.catalog import REGIONS, Region, Zone
 from vpcsim.errors import InvalidParameter
 from vpcsim.model import IdFactory, Record
 from vpcsim.store import Transaction
@@ -83,6 +83,12 @@ class Call:
                 + ".",
             )
         return zone
+
+    def zone_names(self, zone_ids: list[str] | tuple[str, ...], region: str | None = None) -> list[str]:
+        """The caller's own names for ``zone_ids`` in ``region`` (default: the call's), sorted; another account's
+        zone names must go through their ids to be shown to the caller. Ids the caller does not see are left out."""
+        view = self.region if region in (None, self.region.name) else REGIONS[region].seen_by(self.account)
+        return sorted(name for i in zone_ids if (name := view.zone_name(i)) is not None)
 
     def timestamp(self) -> str:
         """Now as AWS writes it, with milliseconds."""

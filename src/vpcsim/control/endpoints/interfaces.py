@@ -26,7 +26,8 @@ def subnet_for(call: Call, vpc: Record, service: ServiceView, subnet_id: str) ->
     subnet = get(call, "subnet", subnet_id)
     if subnet.parent != vpc.id:
         raise InvalidParameter("InvalidParameter", f"The subnet {subnet_id} does not belong to the VPC {vpc.id}.")
-    if service.region == call.region.name and subnet.doc["AvailabilityZone"] not in service.zones:
+    # Compared by zone id: the service's zones are the provider's names, the subnet's the caller's.
+    if service.region == call.region.name and subnet.doc["AvailabilityZoneId"] not in service.zones:
         raise InvalidParameter(
             "InvalidParameter",
             f"The Vpc Endpoint Service '{service.name}' does not support the availability zone of the subnet: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vpcsim.catalog import EndpointService, prefix_list_for_service, services_in
+from vpcsim.catalog import REGIONS, EndpointService, prefix_list_for_service, services_in
 from vpcsim.catalog import find_service as find_catalog_service
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import paginate
@@ -22,7 +22,7 @@ from vpcsim.model import Record
 class ServiceView:
     name: str  # com.amazonaws.us-east-1.s3
     types: tuple[str, ...]  # every type the service offers: "Interface", "Gateway", "GatewayLoadBalancer"
-    zones: tuple[str, ...]  # AZ names where the service has capacity
+    zones: tuple[str, ...]  # ids of the zones where the service has capacity (physical: names differ per account)
     base_dns: str | None  # sqs.us-east-1.vpce.amazonaws.com; None for gateway and GWLB services
     private_dns: str | None  # sqs.us-east-1.amazonaws.com, *.s3.us-east-1.amazonaws.com
     policy_supported: bool
@@ -50,7 +50,7 @@ def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> Servic
     return ServiceView(
         name=chosen.service_name,
         types=types,
-        zones=chosen.availability_zones,
+        zones=chosen.availability_zone_ids,
         base_dns=chosen.base_endpoint_dns_names[0] if interface and chosen.base_endpoint_dns_names else None,
         private_dns=chosen.private_dns_name if interface else None,
         policy_supported=chosen.vpc_endpoint_policy_supported,
@@ -101,7 +101,7 @@ def _provider_view(service: Record) -> ServiceView:
     return ServiceView(
         name=doc["ServiceName"],
         types=(kind,),
-        zones=tuple(doc["AvailabilityZones"]),
+        zones=tuple(provider_zone_ids(service)),
         base_dns=(doc.get("BaseEndpointDnsNames") or [None])[0],
         private_dns=service_dns.verified_name(service),
         policy_supported=False,
@@ -123,14 +123,25 @@ def get_service(
     return found
 
 
+def provider_zone_ids(service: Record) -> list[str]:
+    """The ids of a provider's service zones (stored, else from the provider's names as the provider sees them)."""
+    if "AvailabilityZoneIds" in service.doc:
+        return list(service.doc["AvailabilityZoneIds"])
+    view = REGIONS[service.region].seen_by(service.account)
+    return sorted(z.zone_id for n in service.doc["AvailabilityZones"] if (z := view.find_zone(n)) is not None)
+
+
 # -- DescribeVpcEndpointServices -----------------------------------------------------------------------------------
-def _detail(service: EndpointService) -> dict[str, Any]:
+# AvailabilityZones are the caller's names: a provider's "us-east-1a" may be the consumer's "us-east-1c" [AWS "AZ
+# IDs": names are mapped per account, ids are physical]; AvailabilityZoneIds are the same for both.
+def _detail(call: Call, service: EndpointService) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "ServiceName": service.service_name,
         "ServiceId": service.service_id,
         "ServiceType": [{"ServiceType": str(service.service_type)}],
         "ServiceRegion": service.region,
-        "AvailabilityZones": list(service.availability_zones),
+        "AvailabilityZoneIds": list(service.availability_zone_ids),
+        "AvailabilityZones": call.zone_names(service.availability_zone_ids, service.region),
         "Owner": service.owner,
         "BaseEndpointDnsNames": list(service.base_endpoint_dns_names),
         "VpcEndpointPolicySupported": service.vpc_endpoint_policy_supported,
@@ -146,14 +157,16 @@ def _detail(service: EndpointService) -> dict[str, Any]:
     return detail
 
 
-def _provider_detail(service: Record) -> dict[str, Any]:
+def _provider_detail(call: Call, service: Record) -> dict[str, Any]:
     doc = service.doc
+    ids = provider_zone_ids(service)
     detail: dict[str, Any] = {
         "ServiceName": doc["ServiceName"],
         "ServiceId": service.id,
         "ServiceType": doc["ServiceType"],
         "ServiceRegion": service.region,
-        "AvailabilityZones": doc["AvailabilityZones"],
+        "AvailabilityZoneIds": ids,
+        "AvailabilityZones": call.zone_names(ids, service.region),
         "Owner": service.account,
         "BaseEndpointDnsNames": doc.get("BaseEndpointDnsNames", []),
         "VpcEndpointPolicySupported": False,
@@ -191,10 +204,10 @@ def _detail_filters(detail: dict[str, Any], filters: list[dict[str, Any]]) -> bo
 
 
 def _visible_details(call: Call, regions: list[str]) -> list[dict[str, Any]]:
-    details = [_detail(s) for s in services_in(call.region.name)] if call.region.name in regions else []
+    details = [_detail(call, s) for s in services_in(call.region.name)] if call.region.name in regions else []
     for service in call.tx.scan("vpc-endpoint-service"):
         if service.region in regions and _usable_from(call, service):
-            details.append(_provider_detail(service))
+            details.append(_provider_detail(call, service))
     return details
 
 
