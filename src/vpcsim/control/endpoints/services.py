@@ -12,7 +12,7 @@ from typing import Any
 from vpcsim.catalog import REGIONS, EndpointService, prefix_list_for_service, services_in
 from vpcsim.catalog import find_service as find_catalog_service
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.describe import paginate
+from vpcsim.control.core.describe import Listing, member
 from vpcsim.control.privatelink import service_dns
 from vpcsim.errors import InvalidParameter
 from vpcsim.model import Record
@@ -184,23 +184,20 @@ def _provider_detail(call: Call, service: Record) -> dict[str, Any]:
     return detail
 
 
-def _detail_filters(detail: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
-    values = {
-        "service-name": [detail["ServiceName"]],
-        "service-type": [t["ServiceType"] for t in detail["ServiceType"]],
-        "service-region": [detail["ServiceRegion"]],
-        "owner": [detail["Owner"]],
-        "supported-ip-address-types": detail["SupportedIpAddressTypes"],
-    }
-    for flt in filters:
-        name = flt.get("Name") or ""
-        if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            return False
-        if name not in values:
-            raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        if not set(values[name]) & set(flt.get("Values") or []):
-            return False
-    return True
+# The documented filters [botocore DescribeVpcEndpointServices]; the names derived from ServiceDetail and wildcards
+# come with the Listing. Details carry no tags, so a tag filter matches none.
+_DETAILS = Listing(
+    kind="vpc-endpoint-service",
+    page_member="ServiceDetails",
+    filters={
+        "owner": member("Owner"),
+        "service-name": member("ServiceName"),
+        "service-region": member("ServiceRegion"),
+        "service-type": member("ServiceType", "ServiceType"),
+        "supported-ip-address-types": member("SupportedIpAddressTypes"),
+    },
+    present=lambda r: dict(r.doc),
+)
 
 
 def _visible_details(call: Call, regions: list[str]) -> list[dict[str, Any]]:
@@ -218,13 +215,14 @@ def describe_vpc_endpoint_services(call: Call, params: Params) -> Result:
     missing = [n for n in wanted if n not in {d["ServiceName"] for d in details}]
     if missing:
         raise InvalidParameter("InvalidServiceName", f"The Vpc Endpoint Service '{missing[0]}' does not exist")
-    filters = params.get("Filters") or []
-    chosen = [d for d in details if (not wanted or d["ServiceName"] in wanted) and _detail_filters(d, filters)]
-    page, token = paginate(chosen, params, (5, 1000))  # type: ignore[arg-type]
-    result: Result = {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), "ServiceDetails": page}
-    if token:
-        result["NextToken"] = token
-    return result
+    chosen = [
+        Record("vpc-endpoint-service", d["ServiceId"], call.account, call.region.name, d, None, {}, {})
+        for d in details
+        if not wanted or d["ServiceName"] in wanted
+    ]
+    listed = _DETAILS.run(call, params, records=chosen)
+    page = listed["ServiceDetails"]
+    return {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), **listed}
 
 
 __all__ = ["ServiceView", "describe_vpc_endpoint_services", "find_catalog_service", "find_service", "get_service"]
