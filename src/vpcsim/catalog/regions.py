@@ -12,7 +12,10 @@ under a pairing of names drawn from a SHA-256 of the Region and the account id, 
 names, and two accounts usually see different ones. Names are never invented: an account sees the Region's letters
 (all of them where there are as many zones as letters), so ``us-east-1a`` ... ``us-east-1f`` exist for every
 account. Where AWS gives each account fewer zones than there are letters (us-west-1: two of ``a``, ``b``, ``c``,
-on zones ``usw1-az1`` and ``usw1-az3``), the account sees only its own names.
+on zones ``usw1-az1`` and ``usw1-az3``), the account sees only its own names. us-east-1's ``use1-az3`` is
+constrained rather than hidden: it offers only older instance types (68 in the offerings catalog, against about 1,300
+in the other zones), so whichever name an account gives it, it is listed, ``available``, and limited by the
+offerings (choice named here, as the zone stays visible to the accounts that have it).
 
 Choice named here: AWS documents that accounts created from November 2025 get "the same Availability Zones mapped to
 codes" [AWS "AWS Availability Zones", aws-availability-zones.html]. vpcsim models the accounts people bring, created
