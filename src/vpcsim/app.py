@@ -39,6 +39,7 @@ class Options:
     credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
     flow_logs_dir: Path | None = None  # None: "flow-logs" beside the state file, or a temporary one when ephemeral
     quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
+    time_scale: float = 0.0  # AWS's lifecycle durations times this (control/core/lifecycle.py); 0: at once
 
 
 def default_flow_logs_dir(options: Options) -> Path:
@@ -60,7 +61,7 @@ class Built:
 
 def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
-    store = Store(backend)
+    store = Store(backend, time_scale=options.time_scale)
     control = Control(store, IdFactory(options.seed), quotas=options.quotas)
     control.flow_logs_dir = default_flow_logs_dir(options)
     credentials = Credentials.load(options.credentials) if options.credentials is not None else None

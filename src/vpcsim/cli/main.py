@@ -67,6 +67,14 @@ def serve(
         Path | None,
         typer.Option(help="Where flow-log records are delivered [default: flow-logs/ beside the state]."),
     ] = None,
+    time_scale: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="How fast lifecycles run: AWS's typical durations (NAT gateway ~90 s, load balancer ~180 s, target "
+            "health checks) times this; 0 completes them when the starting call returns, 1 is AWS's pace.",
+        ),
+    ] = 0.0,
     quota: Annotated[
         list[str] | None,
         typer.Option(
@@ -92,6 +100,7 @@ def serve(
         credentials=credentials,
         flow_logs_dir=flow_logs_dir,
         quotas=quotas,
+        time_scale=time_scale,
     )
     try:
         built = build(options)

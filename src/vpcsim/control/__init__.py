@@ -151,7 +151,9 @@ class Control:
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
         with self.store.transaction() as tx:
-            call = Call(tx, account, where, request_id, self.ids, principal, quotas=self.quotas)
+            call = Call(
+                tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation
+            )
             if scope in REGIONAL:
                 defaults.ensure_scope(call)
             result = found.handler(call, params)

@@ -183,7 +183,7 @@ def _component_charge(component: Component, region: str, book: PriceBook) -> _Li
 
 # -- 2. Availability Zone and Region boundaries ---------------------------------------------------------------------
 def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
-    region, zone, peering = "", "", False
+    region, zone, where, peering = "", "", "", False  # where: the zone's id (physical), zone: its name
     for index, hop in enumerate(hops):
         component = hop.component
         peering = peering or component.kind is ComponentKind.VPC_PEERING_CONNECTION
@@ -191,11 +191,17 @@ def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
             continue
         if region and component.region != region:
             yield index, _inter_region(region, component, peering, book)
-            zone, peering = "", False
-        elif zone and component.zone and component.zone != zone:
+            zone, where, peering = "", "", False
+        elif where and _physical(component) and _physical(component) != where:
+            # Compared by zone id: across accounts (peering, PrivateLink) the same zone has different names.
             yield from ((index, line) for line in _inter_az(zone, component, peering, book))
             peering = False
-        region, zone = component.region, component.zone or zone
+        region, zone, where = component.region, component.zone or zone, _physical(component) or where
+
+
+def _physical(component: Component) -> str:
+    """The component's zone id (its name where a component carries no id)."""
+    return component.zone_id or component.zone
 
 
 def _inter_region(origin: str, arriving: Component, peering: bool, book: PriceBook) -> _Line:

@@ -38,7 +38,7 @@ def from_internet(walk: Walk, stage: FromInternet) -> Stage | None:
         )
         return None
     vpc = walk.vpc(target.vpc_id)
-    walk.move_to(target.zone, target.region)
+    walk.move_to(target.zone_id, target.region)
     walk.hop(internet, Step(Action.FORWARDED, f"from {walk.source.address} across the internet to {vpc.id}"))
     gateway = stage.gateway or vpc.internet_gateway or vpc.egress_only_gateway
     if gateway is None:

@@ -79,7 +79,7 @@ def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
         )
     dest = walk.topo.interfaces[eni_id or ""]
     dest_subnet = walk.subnet(dest.subnet_id)
-    latency = walk.move_to(dest.zone, dest.region)
+    latency = walk.move_to(dest.zone_id, dest.region)
     if from_subnet is None or dest_subnet.id != from_subnet.id:
         acl_check(walk, dest_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
     if dest.kind == "vpc_endpoint":
@@ -99,6 +99,7 @@ def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
             rid,
             region=dest.region,
             zone=dest.zone,
+            zone_id=dest.zone_id,
             account=dest.account,
             arn=ec2_arn(dest.region, dest.account, _noun(kind), rid),
         ),
@@ -211,9 +212,12 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         nat.id,
         region=vpc.region,
         zone=nat_subnet.zone,
+        zone_id=nat_subnet.zone_id,
         account=vpc.account,
         arn=ec2_arn(vpc.region, vpc.account, "natgateway", nat.id),
     )
+    if nat.state != "available":
+        walk.block(comp, Code.BAD_STATE, f"{nat.id} is {nat.state}: it forwards nothing until it is available")
     if walk.arrived_via is not None:
         walk.block(
             comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
@@ -221,7 +225,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     destination = _nat64_destination(walk, comp)
     if nat_subnet.id != subnet.id:
         acl_check(walk, nat_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
-    latency = walk.move_to(nat_subnet.zone, vpc.region) + PROCESSING_MS
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
     out = replace(walk.translate(str(nat.private_ip)), destination=str(destination))
     what = f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"
     if destination != walk.destination:
@@ -295,7 +299,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stag
     security_group_ingress(walk, eni, walk.sender)
     reply_acls(walk, walk.subnet(eni.subnet_id))
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending"):
+    if endpoint.state != "available":
         walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
     walk.endpoint = endpoint.id
     walk.hop(
@@ -393,7 +397,7 @@ def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
 def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     endpoint = walk.topo.endpoints[route.target]
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending") or not endpoint.interfaces:
+    if endpoint.state != "available" or not endpoint.interfaces:
         walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}")
     eni = walk.topo.interfaces[endpoint.interfaces[0]]
     walk.hop(
@@ -402,7 +406,7 @@ def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route:
             Action.FORWARDED,
             f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id}",
         ),
-        latency=walk.move_to(eni.zone, eni.region) + 2 * PROCESSING_MS,
+        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 
@@ -422,7 +426,7 @@ def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> St
     walk.hop(
         interface_component(eni),
         Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
-        latency=walk.move_to(eni.zone, eni.region),
+        latency=walk.move_to(eni.zone_id, eni.region),
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 

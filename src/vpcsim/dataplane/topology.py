@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import Any, Generic, TypeVar
 
@@ -81,11 +82,12 @@ class Subnet:
     id: str
     vpc_id: str
     cidr: Network  # the IPv4 CIDR; an IPv6-only subnet's IPv6 block
-    zone: str
+    zone: str  # the AZ name as the subnet's owner sees it
     route_table: str
     network_acl: str
     ipv6_cidr: IPv6Network | None = None
     dns64: bool = False  # the Route 53 Resolver synthesises AAAA answers (64:ff9b::/96) for IPv4-only names
+    zone_id: str = ""  # the physical AZ: zones are compared by id wherever two accounts meet
 
     @property
     def cidrs(self) -> tuple[Network, ...]:
@@ -192,6 +194,7 @@ class Interface:
     region: str
     public_ip: str | None = None
     source_dest_check: bool = True
+    zone_id: str = ""  # the physical AZ of ``zone`` (the owner's name)
 
     @property
     def address(self) -> Address:
@@ -285,7 +288,7 @@ class TgwAttachment:
     state: str
     route_table: str | None  # its association
     vpc_id: str | None = None
-    zones: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()  # ids of the AZs its subnets are in
     peer: str | None = None  # the other side's attachment view id (peering attachments share one id) / gateway
     peer_gateway: str | None = None
     region: str = ""
@@ -339,9 +342,10 @@ class TgwRouteTable:
 class Target:
     id: str  # instance id or IP
     port: int
-    zone: str
+    zone: str  # as the target group's owner names it ("all" for an IP target outside the VPC in every zone)
     address: Address | None
     healthy: bool
+    zone_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,9 +361,10 @@ class LoadBalancer:
     name: str
     kind: str  # network | gateway
     vpc_id: str
-    nodes: dict[str, str]  # zone -> interface id
+    nodes: dict[str, str]  # zone id -> the node's interface id
     cross_zone: bool
     listeners: tuple[Listener, ...]
+    state: str = "active"  # provisioning while it provisions: it takes no traffic yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,6 +433,9 @@ class Topology:
     service_addresses: dict[tuple[str, str], Address | None] = field(default_factory=dict)  # dns.service_address
     vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
+    # When the first lifecycle under way when compiled ends (a NAT gateway pending, a target registering...): from
+    # then on the topology is stale though the revision is the same. None: nothing was under way.
+    settles_at: datetime | None = None
 
     def subnet_of(self, interface: Interface) -> Subnet:
         return self.subnets[interface.subnet_id]

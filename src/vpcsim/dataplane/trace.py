@@ -256,6 +256,7 @@ def _host_in_subnet(topo: Topology, address: Address, source: str) -> Interface:
         "",
         vpc.account,
         vpc.region,
+        zone_id=subnet.zone_id,
     )
 
 
@@ -267,14 +268,14 @@ def _pick(topo: Topology, source: Interface, addresses: tuple[Address, ...]) -> 
     v6 = [a for a in addresses if a.version == 6]
     v4 = [a for a in addresses if a.version == 4]
     family = v6 if v6 and (source.address_of(6) is not None or not v4) else v4
-    same_zone = [a for a in family if _zone_of(topo, a) == source.zone]
+    same_zone = [a for a in family if _zone_of(topo, a) == source.zone_id]
     return (same_zone or family)[0]
 
 
 def _zone_of(topo: Topology, address: Address) -> str | None:
-    """The AZ of the first interface holding ``address``."""
+    """The zone id of the first interface holding ``address`` (physical: the interface may be another account's)."""
     held = topo.interfaces_at.get(address)
-    return topo.interfaces[held[0]].zone if held else None
+    return topo.interfaces[held[0]].zone_id if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------
@@ -288,6 +289,7 @@ def leave_source(walk: Walk) -> Stage:
                 iface.owner,
                 region=iface.region,
                 zone=iface.zone,
+                zone_id=iface.zone_id,
                 account=iface.account,
                 arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
             ),

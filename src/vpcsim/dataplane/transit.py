@@ -37,7 +37,7 @@ def via_transit_gateway(walk: Walk, stage: ViaTransitGateway) -> Stage | None:
     if attachment is None:
         walk.block(comp, Code.BAD_STATE_ATTACHMENT, f"{vpc.id} has no available attachment to {gateway}")
         return None
-    if subnet.zone not in attachment.zones:
+    if subnet.zone_id not in attachment.zones:
         walk.block(
             comp,
             Code.TGW_ATTACH_VPC_AZ_RESTRICTION,

@@ -173,7 +173,7 @@ class Walk:
     internet: bool = False
     endpoint: str | None = None
     notes: list[str] = field(default_factory=list)
-    zone: str = ""  # where the packet is now
+    zone: str = ""  # the zone id where the packet is now (physical, so comparable across accounts)
     region: str = ""
     arrived_via: str | None = None  # "pcx-..." / "tgw-..." once the packet left its source VPC
     from_nat: str | None = None  # the NAT gateway that rewrote the source
@@ -183,7 +183,7 @@ class Walk:
     _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
-        self.zone, self.region = self.source.zone, self.source.region
+        self.zone, self.region = self.source.zone_id, self.source.region
 
     # -- building hops -------------------------------------------------------------------------------------------
     def hop(
@@ -218,7 +218,7 @@ class Walk:
         raise Stop
 
     def move_to(self, zone: str, region: str) -> float:
-        """The latency of moving the packet to ``zone`` in ``region``."""
+        """The latency of moving the packet to the zone with id ``zone`` in ``region``."""
         latency = (
             region_latency_ms(self.region, region)
             if region != self.region
@@ -260,13 +260,20 @@ class Walk:
 
 
 def component(
-    kind: ComponentKind, rid: str, *, name: str = "", region: str = "", zone: str = "", account: str = "", arn: str = ""
+    kind: ComponentKind,
+    rid: str,
+    *,
+    name: str = "",
+    region: str = "",
+    zone: str = "",
+    account: str = "",
+    arn: str = "",
+    zone_id: str = "",
 ) -> Component:
-    return Component(rid, kind, arn, name, region, zone, account)
+    return Component(rid, kind, arn, name, region, zone, account, zone_id)
 
 
 def interface_component(iface: Interface) -> Component:
     arn = ec2_arn(iface.region, iface.account, "network-interface", iface.id)
-    return Component(
-        iface.id, ComponentKind.NETWORK_INTERFACE, arn, iface.kind, iface.region, iface.zone, iface.account
-    )
+    kind = ComponentKind.NETWORK_INTERFACE
+    return Component(iface.id, kind, arn, iface.kind, iface.region, iface.zone, iface.account, iface.zone_id)

@@ -73,8 +73,9 @@ class Component:
     arn: str = ""
     name: str = ""  # a human label: "NAT gateway in eu-west-2a", "com.amazonaws.eu-west-2.s3"
     region: str = ""
-    zone: str = ""  # AZ name where the component sits, if zonal
+    zone: str = ""  # AZ name where the component sits, if zonal, as its owner names it
     account: str = ""
+    zone_id: str = ""  # that AZ's id: the physical zone, the same for every account (names are mapped per account)
 
 
 @dataclass(frozen=True, slots=True)

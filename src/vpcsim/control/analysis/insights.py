@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from vpcsim.control.analysis import run
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
@@ -153,15 +154,19 @@ def start_network_insights_analysis(call: Call, params: Params) -> Result:
         "StartDate": call.timestamp(),
         "Status": "running",
     }
-    record = call.record(ANALYSIS, aid, doc, None, result=result, started_by=call.request_id)
+    done = {**doc, **result, "Status": "succeeded"}
+    transition = lifecycle.begin(call, "running", lifecycle.ANALYSIS)
+    record = call.record(ANALYSIS, aid, done, None, running=doc, transition=transition)
     record = call.tx.put(record.evolve(tags=tags_for(call, params, "network-insights-analysis")))
-    return {"NetworkInsightsAnalysis": present(record)}
+    return {"NetworkInsightsAnalysis": present(_settle(call, record))}
 
 
 def _settle(call: Call, record: Any) -> Any:
-    if record.doc["Status"] == "running" and record.extra.get("started_by") != call.request_id:
-        record = call.tx.put(record.with_doc(Status="succeeded", **record.extra["result"]))
-    return record
+    """The analysis as a reader sees it now: running, without its findings, until it has had its time (core/
+    lifecycle.py); the findings were made when it started, on the network as it was then, as AWS's are."""
+    if lifecycle.finished(call, record.extra.get("transition")):
+        return record
+    return record.evolve(doc=dict(record.extra.get("running") or record.doc))
 
 
 ANALYSES = Listing(

@@ -8,6 +8,7 @@ API, the JSON API, the CLI and the UI all call.
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for
@@ -21,7 +22,12 @@ from vpcsim.store import Transaction
 
 def topology_of(tx: Transaction) -> Topology:
     """The compiled topology of the state ``tx`` sees (kept per revision when ``tx`` has written nothing)."""
-    return tx.cached("topology", compile_topology)
+    return tx.cached("topology", compile_topology, fresh=_fresh)
+
+
+def _fresh(topo: Topology) -> bool:
+    """A compiled topology stays right until its revision changes or a lifecycle under way when it was compiled ends."""
+    return topo.settles_at is None or datetime.now(UTC) < topo.settles_at
 
 
 def run_trace(

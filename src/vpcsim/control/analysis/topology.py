@@ -13,15 +13,18 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from functools import cache, lru_cache
 from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
 from vpcsim.control.analysis import hybrid_topology as hybrid
-from vpcsim.control.core import vpn_routes
+from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call
-from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
+from vpcsim.control.elbv2 import load_balancer_config, load_balancers, target_groups, targets
+from vpcsim.control.gateways import nat as nat_gateways
 from vpcsim.control.interconnect import transit, transit_routes
 from vpcsim.control.network import route_targets
 from vpcsim.dataplane import topology as t
@@ -69,14 +72,14 @@ def _compile(tx: Transaction) -> t.Topology:
         groups=_groups(tx),
         interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
         instances=_instances(tx, interfaces.values()),
-        nat_gateways={r.id: n for r in tx.scan("natgateway") if (n := _nat(r)) is not None},
-        endpoints={r.id: _endpoint(r) for r in tx.scan("vpc-endpoint")},
+        nat_gateways=_nats(tx, calls),
+        endpoints={r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")},
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
         prefix_lists=_prefix_lists(tx),
         tgw_attachments={},
         tgw_views=_tgw_views(tx),
         tgw_route_tables={r.id: _tgw_table(tx, r) for r in tx.scan("transit-gateway-route-table")},
-        load_balancers={r.id: _load_balancer(tx, r) for r in tx.scan("load-balancer")},
+        load_balancers={r.id: _load_balancer(tx, calls, r) for r in tx.scan("load-balancer")},
         target_groups={r.id: _target_group(tx, calls.of(r), r) for r in tx.scan("target-group")},
         endpoint_services={r.id: _endpoint_service(r) for r in tx.scan("vpc-endpoint-service")},
         resources=_resources(tx),
@@ -85,7 +88,7 @@ def _compile(tx: Transaction) -> t.Topology:
         vpn_gateways=hybrid.vpn_gateways(tx),
         vpn_connections=hybrid.vpn_connections(tx),
     )
-    return indexed(topo)
+    return indexed(replace(topo, settles_at=calls.settles_at))
 
 
 class _Calls:
@@ -94,12 +97,18 @@ class _Calls:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
         self._cache: dict[tuple[str, str], Call] = {}
+        self.settles_at: datetime | None = None  # when the first lifecycle under way ends (the topology goes stale)
 
     def of(self, record: Record) -> Call:
         key = (record.account, record.region)
         if key not in self._cache:
-            self._cache[key] = Call(self.tx, record.account, REGIONS[record.region], "compile", IdFactory(0))
+            call = Call(self.tx, record.account, REGIONS[record.region], "compile", IdFactory(0))
+            call.on_pending = self._pending
+            self._cache[key] = call
         return self._cache[key]
+
+    def _pending(self, ends: datetime) -> None:
+        self.settles_at = ends if self.settles_at is None else min(self.settles_at, ends)
 
 
 def _net(text: str | None) -> t.Network | None:
@@ -171,8 +180,9 @@ class _Associations:
         v6 = [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
         ipv6 = IPv6Network(v6[0]) if v6 else None
         cidr = _net(record.doc.get("CidrBlock")) or ipv6 or ip_network("0.0.0.0/32")
-        zone, acl = record.doc["AvailabilityZone"], self.acls.get(record.id, "")
-        return t.Subnet(record.id, vpc_id, cidr, zone, table, acl, ipv6, bool(record.doc.get("EnableDns64")))
+        zone, zone_id = record.doc["AvailabilityZone"], record.doc.get("AvailabilityZoneId", "")
+        acl, dns64 = self.acls.get(record.id, ""), bool(record.doc.get("EnableDns64"))
+        return t.Subnet(record.id, vpc_id, cidr, zone, table, acl, ipv6, dns64, zone_id=zone_id)
 
 
 _TARGETS = (
@@ -324,6 +334,7 @@ def _interface(record: Record, owner: str) -> t.Interface:
         record.region,
         public,
         bool(doc.get("SourceDestCheck", True)),
+        doc.get("AvailabilityZoneId", ""),
     )
 
 
@@ -340,6 +351,12 @@ def _instances(tx: Transaction, interfaces: Iterable[Record]) -> dict[str, str]:
         for r in tx.scan("instance")
         if r.doc["State"]["Name"] in ("running", "pending") and r.id in primary
     }
+
+
+def _nats(tx: Transaction, calls: _Calls) -> dict[str, t.NatGateway]:
+    """The NAT gateways as readers see them now (pending ones are not yet available: nat.seen)."""
+    seen = (nat_gateways.seen(calls.of(r), r) for r in tx.scan("natgateway"))
+    return {r.id: n for r in seen if (n := _nat(r)) is not None}
 
 
 def _nat(record: Record) -> t.NatGateway | None:
@@ -447,7 +464,7 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
             zones = tuple(
                 sorted(
                     {
-                        s.doc["AvailabilityZone"]
+                        s.doc["AvailabilityZoneId"]
                         for sid in doc.get("SubnetIds", [])
                         if (s := tx.find("subnet", sid)) is not None
                     }
@@ -478,7 +495,8 @@ def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
     return t.TgwRouteTable(record.id, record.parent or "", tuple(routes))
 
 
-def _load_balancer(tx: Transaction, record: Record) -> t.LoadBalancer:
+def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBalancer:
+    record = load_balancers.settle(calls.of(stored), stored)  # provisioning while it provisions
     listeners = []
     for listener in tx.children("listener", record.id):
         for group in target_groups.forwarded_groups(listener.doc):
@@ -489,22 +507,32 @@ def _load_balancer(tx: Transaction, record: Record) -> t.LoadBalancer:
         record.doc["LoadBalancerName"],
         record.doc["Type"],
         record.doc["VpcId"],
-        dict(record.extra.get("interfaces", {})),
+        _nodes(tx, record),
         cross,
         tuple(listeners),
+        record.doc["State"]["Code"],
     )
+
+
+def _nodes(tx: Transaction, record: Record) -> dict[str, str]:
+    """The load balancer's node interfaces by zone id (stored by its owner's zone names, which are per account)."""
+    view = REGIONS[record.region].seen_by(record.account)
+    nodes = {}
+    for name, eni_id in record.extra.get("interfaces", {}).items():
+        eni = tx.find("network-interface", eni_id)
+        zone_id = eni.doc.get("AvailabilityZoneId") if eni is not None else None
+        nodes[zone_id or (z.zone_id if (z := view.find_zone(name)) else name)] = eni_id
+    return nodes
 
 
 def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
     found = []
-    for entry in record.extra.get("targets", []):
+    for entry in (e for e in record.extra.get("targets", []) if targets.visible(call, e)):
         address, zone = _target_address(tx, call, entry)
-        healthy = (
-            targets.is_healthy(call, record, {**entry, "State": "registered"})
-            if entry["State"] == "registered"
-            else targets.is_healthy(call, record, entry)
-        )
-        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy))
+        found_zone = call.region.find_zone(zone)  # the group owner's name (call: the owner's view)
+        zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
+        healthy = targets.is_healthy(call, record, entry)  # as DescribeTargetHealth shows it now
+        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
     return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from ipaddress import IPv4Network
 from typing import Any
 
-from vpcsim.control.compute import interfaces
+from vpcsim.control.compute import instance_filters, interfaces
 from vpcsim.control.compute import ipv6_addresses as ipv6
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
@@ -46,6 +46,7 @@ LISTING = Listing(
     kind="instance",
     page_member="Instances",
     filters={
+        **instance_filters.INSTANCES,
         "availability-zone": member("Placement", "AvailabilityZone"),
         "dns-name": member("PublicDnsName"),
         "image-id": member("ImageId"),

@@ -17,7 +17,8 @@ text, GH openshift/installer#1110); DeleteLoadBalancer succeeds for a load balan
 Choices [vpcsim]: ``Type`` ``application`` (the API default) is refused with ``InvalidConfigurationRequest`` (a code
 CreateLoadBalancer models, so SDKs map it) because vpcsim emulates NLBs and GWLBs only; GWLBs show ``IpAddressType``
 (they support ipv4 and dualstack); subnets of two VPCs are ``InvalidConfigurationRequest``. Lifecycle as for
-endpoints: ``provisioning`` in the create answer, ``active`` at the next call that reads it.
+endpoints (control/core/lifecycle.py): ``provisioning`` until its provisioning time has passed at the server's time
+scale (the create answer shows it), then ``active``, to every reader alike.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.compute import interfaces
-from vpcsim.control.core import lookup
+from vpcsim.control.core import lifecycle, lookup
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.elbv2 import records, target_groups
 from vpcsim.control.elbv2.records import configuration, validation
@@ -66,10 +67,10 @@ HOSTED_ZONES = {
 
 # -- reading ---------------------------------------------------------------------------------------------------------
 def settle(call: Call, lb: Record) -> Record:
-    """A load balancer left ``provisioning`` by its create call is ``active`` when a later call reads it."""
-    if lb.doc["State"]["Code"] == "provisioning" and lb.extra.get("pending_since") != call.request_id:
-        return call.tx.put(lb.with_doc(State={"Code": "active"}))
-    return lb
+    """The load balancer as a reader sees it now: ``provisioning`` until its provisioning time has passed
+    (core/lifecycle.py); never stored."""
+    code = lifecycle.shown(call, lb.doc["State"]["Code"], lb.extra.get("transition"))
+    return lb if code == lb.doc["State"]["Code"] else lb.with_doc(State={"Code": code})
 
 
 def get_load_balancer(call: Call, arn: str) -> Record:
@@ -198,7 +199,7 @@ def create_load_balancer(call: Call, params: Params) -> Result:
     tags = records.tag_dict(params.get("Tags"))
     records.check_tag_count(tags, name)
     lb = _build(call, name, settings, subnets, mappings)
-    return {"LoadBalancers": [call.tx.put(lb.evolve(tags=tags)).doc]}
+    return {"LoadBalancers": [settle(call, call.tx.put(lb.evolve(tags=tags))).doc]}
 
 
 def _settings(call: Call, params: Params, kind: str, subnets: list[Record]) -> dict[str, Any]:
@@ -264,7 +265,7 @@ def _build(
         doc,
         settings["VpcId"],
         interfaces=owned,
-        pending_since=call.request_id,
+        transition=lifecycle.begin(call, "provisioning", lifecycle.LOAD_BALANCER),
         attributes={},
     )
 
@@ -279,7 +280,7 @@ def _doc(call: Call, name: str, prefix: str, suffix: str, settings: dict[str, An
         "LoadBalancerName": name,
         "Scheme": settings.get("Scheme"),
         "VpcId": settings["VpcId"],
-        "State": {"Code": "provisioning"},
+        "State": {"Code": "active"},  # the end state; shown provisioning meanwhile (settle)
         "Type": settings["Type"],
         "AvailabilityZones": [],
         "SecurityGroups": settings.get("SecurityGroups") or None,

@@ -13,6 +13,7 @@ that a client polling DescribeVpcEndpoints sees the transition exactly as with A
 from __future__ import annotations
 
 from vpcsim.control.compute import interfaces
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, each, member, present
 from vpcsim.control.core.lookup import get
@@ -53,7 +54,7 @@ def create_vpc_endpoint(call: Call, params: Params) -> Result:
     endpoint = build(call, vpc, service, params)
     if service.is_provider:
         endpoint = _connect(call, endpoint, service)
-    shown = present(endpoint)
+    shown = present(lifecycle.seen(call, endpoint))
     if params.get("ClientToken"):
         return {"VpcEndpoint": shown, "ClientToken": params["ClientToken"]}
     return {"VpcEndpoint": shown}
@@ -221,10 +222,8 @@ def _create_gwlb(call: Call, vpc: Record, service: ServiceView, params: Params) 
 
 # -- describe, settle -------------------------------------------------------------------------------------------------
 def settle(call: Call, endpoint: Record) -> Record:
-    """An endpoint left ``pending`` by a create or modify becomes ``available`` when next read."""
-    if endpoint.doc["State"] == "pending" and endpoint.extra.get("pending_since") != call.request_id:
-        return call.tx.put(endpoint.with_doc(State="available"))
-    return endpoint
+    """The endpoint as a reader sees it now: ``pending`` until its provisioning is over (core/lifecycle.py)."""
+    return lifecycle.seen(call, endpoint)
 
 
 LISTING = Listing(

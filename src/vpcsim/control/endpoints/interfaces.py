@@ -35,7 +35,8 @@ def subnet_for(call: Call, vpc: Record, service: ServiceView, subnet_id: str) ->
     subnet = get(call, "subnet", subnet_id)
     if subnet.parent != vpc.id:
         raise InvalidParameter("InvalidParameter", f"The subnet {subnet_id} does not belong to the VPC {vpc.id}.")
-    if service.region == call.region.name and subnet.doc["AvailabilityZone"] not in service.zones:
+    # Compared by zone id: the service's zones are the provider's names, the subnet's the caller's.
+    if service.region == call.region.name and subnet.doc["AvailabilityZoneId"] not in service.zones:
         raise InvalidParameter(
             "InvalidParameter",
             f"The Vpc Endpoint Service '{service.name}' does not support the availability zone of the subnet: "
@@ -192,7 +193,6 @@ def create(call: Call, vpc: Record, service: ServiceView, params: Params) -> Rec
         "private_dns": service.private_dns,
         "base_dns": service.base_dns,
         "wildcard": service.is_s3,
-        "pending_since": call.request_id,
     }
     record = new_record(call, vpc, {k: v for k, v in doc.items() if v is not None}, params, **extra)
     return refresh_dns(call, record)

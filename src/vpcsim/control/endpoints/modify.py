@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.compute import ipv6_addresses
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.lookup import get
 from vpcsim.control.endpoints import interfaces as eif
@@ -46,7 +47,7 @@ def modify_vpc_endpoint(call: Call, params: Params) -> Result:
         endpoint = _modify_interface(call, endpoint, vpc, service, params)
     endpoint = _modify_policy(call, endpoint, kind, service, params)
     if kind != "Gateway" and endpoint.doc["State"] == "available":
-        endpoint = endpoint.with_doc(State="pending").with_extra(pending_since=call.request_id)
+        endpoint = lifecycle.become(call, endpoint, "available", "pending", lifecycle.INTERFACE_ENDPOINT)
     call.tx.put(endpoint)
     return {"Return": True}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.endpoints.policy import check_policy, default_policy
@@ -38,7 +39,11 @@ def policy_for(kind: str, service: ServiceView, params: Params) -> str | None:
 
 
 def new_record(call: Call, vpc: Record, doc: dict[str, Any], params: Params, **extra: Any) -> Record:
+    """A new endpoint; one that provisions (``pending``) is stored ``available`` and shown ``pending`` until its
+    provisioning time has passed (core/lifecycle.py)."""
     record = call.record("vpc-endpoint", doc["VpcEndpointId"], doc, vpc.id, **extra)
+    if doc["State"] == "pending":
+        record = lifecycle.become(call, record, "available", "pending", lifecycle.INTERFACE_ENDPOINT)
     return call.tx.put(record.evolve(tags=tags_for(call, params, "vpc-endpoint")))
 
 

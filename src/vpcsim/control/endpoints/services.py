@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vpcsim.catalog import EndpointService, ipv6_prefix_list_for_service, prefix_list_for_service, services_in
+from vpcsim.catalog import (
+    REGIONS,
+    EndpointService,
+    ipv6_prefix_list_for_service,
+    prefix_list_for_service,
+    services_in,
+)
 from vpcsim.catalog import find_service as find_catalog_service
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.describe import paginate
+from vpcsim.control.core.describe import Listing, member
 from vpcsim.control.privatelink import service_dns
 from vpcsim.errors import InvalidParameter
 from vpcsim.model import Record
@@ -22,7 +28,7 @@ from vpcsim.model import Record
 class ServiceView:
     name: str  # com.amazonaws.us-east-1.s3
     types: tuple[str, ...]  # every type the service offers: "Interface", "Gateway", "GatewayLoadBalancer"
-    zones: tuple[str, ...]  # AZ names where the service has capacity
+    zones: tuple[str, ...]  # ids of the zones where the service has capacity (physical: names differ per account)
     base_dns: str | None  # sqs.us-east-1.vpce.amazonaws.com; None for gateway and GWLB services
     private_dns: str | None  # sqs.us-east-1.amazonaws.com, *.s3.us-east-1.amazonaws.com
     policy_supported: bool
@@ -56,7 +62,7 @@ def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> Servic
     return ServiceView(
         name=chosen.service_name,
         types=types,
-        zones=chosen.availability_zones,
+        zones=chosen.availability_zone_ids,
         base_dns=chosen.base_endpoint_dns_names[0] if interface and chosen.base_endpoint_dns_names else None,
         private_dns=chosen.private_dns_name if interface else None,
         policy_supported=chosen.vpc_endpoint_policy_supported,
@@ -109,7 +115,7 @@ def _provider_view(service: Record) -> ServiceView:
     return ServiceView(
         name=doc["ServiceName"],
         types=(kind,),
-        zones=tuple(doc["AvailabilityZones"]),
+        zones=tuple(provider_zone_ids(service)),
         base_dns=(doc.get("BaseEndpointDnsNames") or [None])[0],
         private_dns=service_dns.verified_name(service),
         policy_supported=False,
@@ -132,14 +138,25 @@ def get_service(
     return found
 
 
+def provider_zone_ids(service: Record) -> list[str]:
+    """The ids of a provider's service zones (stored, else from the provider's names as the provider sees them)."""
+    if "AvailabilityZoneIds" in service.doc:
+        return list(service.doc["AvailabilityZoneIds"])
+    view = REGIONS[service.region].seen_by(service.account)
+    return sorted(z.zone_id for n in service.doc["AvailabilityZones"] if (z := view.find_zone(n)) is not None)
+
+
 # -- DescribeVpcEndpointServices -----------------------------------------------------------------------------------
-def _detail(service: EndpointService) -> dict[str, Any]:
+# AvailabilityZones are the caller's names: a provider's "us-east-1a" may be the consumer's "us-east-1c" [AWS "AZ
+# IDs": names are mapped per account, ids are physical]; AvailabilityZoneIds are the same for both.
+def _detail(call: Call, service: EndpointService) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "ServiceName": service.service_name,
         "ServiceId": service.service_id,
         "ServiceType": [{"ServiceType": str(service.service_type)}],
         "ServiceRegion": service.region,
-        "AvailabilityZones": list(service.availability_zones),
+        "AvailabilityZoneIds": list(service.availability_zone_ids),
+        "AvailabilityZones": call.zone_names(service.availability_zone_ids, service.region),
         "Owner": service.owner,
         "BaseEndpointDnsNames": list(service.base_endpoint_dns_names),
         "VpcEndpointPolicySupported": service.vpc_endpoint_policy_supported,
@@ -155,14 +172,16 @@ def _detail(service: EndpointService) -> dict[str, Any]:
     return detail
 
 
-def _provider_detail(service: Record) -> dict[str, Any]:
+def _provider_detail(call: Call, service: Record) -> dict[str, Any]:
     doc = service.doc
+    ids = provider_zone_ids(service)
     detail: dict[str, Any] = {
         "ServiceName": doc["ServiceName"],
         "ServiceId": service.id,
         "ServiceType": doc["ServiceType"],
         "ServiceRegion": service.region,
-        "AvailabilityZones": doc["AvailabilityZones"],
+        "AvailabilityZoneIds": ids,
+        "AvailabilityZones": call.zone_names(ids, service.region),
         "Owner": service.account,
         "BaseEndpointDnsNames": doc.get("BaseEndpointDnsNames", []),
         "VpcEndpointPolicySupported": False,
@@ -180,30 +199,27 @@ def _provider_detail(service: Record) -> dict[str, Any]:
     return detail
 
 
-def _detail_filters(detail: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
-    values = {
-        "service-name": [detail["ServiceName"]],
-        "service-type": [t["ServiceType"] for t in detail["ServiceType"]],
-        "service-region": [detail["ServiceRegion"]],
-        "owner": [detail["Owner"]],
-        "supported-ip-address-types": detail["SupportedIpAddressTypes"],
-    }
-    for flt in filters:
-        name = flt.get("Name") or ""
-        if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            return False
-        if name not in values:
-            raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        if not set(values[name]) & set(flt.get("Values") or []):
-            return False
-    return True
+# The documented filters [botocore DescribeVpcEndpointServices]; the names derived from ServiceDetail and wildcards
+# come with the Listing. Details carry no tags, so a tag filter matches none.
+_DETAILS = Listing(
+    kind="vpc-endpoint-service",
+    page_member="ServiceDetails",
+    filters={
+        "owner": member("Owner"),
+        "service-name": member("ServiceName"),
+        "service-region": member("ServiceRegion"),
+        "service-type": member("ServiceType", "ServiceType"),
+        "supported-ip-address-types": member("SupportedIpAddressTypes"),
+    },
+    present=lambda r: dict(r.doc),
+)
 
 
 def _visible_details(call: Call, regions: list[str]) -> list[dict[str, Any]]:
-    details = [_detail(s) for s in services_in(call.region.name)] if call.region.name in regions else []
+    details = [_detail(call, s) for s in services_in(call.region.name)] if call.region.name in regions else []
     for service in call.tx.scan("vpc-endpoint-service"):
         if service.region in regions and _usable_from(call, service):
-            details.append(_provider_detail(service))
+            details.append(_provider_detail(call, service))
     return details
 
 
@@ -214,13 +230,14 @@ def describe_vpc_endpoint_services(call: Call, params: Params) -> Result:
     missing = [n for n in wanted if n not in {d["ServiceName"] for d in details}]
     if missing:
         raise InvalidParameter("InvalidServiceName", f"The Vpc Endpoint Service '{missing[0]}' does not exist")
-    filters = params.get("Filters") or []
-    chosen = [d for d in details if (not wanted or d["ServiceName"] in wanted) and _detail_filters(d, filters)]
-    page, token = paginate(chosen, params, (5, 1000))  # type: ignore[arg-type]
-    result: Result = {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), "ServiceDetails": page}
-    if token:
-        result["NextToken"] = token
-    return result
+    chosen = [
+        Record("vpc-endpoint-service", d["ServiceId"], call.account, call.region.name, d, None, {}, {})
+        for d in details
+        if not wanted or d["ServiceName"] in wanted
+    ]
+    listed = _DETAILS.run(call, params, records=chosen)
+    page = listed["ServiceDetails"]
+    return {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), **listed}
 
 
 __all__ = ["ServiceView", "describe_vpc_endpoint_services", "find_catalog_service", "find_service", "get_service"]

@@ -260,6 +260,7 @@ _SEARCH_FILTERS = {
     "attachment.transit-gateway-attachment-id": ("TransitGatewayAttachments", "TransitGatewayAttachmentId"),
     "attachment.resource-id": ("TransitGatewayAttachments", "ResourceId"),
     "attachment.resource-type": ("TransitGatewayAttachments", "ResourceType"),
+    "prefix-list-id": ("PrefixListId",),
     "type": ("Type",),
     "state": ("State",),
 }

@@ -22,6 +22,7 @@ from typing import Any
 from vpcsim.catalog import amazon_ipv6_pool
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.cidrs import parse_v6
+from vpcsim.control.core.describe import Listing
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
@@ -151,4 +152,7 @@ def describe_ipv6_pools(call: Call, params: Params) -> Result:
     if params.get("PoolIds"):
         pool = params["PoolIds"][0]
         raise NotFound("InvalidIpv6PoolID.NotFound", f"The ipv6 pool ID '{pool}' does not exist")
-    return {"Ipv6Pools": []}
+    return _POOLS.run(call, params, [])
+
+
+_POOLS = Listing(kind="ipv6-pool", page_member="Ipv6Pools")
