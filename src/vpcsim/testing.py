@@ -57,7 +57,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> Server:
+    def start(self, timeout: float = 90.0) -> Server:
         command = [sys.executable, "-m", "vpcsim", "serve", "--port", str(self.port), "--quiet", *self.args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout

@@ -98,3 +98,27 @@ def test_a_provisioning_endpoint_and_load_balancer_take_no_traffic_yet(slow: Ser
     arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
     assert lb["LoadBalancers"][0]["State"]["Code"] == "provisioning"
     assert elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]["State"]["Code"] == "provisioning"
+
+
+def test_an_approved_quota_increase_and_a_new_table_stay_in_transition_for_every_reader(slow: Server) -> None:
+    quotas = slow.client("service-quotas", "eu-west-2", "111122223333")
+    asked = quotas.request_service_quota_increase(ServiceCode="vpc", QuotaCode="L-93826ACB", DesiredValue=100)
+    rid = asked["RequestedQuota"]["Id"]
+    seen = {quotas.get_requested_service_quota_change(RequestId=rid)["RequestedQuota"]["Status"] for _ in range(3)}
+    assert seen == {"APPROVED"}
+    assert quotas.list_requested_service_quota_change_history(Status="CASE_CLOSED")["RequestedQuotas"] == []
+    dynamodb = slow.client("dynamodb", "eu-west-2", "111122223333")
+    dynamodb.create_table(
+        TableName="orders",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    statuses = {dynamodb.describe_table(TableName="orders")["Table"]["TableStatus"] for _ in range(3)}
+    assert statuses == {"CREATING"}
+    with pytest.raises(dynamodb.exceptions.ResourceInUseException):
+        dynamodb.update_table(
+            TableName="orders",
+            BillingMode="PROVISIONED",
+            ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+        )

@@ -17,7 +17,7 @@ from vpcsim.testing import ADMIN_HEADERS, Server, free_port
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    started = Server(free_port(), ["--ephemeral", "--demo"]).start(timeout=60)
+    started = Server(free_port(), ["--ephemeral", "--demo"]).start()
     try:
         yield started
     finally:

@@ -100,6 +100,7 @@ class Call:
         view = self.region if region in (None, self.region.name) else REGIONS[region].seen_by(self.account)
         return sorted(name for i in zone_ids if (name := view.zone_name(i)) is not None)
 
-    def timestamp(self) -> str:
-        """Now as AWS writes it, with milliseconds."""
-        return self.now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{self.now.microsecond // 1000:03d}Z"
+    def timestamp(self, moment: datetime | None = None) -> str:
+        """Now (or ``moment``) as AWS writes it, with milliseconds."""
+        at = self.now if moment is None else moment
+        return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"

@@ -16,7 +16,9 @@ and a half [VPCUG23 nat-gateway: "It can take a few minutes"; the NatGatewayAvai
 interface endpoint in about a minute [PLG]; a load balancer provisions in about three minutes [ELB user guide]; a
 Reachability Analyzer analysis in about half a minute ("can take a few minutes") [RA]; a target turns healthy after
 HealthyThresholdCount checks HealthCheckIntervalSeconds apart and drains for its deregistration delay [ELB user
-guide, "Target health"]; a Route 53 change is INSYNC within a minute [Route 53 API GetChange].
+guide, "Target health"]; a Route 53 change is INSYNC within a minute [Route 53 API GetChange]; an auto-approved
+quota increase's case closes [a named choice: AWS gives no figure] five minutes after approval; a DynamoDB table or
+index is created or updated in about twenty seconds [a named choice: the developer guide says only "some time"].
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ LOAD_BALANCER = 180.0
 ANALYSIS = 30.0
 DNS_CHANGE = 60.0
 NAT_GATEWAY_DELETE = 60.0
+QUOTA_CASE = 300.0
+DYNAMODB_TABLE = 20.0
 
 Transition = Mapping[str, Any]
 

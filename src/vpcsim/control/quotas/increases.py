@@ -10,9 +10,10 @@ current quota value"; an unknown quota ``NoSuchResourceException``. A request ab
 one that breaks a documented product limit) is not refused by the API: AWS opens a case that is not granted, so
 vpcsim records it ``DENIED`` and changes nothing.
 Choices named here: a quota that is not adjustable is ``IllegalArgumentException`` (AWS documents no code); AWS
-reviews a request over minutes, vpcsim approves it at once: the call answers ``APPROVED``, the first later read
-shows ``APPROVED`` once more and the next ``CASE_CLOSED``, as the NAT gateway lifecycle does (gateways/nat.py),
-so that pollers see both states; requests carry no support case id; history lists newest first.
+reviews a request over minutes, vpcsim grants it at once (the applied value changes in the same call) and closes its
+case after ``lifecycle.QUOTA_CASE`` seconds at the server's time scale (core/lifecycle.py): readers see ``APPROVED``
+until then and ``CASE_CLOSED`` after, at the default scale 0 from the first call after the request; requests carry
+no support case id; history lists newest first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.quotas.catalog import PRODUCT_LIMITS, QUOTAS, SERVICES, QuotaDef
 from vpcsim.control.quotas.limits import APPLIED, applied_id, applied_value
@@ -38,12 +40,13 @@ def request_service_quota_increase(call: Call, params: Params) -> Result:
     if desired <= applied_value(call, quota):
         raise illegal("You must provide a quota value greater than the current quota value")
     approved = _grantable(call, quota, desired)
-    request = _request(call, quota, desired, "APPROVED" if approved else "DENIED")
-    call.tx.put(request)
+    request = _request(call, quota, desired, "CASE_CLOSED" if approved else "DENIED")
     if approved:
+        request = request.with_extra(transition=lifecycle.begin(call, "APPROVED", lifecycle.QUOTA_CASE))
         doc = {"ServiceCode": quota.service, "QuotaCode": quota.code, "Value": desired}
         call.tx.put(call.record(APPLIED, applied_id(call.account, call.region.name, quota), doc))
-    return {"RequestedQuota": request.doc}
+    call.tx.put(request)
+    return {"RequestedQuota": _shown(call, request).doc}
 
 
 def _grantable(call: Call, quota: QuotaDef, desired: float) -> bool:
@@ -85,23 +88,25 @@ def _request(call: Call, quota: QuotaDef, desired: float, status: str) -> Record
         "Unit": "None",
         "QuotaRequestedAtLevel": "ACCOUNT",
     }
-    return call.record(REQUEST, rid, doc, since=call.request_id)
+    return call.record(REQUEST, rid, doc)
 
 
-def _settle(call: Call, request: Record) -> Record:
-    """An approved request is shown APPROVED by the first later read and CASE_CLOSED from the next one on."""
-    if request.doc["Status"] != "APPROVED" or request.extra.get("since") == call.request_id:
-        return request
-    if not request.extra.get("observed"):
-        return call.tx.put(request.with_extra(observed=True))
-    return call.tx.put(request.with_doc(Status="CASE_CLOSED", LastUpdated=call.timestamp()))
+def _shown(call: Call, request: Record) -> Record:
+    """``request`` as a reader sees it now: ``APPROVED`` while its case is open, last updated when it closed."""
+    transition = request.extra.get("transition")
+    status = lifecycle.shown(call, request.doc["Status"], transition)
+    if status != request.doc["Status"]:
+        return request.with_doc(Status=status)
+    if transition:
+        return request.with_doc(LastUpdated=call.timestamp(lifecycle.ends(transition, call.time_scale)))
+    return request
 
 
 def get_requested_service_quota_change(call: Call, params: Params) -> Result:
     request = call.tx.find(REQUEST, params["RequestId"])
     if request is None or (request.account, request.region) != (call.account, call.region.name):
         raise no_such(f"The request failed because the quota increase request {params['RequestId']} does not exist.")
-    return {"RequestedQuota": _settle(call, request).doc}
+    return {"RequestedQuota": _shown(call, request).doc}
 
 
 def _history(call: Call, params: Params, code: str | None = None) -> Result:
@@ -109,7 +114,7 @@ def _history(call: Call, params: Params, code: str | None = None) -> Result:
     if service:
         service_name(service)
     requests = [
-        _settle(call, r)
+        _shown(call, r)
         for r in reversed(call.scan(REQUEST))
         if (not service or r.doc["ServiceCode"] == service) and (code is None or r.doc["QuotaCode"] == code)
     ]

@@ -12,9 +12,11 @@ Facts [DynamoDB API Reference: CreateTable, DescribeTable, ListTables, DeleteTab
 - PutResourcePolicy is idempotent (the same document keeps its revision id); an ``ExpectedRevisionId`` that does not
   match, or ``NO_POLICY`` when a policy exists, is ``PolicyNotFoundException``; policies are at most 20 KB.
 - A table with deletion protection cannot be deleted (``ValidationException``).
-Lifecycle (the rule of docs/architecture.md): CreateTable answers ``CREATING`` (its global indexes too) and UpdateTable
-``UPDATING``; the next call that reads the table finds it ``ACTIVE``, so waiters (Terraform's waitTableActive) see
-the transition as against AWS.
+Lifecycle (core/lifecycle.py): CreateTable answers ``CREATING`` (its global indexes too) and UpdateTable ``UPDATING``
+(a created index ``CREATING``); the record stores the ACTIVE end state with the transition, and every reader sees
+the transitional statuses until ``lifecycle.DYNAMODB_TABLE`` seconds at the server's time scale have passed (at the
+default scale 0, from the first call after), so waiters (Terraform's waitTableActive) see the transition as against
+AWS and reads change nothing.
 Choice named here: a malformed policy is a ``ValidationException`` (AWS documents the limit, not the code).
 """
 
@@ -25,6 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.services import dynamodb_schema as schema
 from vpcsim.control.services.resource_policy import allows, check_policy, within
@@ -61,8 +64,9 @@ def _not_found(name: str) -> NotFound:
 
 
 def get_table(call: Call, name: str, action: str, missing: Callable[[str], ApiError] | None = None) -> Record:
-    """The table a call names (by name, or by ARN possibly of another account), if the caller may act on it, settled
-    (``missing``: the error for a table that is not there, ResourceNotFoundException by default)."""
+    """The table a call names (by name, or by ARN possibly of another account), if the caller may act on it, as
+    stored (``seen`` shows it; ``missing``: the error for a table that is not there, ResourceNotFoundException by
+    default)."""
     arn = name if name.startswith("arn:") else table_arn(call.region.name, call.account, name)
     table = call.tx.find(KIND, arn)
     if table is None or table.region != call.region.name:
@@ -74,24 +78,35 @@ def get_table(call: Call, name: str, action: str, missing: Callable[[str], ApiEr
             f"User: {principal} is not authorized to perform: {action} on resource: {arn} because no "
             f"resource-based policy allows the {action} action",
         )
-    return settle(call, table)
+    return table
 
 
-def settle(call: Call, table: Record) -> Record:
-    """A table left CREATING or UPDATING by an earlier call is ACTIVE now, and so are its global indexes."""
-    if table.extra.get("pending_since") in (None, call.request_id):
+def seen(call: Call, table: Record) -> Record:
+    """``table`` as a reader sees it now (never stored): CREATING or UPDATING, with its indexes' statuses meanwhile,
+    until its transition is over."""
+    transition = table.extra.get("transition")
+    status = lifecycle.shown(call, table.doc["TableStatus"], transition)
+    if status == table.doc["TableStatus"]:
         return table
     doc = table.mutable_doc()
-    doc["TableStatus"] = "ACTIVE"
+    doc["TableStatus"] = status
+    meanwhile = table.extra.get("indexes_meanwhile") or {}
     for index in doc.get("GlobalSecondaryIndexes", []):
-        index["IndexStatus"] = "ACTIVE"
-    extra = {k: v for k, v in table.extra.items() if k != "pending_since"}
-    return call.tx.put(table.evolve(doc=doc, extra=extra))
+        index["IndexStatus"] = meanwhile.get(index["IndexName"], index["IndexStatus"])
+    return table.evolve(doc=doc)
 
 
 def pending(call: Call, table: Record, doc: dict[str, Any]) -> Record:
-    """``table`` with ``doc``, to become ACTIVE when a later call reads it."""
-    return call.tx.put(table.evolve(doc=doc).with_extra(pending_since=call.request_id))
+    """``table`` with ``doc`` (its table and index statuses those shown meanwhile), stored ACTIVE with a transition
+    from them that takes ``lifecycle.DYNAMODB_TABLE`` seconds at AWS's pace; returns the stored record."""
+    was = doc["TableStatus"]
+    indexes = doc.get("GlobalSecondaryIndexes", [])
+    meanwhile = {i["IndexName"]: i["IndexStatus"] for i in indexes if i["IndexStatus"] != "ACTIVE"}
+    doc["TableStatus"] = "ACTIVE"
+    for index in indexes:
+        index["IndexStatus"] = "ACTIVE"
+    transition = lifecycle.begin(call, was, lifecycle.DYNAMODB_TABLE)
+    return call.tx.put(table.evolve(doc=doc).with_extra(transition=transition, indexes_meanwhile=meanwhile))
 
 
 def _check_keys(params: Params) -> None:
@@ -121,12 +136,11 @@ def create_table(call: Call, params: Params) -> Result:
     doc = _description(call, params, arn)
     if call.tx.find(KIND, arn) is not None:
         raise ApiError("ResourceInUseException", f"Table already exists: {name}")
-    extra = {"pending_since": call.request_id}
-    table = Record(KIND, arn, call.account, call.region.name, doc, None, _tags(params), extra)
+    table = Record(KIND, arn, call.account, call.region.name, doc, None, _tags(params))
     if params.get("ResourcePolicy"):
         table = _with_policy(table, params["ResourcePolicy"])
-    call.tx.put(table)
-    return {"TableDescription": doc}
+    stored = pending(call, table, table.mutable_doc())
+    return {"TableDescription": seen(call, stored).doc}
 
 
 def _description(call: Call, params: Params, arn: str) -> dict[str, Any]:
@@ -183,7 +197,7 @@ def _tags(params: Params) -> dict[str, str]:
 
 
 def describe_table(call: Call, params: Params) -> Result:
-    return {"Table": get_table(call, params["TableName"], "dynamodb:DescribeTable").doc}
+    return {"Table": seen(call, get_table(call, params["TableName"], "dynamodb:DescribeTable")).doc}
 
 
 def list_tables(call: Call, params: Params) -> Result:
@@ -205,7 +219,7 @@ def delete_table(call: Call, params: Params) -> Result:
             "first."
         )
     call.tx.delete(KIND, table.id)
-    return {"TableDescription": {**table.doc, "TableStatus": "DELETING"}}
+    return {"TableDescription": {**seen(call, table).doc, "TableStatus": "DELETING"}}
 
 
 def _policy_not_found(arn: str, detail: str = "") -> ApiError:
@@ -270,6 +284,6 @@ __all__ = [
     "list_tables",
     "pending",
     "put_resource_policy",
-    "settle",
+    "seen",
     "table_arn",
 ]

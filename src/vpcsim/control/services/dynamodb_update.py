@@ -13,7 +13,7 @@ when switching capacity modes"]:
   index can be created or deleted simultaneously per table"); a new index's key attributes come in
   AttributeDefinitions; AttributeDefinitions keeps only attributes some key uses.
 - Enabling a stream on a table that has one is "Table already has an enabled stream".
-- The table answers UPDATING and is ACTIVE when next read (dynamodb_tables.settle); a created index CREATING.
+- The table answers UPDATING (a created index CREATING) until its transition is over (dynamodb_tables.seen).
 Choices named here: replicas (global tables) are not modelled (``Unsupported``); disabling a stream that is not
 enabled is a ValidationException.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.services import dynamodb_schema as schema
-from vpcsim.control.services.dynamodb_tables import get_table, pending
+from vpcsim.control.services.dynamodb_tables import get_table, pending, seen
 from vpcsim.errors import ApiError, NotFound, Unsupported
 from vpcsim.model import Record
 
@@ -33,7 +33,7 @@ Doc = dict[str, Any]
 
 def update_table(call: Call, params: Params) -> Result:
     table = get_table(call, params["TableName"], "dynamodb:UpdateTable")
-    if table.doc["TableStatus"] != "ACTIVE":
+    if seen(call, table).doc["TableStatus"] != "ACTIVE":
         raise ApiError(
             "ResourceInUseException",
             f"Attempt to change a resource which is still in use: Table is being updated: {table.doc['TableName']}",
@@ -48,8 +48,7 @@ def update_table(call: Call, params: Params) -> Result:
             "or SSESpecification or ReplicaUpdates is required"
         )
     doc["TableStatus"] = "UPDATING"
-    pending(call, table, doc)
-    return {"TableDescription": doc}
+    return {"TableDescription": seen(call, pending(call, table, doc)).doc}
 
 
 def _mode(doc: Doc) -> str:
