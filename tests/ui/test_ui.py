@@ -199,7 +199,7 @@ def test_the_kinds_table_colours_icons_and_legend(page: Any) -> None:
         return str(page.eval_on_selector(selector, f"el => getComputedStyle(el).{prop}"))
 
     swatches = page.locator("#legend .sw")
-    assert swatches.count() == 8 and str(page.text_content("#legend")).strip().startswith("public subnet")
+    assert swatches.count() == 11 and str(page.text_content("#legend")).strip().startswith("public subnet")
     instance = "rgb(237, 113, 0)"  # --instance in app.css, named by the kinds table
     assert style("[data-kind=instance] .icon", "fill") == style(".sw.k-instance", "backgroundColor") == instance
     assert style(".hub.k-aws-service > rect", "stroke") == "rgb(63, 134, 36)"

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { drawWorld } from "../../../src/vpcsim/ui/js/draw.mjs";
-import { G, VPC_EDGES, layoutWorld } from "../../../src/vpcsim/ui/js/layout.mjs";
+import { G, VPC_EDGES, edgeItems, layoutWorld } from "../../../src/vpcsim/ui/js/layout.mjs";
 import { LINKS } from "../../../src/vpcsim/ui/js/links.mjs";
 import { topology, vpcsOf } from "./fixtures.mjs";
 
@@ -15,10 +15,11 @@ function listed(topo) {
   const items = [];
   for (const vpc of vpcsOf(topo)) {
     items.push(vpc, ...vpc.route_tables, ...vpc.gateway_endpoints);
-    if (vpc.internet_gateway) items.push(vpc.internet_gateway);
+    items.push(...[vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway].filter(Boolean));
     for (const az of vpc.azs) for (const subnet of az.subnets) items.push(subnet, ...subnet.resources);
   }
-  return [...items, ...topo.peerings, ...topo.transit_gateways, ...topo.endpoint_services, ...topo.aws_services];
+  const vpns = topo.on_premises.flatMap((c) => c.connections);
+  return [...items, ...topo.peerings, ...topo.transit_gateways, ...topo.on_premises, ...vpns, ...topo.endpoint_services, ...topo.aws_services];
 }
 
 test("everything the topology lists is drawn with its data-id and data-kind, and is in the scene", () => {
@@ -75,14 +76,15 @@ test("a kind the table does not know is still drawn, as a plain square", () => {
 test("a new VPC edge is one field in VPC_EDGES: drawn beside the internet gateway", () => {
   const topo = topology();
   const vpc = [...vpcsOf(topo)].find((v) => v.internet_gateway && !v.default);
-  vpc.egress_only_internet_gateway = { kind: "egress-only-internet-gateway", id: "eigw-0123456789abcdef0", name: "eigw" };
-  VPC_EDGES.top.push("egress_only_internet_gateway");
+  const before = edgeItems(vpc, "top").length;
+  vpc.carrier_gateway = { kind: "carrier-gateway", id: "cagw-0123456789abcdef0", name: "cagw" };
+  VPC_EDGES.top.push("carrier_gateway");
   try {
     const { markup, scene } = draw(topo);
-    const igw = scene.point(vpc.internet_gateway.id), eigw = scene.point("eigw-0123456789abcdef0");
-    assert.deepEqual(kindsOf(markup, "eigw-0123456789abcdef0"), ["egress-only-internet-gateway"]);
-    assert.equal(eigw.y, igw.y);
-    assert.equal(igw.x - eigw.x, G.edgeGapX);
+    const igw = scene.point(vpc.internet_gateway.id), cagw = scene.point("cagw-0123456789abcdef0");
+    assert.deepEqual(kindsOf(markup, "cagw-0123456789abcdef0"), ["carrier-gateway"]);
+    assert.equal(cagw.y, igw.y);
+    assert.equal(igw.x - cagw.x, before * G.edgeGapX);
   } finally {
     VPC_EDGES.top.pop();
   }

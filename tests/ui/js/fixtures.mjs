@@ -11,6 +11,7 @@ const load = (name) => JSON.parse(readFileSync(join(folder, name), "utf8"));
 export const topology = () => load("topology.json");
 export const traces = () => load("traces.json");
 export const whatIf = () => load("what-if.json");
+export const onpremTrace = () => load("onprem-trace.json");
 
 /** Every VPC of a topology, with its account and region. */
 export function* vpcsOf(topo) {

@@ -8,9 +8,11 @@ import { topology, vpcsOf } from "./fixtures.mjs";
 
 test("every kind the demo draws has an entry in the table", () => {
   const topo = topology();
-  const kinds = new Set([...topo.peerings, ...topo.transit_gateways, ...topo.endpoint_services, ...topo.aws_services].map((i) => i.kind));
+  const vpns = topo.on_premises.flatMap((c) => c.connections);
+  const hubs = [...topo.peerings, ...topo.transit_gateways, ...topo.on_premises, ...vpns, ...topo.endpoint_services, ...topo.aws_services];
+  const kinds = new Set(hubs.map((i) => i.kind));
   for (const vpc of vpcsOf(topo)) {
-    for (const e of [vpc.internet_gateway, ...vpc.gateway_endpoints].filter(Boolean)) kinds.add(e.kind);
+    for (const e of [vpc.internet_gateway, vpc.egress_only_gateway, vpc.vpn_gateway, ...vpc.gateway_endpoints].filter(Boolean)) kinds.add(e.kind);
     for (const az of vpc.azs) for (const s of az.subnets) for (const r of s.resources) kinds.add(r.kind);
   }
   assert.ok(kinds.size >= 8);

@@ -1,18 +1,22 @@
 """The network as a diagram: a layout-ready description of the compiled topology for the UI and scripts.
 
 The shape follows an AWS architecture diagram, outside in: accounts -> regions -> VPCs -> AZ columns -> subnets
-(public when their route table sends traffic to an internet gateway) -> the things in them (instances, NAT
-gateways, interface endpoints, load balancers, other interfaces, each with its interfaces). What sits on a VPC's
-edge (internet gateway, gateway endpoints with the route tables that use them) belongs to the VPC; what joins VPCs
+(public when their route table sends traffic to an internet gateway) -> the things in them (instances, NAT gateways,
+interface endpoints, load balancers, other interfaces, each with its interfaces). What sits on a VPC's edge
+(internet gateway, gateway endpoints with the route tables that use them) belongs to the VPC; what joins VPCs
 (peering, transit gateways, endpoint services and their consumers) is listed beside the tree, as are the AWS
-services endpoints and traces lead to. Every item has ``id`` (the AWS id a trace hop names), ``kind`` (the hop's
-component kind), ``name`` (its Name tag, or a readable default) and ``key`` (stable across revisions)::
+services endpoints and traces lead to and the on-premises networks VPN connections lead to (diagram_hybrid.py, with
+egress-only and virtual private gateways on VPC edges, IPv6 blocks and flow-log scopes). Every item has ``id`` (the
+AWS id a trace hop names), ``kind`` (the hop's component kind), ``name`` (its Name tag, or a readable default) and
+``key`` (stable across revisions)::
 
     {"revision": 42, "accounts": [{"id": "111111111111", "regions": [{"name": "eu-west-2", "vpcs": [...]}]}],
-     "peerings": [...], "transit_gateways": [...], "endpoint_services": [...], "aws_services": [...],
+     "peerings": [...], "transit_gateways": [...], "on_premises": [...], "endpoint_services": [...],
+     "aws_services": [...],
      "filters": {...}, "suggestions": {...}, "count": 57}
 
-Reads only the compiled topology (``analysis.topology_of``) and the records' Name tags; never mutates.
+Reads the compiled topology (``analysis.topology_of``) and, for what it does not compile, the records (Name tags,
+customer gateways, flow logs); never mutates.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from vpcsim.control.analysis import diagram_hybrid as hybrid
 from vpcsim.control.analysis.run import topology_of
 from vpcsim.dataplane import topology as t
 from vpcsim.store import Transaction
@@ -41,6 +46,10 @@ _NAMED_KINDS = (
     "transit-gateway",
     "vpc-endpoint-service",
     "network-interface",
+    "egress-only-internet-gateway",
+    "vpn-gateway",
+    "vpn-connection",
+    "customer-gateway",
 )
 _DEFAULT_SERVICES = ("s3", "dynamodb")  # always drawn for a region on the diagram: what gateway endpoints reach
 _SERVICE_NAMES = {"s3": "Amazon S3", "dynamodb": "Amazon DynamoDB", "ec2": "Amazon EC2", "sqs": "Amazon SQS"}
@@ -83,6 +92,7 @@ class _Drawer:
         self.names = _names(tx)
         self.is_default = {r.id: bool(r.doc.get("IsDefault")) for r in tx.scan("vpc")}
         self.main_tables = {r.id for r in tx.scan("route-table") if any(a.get("Main") for a in r.doc["Associations"])}
+        self.flow_logs = hybrid.flow_logs(tx)
         self.by_subnet = self._contents()
 
     def name(self, rid: str, fallback: str = "") -> str:
@@ -102,7 +112,7 @@ class _Drawer:
         return found
 
     def _owner_item(self, owner: str, interfaces: list[t.Interface]) -> Item:
-        enis = [{"id": i.id, "ip": str(i.address), "public_ip": i.public_ip} for i in interfaces]
+        enis = [self._eni(i) for i in interfaces]
         first = interfaces[0]
         if owner in self.topo.instances:
             return item("instance", owner, self.name(owner), interfaces=enis, ip=str(first.address))
@@ -114,6 +124,15 @@ class _Drawer:
             lb = self.topo.load_balancers[owner]
             return item("load-balancer", owner, lb.name, interfaces=enis, lb_type=lb.kind)
         return item("network-interface", first.id, self.name(first.id, f"ENI {first.address}"), interfaces=enis)
+
+    def _eni(self, iface: t.Interface) -> Item:
+        eni = {"id": iface.id, "ip": str(iface.address), "public_ip": iface.public_ip}
+        ipv6 = [str(a) for a in iface.addresses if a.version == 6]
+        if ipv6:
+            eni["ipv6"] = ipv6
+        if self.flow_logs.get(iface.id):
+            eni["flow_logs"] = self.flow_logs[iface.id]
+        return eni
 
     def _endpoint_item(self, endpoint: t.Endpoint, enis: list[dict[str, Any]]) -> Item:
         service = service_of(endpoint.service_name)
@@ -144,8 +163,12 @@ class _Drawer:
             account=vpc.account,
             region=vpc.region,
             cidrs=[str(c) for c in vpc.cidrs],
+            ipv6_cidrs=[str(c) for c in vpc.cidrs if c.version == 6],
             default=self.is_default.get(vpc.id, False),
             internet_gateway=item("internet-gateway", igw, self.name(igw, "internet gateway")) if igw else None,
+            egress_only_gateway=hybrid.egress_only_gateway(vpc, self.names),
+            vpn_gateway=hybrid.vpn_gateway(self.topo, vpc, self.names),
+            flow_logs=self.flow_logs.get(vpc.id, []),
             gateway_endpoints=self.gateway_endpoints(vpc),
             route_tables=[self.route_table(r, subnets) for r in sorted(tables, key=lambda r: r.id)],
             azs=[{"name": z, "key": f"az:{vpc.id}:{z}", "subnets": zones[z]} for z in sorted(zones)],
@@ -160,10 +183,12 @@ class _Drawer:
             subnet.id,
             self.name(subnet.id),
             cidr=str(subnet.cidr),
+            ipv6_cidr=str(subnet.ipv6_cidr) if subnet.ipv6_cidr and subnet.ipv6_cidr != subnet.cidr else None,
             zone=subnet.zone,
             public=public,
             route_table=subnet.route_table,
             network_acl=subnet.network_acl,
+            flow_logs=self.flow_logs.get(subnet.id, []),
             resources=contents,
         )
 
@@ -202,15 +227,17 @@ def diagram(tx: Transaction, where: Filter = Filter()) -> dict[str, Any]:
     drawer = _Drawer(tx, topo)
     kept = [v for v in sorted(topo.vpcs.values(), key=_vpc_order(drawer)) if where.keeps(v)]
     kept_ids = {v.id for v in kept}
+    on_prem = hybrid.on_premises(tx, topo, drawer.names, kept_ids)
     return {
         "revision": tx.revision,
         "accounts": _accounts(drawer, kept),
         "peerings": _peerings(drawer, kept_ids),
         "transit_gateways": _transit_gateways(tx, drawer, kept_ids),
+        "on_premises": on_prem,
         "endpoint_services": _endpoint_services(drawer, where),
         "aws_services": _aws_services(topo, kept),
         "filters": _filters(drawer, topo),
-        "suggestions": _suggestions(drawer, kept),
+        "suggestions": _suggestions(drawer, kept, hybrid.onprem_hosts(on_prem)),
         "count": _count(topo, kept_ids),
         "examples": json.loads(tx.meta(EXAMPLES_META) or "[]"),
     }
@@ -258,6 +285,8 @@ def _transit_gateways(tx: Transaction, drawer: _Drawer, kept: set[str]) -> list[
             attached[gateway].append({"id": attachment, "vpc": view.vpc_id, "state": view.state})
         elif view.kind == "peering" and view.peer_gateway:
             attached[gateway].append({"id": attachment, "peer_gateway": view.peer_gateway, "state": view.state})
+        elif view.kind == "vpn":
+            attached[gateway].append({"id": attachment, "vpn_connection": view.vpn_connection, "state": view.state})
     return [
         item(
             "transit-gateway",
@@ -266,6 +295,7 @@ def _transit_gateways(tx: Transaction, drawer: _Drawer, kept: set[str]) -> list[
             account=r.account,
             region=r.region,
             attachments=attached[r.id],
+            flow_logs=drawer.flow_logs.get(r.id, []),
         )
         for r in sorted(tx.scan("transit-gateway"), key=lambda r: r.id)
         if attached[r.id] or r.doc.get("State") != "deleted"
@@ -337,8 +367,9 @@ def _filters(drawer: _Drawer, topo: t.Topology) -> dict[str, Any]:
     }
 
 
-def _suggestions(drawer: _Drawer, vpcs: list[t.Vpc]) -> dict[str, list[dict[str, str]]]:
-    """What the trace form offers: sources (instances) and destinations (service names, endpoints, instance IPs)."""
+def _suggestions(drawer: _Drawer, vpcs: list[t.Vpc], onprem: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """What the trace form offers: sources (instances, then hosts on premises with the VPN connection they come in
+    by) and destinations (service names, endpoints, instance IPs, hosts on premises)."""
     topo = drawer.topo
     kept = {v.id for v in vpcs}
     sources, destinations = [], []
@@ -359,6 +390,9 @@ def _suggestions(drawer: _Drawer, vpcs: list[t.Vpc]) -> dict[str, list[dict[str,
     for endpoint in sorted(topo.endpoints.values(), key=lambda e: e.id):
         if endpoint.dns and endpoint.vpc_id in kept:
             destinations.append({"value": endpoint.dns[0].name, "label": drawer.name(endpoint.id)})
+    sources.extend(onprem)
+    hosts = {h["source"]: h["label"].rsplit(" via ", 1)[0] for h in onprem}
+    destinations.extend({"value": host, "label": label} for host, label in hosts.items())
     return {"sources": sources, "destinations": destinations}
 
 

@@ -5,7 +5,7 @@
 
 import { cut, esc, plural } from "./format.mjs";
 import { kindOf } from "./kinds.mjs";
-import { G, edgeItems, regionsOf, sortSubnets, subnetHeight } from "./layout.mjs";
+import { G, edgeItems, regionsOf, sortSubnets, subnetHead, subnetHeight } from "./layout.mjs";
 import { drawLinks } from "./links.mjs";
 import { Scene } from "./scene.mjs";
 
@@ -26,7 +26,9 @@ function drawResource(out, scene, res, x, y, where) {
     const bx = x + w - 14 - (badges.length - 1 - i) * 11;
     scene.place(eni.id, bx + 4, cy, where);
     scene.describe({ kind: "network-interface", id: eni.id, name: eni.id, ip: eni.ip, owner: res.id });
-    out.push(`<rect class="eni" data-id="${esc(eni.id)}" data-kind="network-interface" x="${bx}" y="${cy - 4}" width="8" height="8"><title>${esc(eni.id)} ${esc(eni.ip)}</title></rect>`);
+    const logged = eni.flow_logs?.length ? " logged" : "";
+    const title = [eni.id, eni.ip, ...(eni.ipv6 || []), logged && "flow log"].filter(Boolean).join(" ");
+    out.push(`<rect class="eni${logged}" data-id="${esc(eni.id)}" data-kind="network-interface" x="${bx}" y="${cy - 4}" width="8" height="8"><title>${esc(title)}</title></rect>`);
   });
 }
 
@@ -36,13 +38,17 @@ function drawSubnet(out, scene, subnet, x, y, vpc) {
   const where = { zone: subnet.zone, vpc };
   scene.describe(subnet);
   scene.place(subnet.id, x + G.subW / 2, y + 18, where);
-  scene.searchable(subnet.id, subnet.name, subnet.id, subnet.cidr);
+  scene.searchable(subnet.id, subnet.name, subnet.id, subnet.cidr, subnet.ipv6_cidr);
+  const logged = subnet.flow_logs?.length ? " · flow log" : "";
   out.push(`<g class="subnet ${side}" data-id="${esc(subnet.id)}" data-kind="subnet">`,
     `<rect class="frame" x="${x}" y="${y}" width="${G.subW}" height="${h}" rx="2"/>`,
     `<text class="box-title" x="${x + 8}" y="${y + 16}">${esc(cut(subnet.name, 30))}</text>`,
-    `<text class="box-sub" x="${x + 8}" y="${y + 30}">${esc(subnet.cidr)} · ${side} subnet</text></g>`);
+    `<text class="box-sub" x="${x + 8}" y="${y + 30}">${esc(subnet.cidr)} · ${side} subnet${logged}</text>`,
+    subnet.ipv6_cidr ? `<text class="box-sub v6" x="${x + 8}" y="${y + 43}">IPv6 ${esc(subnet.ipv6_cidr)}</text>` : "",
+    "</g>");
   const shown = subnet.resources.slice(0, G.maxItems);
-  shown.forEach((res, i) => drawResource(out, scene, res, x + 4, y + G.subHead + i * G.itemH, where));
+  const top = y + subnetHead(subnet);
+  shown.forEach((res, i) => drawResource(out, scene, res, x + 4, top + i * G.itemH, where));
   const hidden = subnet.resources.slice(G.maxItems);
   if (hidden.length) {
     // Not drawn one by one, but found by search and traced to: they are where the "+ N more" line is.
@@ -88,6 +94,11 @@ function drawEdges(out, scene, vpc, x, y, size, rtY) {
     const gx = x + size.w - 70 - i * G.edgeGapX;
     drawEdgeItem(out, scene, item, gx, y, { x: gx, y: y - 20, anchor: "middle" }, vpc.id);
   });
+  // Left: a virtual private gateway, under the VPC's heading, labelled below (the next VPC's labels are to its left).
+  edgeItems(vpc, "left").forEach((item, i) => {
+    const gy = y + G.vpcHead + 30 + i * G.edgeGapY;
+    drawEdgeItem(out, scene, item, x, gy, { x, y: gy + 28, anchor: "middle" }, vpc.id);
+  });
   // Right: gateway endpoints level with the route tables, joined to the tables that route to them.
   edgeItems(vpc, "right").forEach((item, i) => {
     const gy = rtY + 20 + i * G.edgeGapY;
@@ -99,6 +110,15 @@ function drawEdges(out, scene, vpc, x, y, size, rtY) {
   });
 }
 
+/** "flow log: ALL → s3" at the right of a VPC's heading, for each flow log that covers the whole VPC. */
+function flowLogMark(vpc, right, y) {
+  const logs = vpc.flow_logs || [];
+  if (!logs.length) return "";
+  const text = logs.map((f) => `${f.traffic_type} → ${f.destination_type}`).join(", ");
+  const title = logs.map((f) => f.id).join(" ");
+  return `<text class="flow-log" x="${right}" y="${y}" text-anchor="end"><title>${esc(title)}</title>flow log: ${esc(cut(text, 40))}</text>`;
+}
+
 function drawVpc(out, scene, cell, x, y) {
   const { vpc, size } = cell;
   scene.frame(vpc.id, { x, y, w: size.w, h: size.h });
@@ -107,7 +127,8 @@ function drawVpc(out, scene, cell, x, y) {
   out.push(`<g class="vpc${vpc.default ? " default" : ""}" data-id="${esc(vpc.id)}" data-kind="vpc"><title>${esc(vpc.id)}</title>`,
     `<rect class="frame" x="${x}" y="${y}" width="${size.w}" height="${size.h}" rx="4"/>`,
     `<text class="box-title" x="${x + G.vpcPad}" y="${y + 22}">VPC ${esc(cut(vpc.name, 40))}</text>`,
-    `<text class="box-sub" x="${x + G.vpcPad}" y="${y + 38}">${esc(vpc.cidrs.join(", "))} · ${esc(vpc.id)}</text></g>`);
+    `<text class="box-sub" x="${x + G.vpcPad}" y="${y + 38}">${esc(vpc.cidrs.join(", "))} · ${esc(vpc.id)}</text>`,
+    flowLogMark(vpc, x + size.w - G.vpcPad, y + 22), "</g>");
   vpc.azs.forEach((az, i) => {
     const ax = x + G.vpcPad + i * (size.colW + G.azGap);
     const ay = y + G.vpcHead;

@@ -21,6 +21,10 @@ const nat = (x, y) =>
   `<circle class="icon" cx="${x}" cy="${y}" r="7.5"/><path d="M${x - 4} ${y} h8 m-3 -3 l3 3 l-3 3" stroke="#fff" stroke-width="1.6" fill="none"/>`;
 const balancer = (x, y) =>
   `<circle class="icon" cx="${x}" cy="${y}" r="7.5"/><path d="M${x - 4} ${y} h8 M${x} ${y - 4} v8" stroke="#fff" stroke-width="1.6"/>`;
+const lock = (x, y) =>
+  `<rect class="icon" x="${x - 13}" y="${y - 13}" width="26" height="26" rx="4"/><rect x="${x - 6}" y="${y - 2}" width="12" height="9" fill="#fff"/><path d="M${x - 4} ${y - 2} v-3 a4 4 0 0 1 8 0 v3" stroke="#fff" stroke-width="2" fill="none"/>`;
+const upOnly = (x, y) =>
+  `<rect class="icon" x="${x - 13}" y="${y - 13}" width="26" height="26" rx="4"/><path d="M${x} ${y + 7} v-13 m-5 5 l5 -5 l5 5" stroke="#fff" stroke-width="2" fill="none"/>`;
 const gateway = (x, y) =>
   `<rect class="icon" x="${x - 13}" y="${y - 13}" width="26" height="26" rx="4"/><path d="M${x - 6} ${y + 5} v-7 a6 6 0 0 1 12 0 v7" stroke="#fff" stroke-width="2" fill="none"/>`;
 
@@ -42,7 +46,18 @@ export const KINDS = {
   },
   "network-interface": { color: "#7d8998", icon: square(5, 1) },
   "internet-gateway": { color: "var(--igw)", legend: "internet gateway", edge: { icon: gateway } },
-  "transit-gateway": { color: "var(--nat)", hub: { label: (t) => `Transit gateway: ${t.name}`, sub: (t) => t.id } },
+  "egress-only-internet-gateway": { color: "var(--eigw)", legend: "egress-only gateway (IPv6 out)", edge: { icon: upOnly } },
+  "vpn-gateway": { color: "var(--vpn)", legend: "VPN gateway", edge: { icon: lock } },
+  "vpn-connection": { color: "var(--vpn)" },
+  "customer-gateway": {
+    color: "var(--onprem)",
+    legend: "on-premises network",
+    hub: { label: (c) => `On-premises: ${c.name}`, sub: (c) => [c.ip, ...c.prefixes].filter(Boolean).join(" · ") || c.id },
+  },
+  "transit-gateway": {
+    color: "var(--nat)",
+    hub: { label: (t) => `Transit gateway: ${t.name}`, sub: (t) => `${t.id}${t.flow_logs?.length ? " · flow log" : ""}` },
+  },
   "endpoint-service": {
     color: "var(--endpoint)",
     hub: { label: (s) => `Endpoint service: ${s.name}`, sub: (s) => `${plural(s.consumers.length, "consumer endpoint")} · ${s.id}` },

@@ -11,22 +11,31 @@ export const G = {
   hubW: 230, hubH: 52, hubGap: 30,
 };
 
-// What sits on a VPC's edge, by side, as the topology API's fields of a VPC (one item or a list). A new edge kind
-// (an egress-only internet gateway, a virtual private gateway) is its field added here and its entry in kinds.mjs.
-export const VPC_EDGES = { top: ["internet_gateway"], right: ["gateway_endpoints"] };
+// What sits on a VPC's edge, by side, as the topology API's fields of a VPC (one item or a list). A new edge kind is
+// its field added here and its entry in kinds.mjs.
+export const VPC_EDGES = {
+  top: ["internet_gateway", "egress_only_gateway"],
+  right: ["gateway_endpoints"],
+  left: ["vpn_gateway"],
+};
 
 // The topology API's lists of hubs: boxes drawn in a row under their region's VPCs (each item has account, region).
-export const HUB_LISTS = ["transit_gateways", "endpoint_services"];
+export const HUB_LISTS = ["transit_gateways", "on_premises", "endpoint_services"];
 
 /** The items on one side of a VPC's edge. */
 export function edgeItems(vpc, side) {
   return VPC_EDGES[side].flatMap((field) => [vpc[field]].flat()).filter(Boolean);
 }
 
+/** The height of a subnet's heading: a line more for its IPv6 block. */
+export function subnetHead(subnet) {
+  return G.subHead + (subnet.ipv6_cidr ? 13 : 0);
+}
+
 export function subnetHeight(subnet) {
   const n = subnet.resources.length;
   const rows = Math.min(n, G.maxItems) + (n > G.maxItems ? 1 : 0);
-  return G.subHead + Math.max(1, rows) * G.itemH + 6;
+  return subnetHead(subnet) + Math.max(1, rows) * G.itemH + 6;
 }
 
 function azHeight(az) {

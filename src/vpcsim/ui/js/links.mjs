@@ -1,7 +1,7 @@
 // Lines between boxes: what joins VPCs, hubs and services, as a table of the topology API's lists. Each rule reads
 // one list and joins ids drawn earlier (scene.boxes, scene.pos), so a line is drawn only when both ends are on the
-// diagram (a filter may hide one). A new kind of join (a VPN connection to an on-premises box, a hosted zone's VPC
-// associations) is one more rule. Pure (no DOM).
+// diagram (a filter may hide one). A new kind of join (a hosted zone's VPC associations, say) is one more rule.
+// Pure (no DOM).
 
 import { cut, esc } from "./format.mjs";
 
@@ -49,11 +49,32 @@ function serviceUse(service, scene, links) {
   }
 }
 
+/** A customer network's VPN connections: a dashed line from its box to the virtual private gateway on a VPC's edge
+ * or to the transit gateway's box, with a mark in the middle that a traced path lights up. */
+function vpn(customer, scene, links, marks) {
+  const from = scene.boxes.get(customer.id);
+  if (!from) return;
+  for (const c of customer.connections) {
+    const hub = scene.boxes.get(c.gateway);
+    const to = hub ? center(hub) : scene.point(c.gateway);
+    if (!to) continue;
+    const a = center(from);
+    links.push(line(`link k-${c.kind}`, a, to));
+    const m = midpointOutside(a, to, [...scene.boxes.values()]);
+    scene.describe(c);
+    scene.place(c.id, m.x, m.y);
+    scene.searchable(c.id, c.name, c.id);
+    marks.push(`<g class="vpn-mark" data-id="${esc(c.id)}" data-kind="${c.kind}"><title>${esc(c.id)} ${esc(c.state)}</title>`,
+      `<circle class="icon" cx="${m.x}" cy="${m.y}" r="7"/><text class="label" x="${m.x + 11}" y="${m.y + 4}">${esc(cut(c.name, 30))}</text></g>`);
+  }
+}
+
 // [topology list, rule(item, scene, links, marks)], drawn in this order.
 export const LINKS = [
   ["peerings", peering],
   ["transit_gateways", hubTo("link k-transit-gateway", (t) => t.attachments.map((a) => a.vpc || a.peer_gateway))],
   ["endpoint_services", hubTo("link consumer", (s) => s.consumers.map((c) => c.vpc))],
+  ["on_premises", vpn],
   ["aws_services", serviceUse],
 ];
 

@@ -7,14 +7,20 @@ import { $, addOption } from "./dom.mjs";
 /** What to put in the destination box for a clicked item, or null. */
 export function destinationOf(item) {
   if (item.kind === "aws-service") return item.hostname;
+  if (item.kind === "customer-gateway") return (item.hosts || [])[0] || null;
   if (item.kind === "vpc-endpoint" && item.dns) return item.dns;
   if (item.ip) return item.ip;
   const eni = (item.interfaces || [])[0];
   return eni ? eni.ip : null;
 }
 
-/** The source a click on `item` picks: an interface's instance, else the item itself. */
-export function sourceOf(item, scene) {
+/** The source a click on `item` picks: an interface's instance; for a customer network, the first offered host of
+ * it (`offered`: the form's source values, "192.168.0.10 via vpn-..." for hosts on premises); else the item itself. */
+export function sourceOf(item, scene, offered = []) {
+  if (item.kind === "customer-gateway") {
+    const ids = item.connections.map((c) => ` via ${c.id}`);
+    return offered.find((v) => ids.some((id) => v.endsWith(id))) || item.id;
+  }
   if (item.kind !== "network-interface") return item.id;
   return item.owner && scene.meta.get(item.owner)?.kind === "instance" ? item.owner : item.id;
 }
@@ -24,8 +30,9 @@ export function pick(store, event) {
   const el = event.target.closest && event.target.closest("[data-id]");
   const item = el && store.scene.meta.get(el.dataset.id);
   if (!item) return;
-  const source = sourceOf(item, store.scene);
-  const offered = [...$("#source").options].some((o) => o.value === source);
+  const values = [...$("#source").options].map((o) => o.value);
+  const source = sourceOf(item, store.scene, values);
+  const offered = values.includes(source);
   // Shift+click, or a click on what cannot be a source (a subnet, a service, a gateway): the destination.
   if (event.shiftKey || (!offered && item.kind !== "network-interface")) {
     const value = destinationOf(item);

@@ -9,9 +9,15 @@ import { clearPath, drawPath, stopId } from "./path.mjs";
 import { centerOn, showPoints } from "./panzoom.mjs";
 import { newest } from "./store.mjs";
 
+/** A source as the form shows it -> the trace API's `source` and, from on premises, `via` ("192.168.0.10 via vpn-1"). */
+export function sourceFields(value) {
+  const [source, via] = value.split(" via ");
+  return via ? { source, via } : { source };
+}
+
 /** The API request the form describes. */
 export function traceRequest() {
-  const request = { source: $("#source").value, destination: $("#destination").value.trim(), protocol: $("#protocol").value };
+  const request = { ...sourceFields($("#source").value), destination: $("#destination").value.trim(), protocol: $("#protocol").value };
   const port = $("#port").value;
   request.port = port === "" ? null : Number(port);
   if ($("#action").value.trim()) {
@@ -80,7 +86,7 @@ export function clearTrace(store) {
 function useExample(store) {
   const example = (store.topology.examples || [])[Number($("#examples").value)];
   if (!$("#examples").value || !example) return;
-  $("#source").value = example.source;
+  $("#source").value = example.via ? `${example.source} via ${example.via}` : example.source;
   $("#destination").value = example.destination;
   $("#port").value = example.port ?? "";
   $("#action").value = example.action || "";
