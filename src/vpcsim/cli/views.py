@@ -80,13 +80,13 @@ def show_what_if(comparison: dict[str, Any], console: Console) -> None:
         title=f"What if: {comparison.get('volume_gb_per_month')} GB a month to {comparison.get('service')} "
         f"in {comparison.get('region')}"
     )
-    for column in ("path", "monthly USD", "applies"):
+    for column in ("path", "monthly USD", "round trip (est.)", "applies"):
         table.add_column(column)
     for path in comparison["paths"]:
         shown = f"{path['monthly_usd']:.2f}"
         if not path.get("complete", True):
             shown = f"at least {shown} ({path.get('unpriced_items')} unpriced)"
-        table.add_row(path["path"], shown, "yes" if path["applicable"] else "no")
+        table.add_row(path["path"], shown, f"{path['latency_ms']} ms", "yes" if path["applicable"] else "no")
     console.print(table)
     console.print(f"Cheapest: {comparison['cheapest']}")
     if comparison.get("break_even_note"):

@@ -13,6 +13,9 @@ Unpriced is an answer, not $0: where the book lacks a price in the Region, the p
 break-even needs both the NAT and the interface figures, and ``cheapest`` is "undetermined" unless a fully priced
 path costs no more than every other path's lower bound. An unknown Region is a ``ValueError``.
 
+Each path also carries its estimated round trip (``latency_ms``, the model of ``catalog/latency.py``): a gateway
+endpoint adds no device to the path, a NAT gateway or an interface endpoint one.
+
 Assumptions, named: each instance reaches a NAT gateway or endpoint interface in its own AZ (no inter-AZ transfer);
 ``volume_gb_per_month`` counts both directions (NAT and endpoints process both); S3/DynamoDB request charges are the
 same on every path and left out. ``nat_shared=True`` prices the NAT path at its marginal cost (the gateways exist for
@@ -29,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vpcsim.catalog import latency
 from vpcsim.catalog.regions import find_region
 from vpcsim.cost.book import Price, PriceBook, price_book
 from vpcsim.cost.monthly import LineItem, hourly_line, monthly_summary, monthly_total
@@ -43,6 +47,7 @@ class PathCost:
     applicable: bool
     lines: tuple[LineItem, ...]
     note: str = ""
+    latency_ms: float = 0.0  # the estimated round trip to the service this way (catalog/latency.py)
 
     @property
     def monthly_usd(self) -> float:
@@ -64,6 +69,7 @@ class PathCost:
             "monthly_text": summary["total_text"],
             "lines": [line.to_json() for line in self.lines],
             "note": self.note,
+            "latency_ms": self.latency_ms,
         }
 
 
@@ -172,7 +178,7 @@ def _nat_path(book: PriceBook, region: str, volume: float, gateways: int, shared
     note = (
         "marginal cost: the NAT gateways exist anyway" if shared else "no data transfer charge to the service in-Region"
     )
-    return PathCost("nat-gateway", True, tuple(lines), note)
+    return PathCost("nat-gateway", True, tuple(lines), note, _rtt(latency.NAT_GATEWAY_RTT_MS))
 
 
 def _nat_item(gateways: int, book: PriceBook) -> str:
@@ -183,7 +189,7 @@ def _gateway_path(book: PriceBook, region: str, service: str) -> PathCost:
     applicable = service.lower() in _GATEWAY_SERVICES
     line = hourly_line("Gateway endpoint (free)", "gateway_endpoint", region, 0, book)
     note = "no hourly or per-GB charge" if applicable else f"{service} has no gateway endpoint (only S3 and DynamoDB)"
-    return PathCost("gateway-endpoint", applicable, (line,), note)
+    return PathCost("gateway-endpoint", applicable, (line,), note, _rtt(0.0))
 
 
 def _interface_path(book: PriceBook, region: str, volume: float, azs: int, prior: float) -> PathCost:
@@ -194,7 +200,13 @@ def _interface_path(book: PriceBook, region: str, volume: float, azs: int, prior
     )
     gb = book.find(region, "interface_endpoint_gb")
     note = f"tiers: {gb.tier_text()}, Region aggregate per month" if gb else "processing unpriced here"
-    return PathCost("interface-endpoint", True, lines, note)
+    return PathCost("interface-endpoint", True, lines, note, _rtt(latency.PRIVATELINK_RTT_MS))
+
+
+def _rtt(through: float) -> float:
+    """The round trip from an instance to the service's front door through a device in the instance's own AZ (the
+    assumption the prices make too), as a trace of that path estimates it."""
+    return round(latency.SAME_AZ_RTT_MS + through + latency.SERVICE_FRONT_RTT_MS, 3)
 
 
 def _per_gb(item: str, key: str, region: str, volume: float, book: PriceBook, start: float = 0.0) -> LineItem:

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { chartMarkup } from "../../../src/vpcsim/ui/js/cost.mjs";
+import { chartMarkup, latencyNote } from "../../../src/vpcsim/ui/js/cost.mjs";
 import { drawWorld } from "../../../src/vpcsim/ui/js/draw.mjs";
 import { layoutWorld } from "../../../src/vpcsim/ui/js/layout.mjs";
 import { destinationOf, sourceOf } from "../../../src/vpcsim/ui/js/picker.mjs";
@@ -23,6 +23,16 @@ test("the what-if chart has one line per applicable path, inside the chart, and 
   const even = answers[0].break_even_gb;
   assert.equal(markup.includes('class="break-even"'), even !== null && even <= max);
   assert.equal(chartMarkup(volumes, answers, 0.5 * (even ?? 0)).includes('class="break-even"'), false);
+});
+
+test("the what-if note gives each applicable path's estimated round trip, the gateway endpoint's the shortest", () => {
+  const [answer] = whatIf().answers;
+  const note = latencyNote(answer);
+  const applicable = answer.paths.filter((p) => p.applicable);
+  assert.equal(applicable.length, 3);
+  for (const p of applicable) assert.ok(note.includes(`${p.path.replace("-", " ")} ${p.latency_ms} ms`), note);
+  const rtt = Object.fromEntries(applicable.map((p) => [p.path, p.latency_ms]));
+  assert.ok(rtt["gateway-endpoint"] < rtt["nat-gateway"] && rtt["gateway-endpoint"] < rtt["interface-endpoint"]);
 });
 
 test("a click picks an instance (or an interface's instance) as source and an address or name as destination", () => {

@@ -40,10 +40,16 @@ async function loadWhatIf(region, current) {
     const answers = await Promise.all(volumes.map((v) => whatIf({ ...params, volume_gb: v })));
     if (!current()) return;
     $("#whatif-chart").innerHTML = chartMarkup(volumes, answers, max);
-    $("#break-even").textContent = `${answers[0].break_even_note || ""} At ${max.toLocaleString()} GB a month the cheapest is ${answers[answers.length - 1].cheapest}.`;
+    $("#break-even").textContent = `${answers[0].break_even_note || ""} At ${max.toLocaleString()} GB a month the cheapest is ${answers[answers.length - 1].cheapest}. ${latencyNote(answers[0])}`;
   } catch (error) {
     if (current()) $("#break-even").textContent = error.message;
   }
+}
+
+/** The paths' estimated round trips, beside their cost: "Round trip (est.): nat gateway 1.3 ms, ...". */
+export function latencyNote(answer) {
+  const paths = answer.paths.filter((p) => p.applicable);
+  return `Round trip (est.): ${paths.map((p) => `${p.path.replace("-", " ")} ${p.latency_ms} ms`).join(", ")}.`;
 }
 
 /** The chart: one line per applicable path over `volumes` (GB a month, up to `max`), axes, and the break-even. */
