@@ -4,7 +4,7 @@ AWS publishes no latency figures between its Regions or for its gateways, so thi
 sourced or named as a choice, meant to rank paths and size the difference between them (a NAT gateway against an
 endpoint, one Region against another), never to replace a measurement:
 
-- **Between Regions** the round trip is ``INTER_REGION_FIXED_RTT_MS + 2 × d × STRETCH / FIBRE_KM_PER_MS`` where ``d``
+- **Between Regions** the round trip is ``INTER_REGION_FIXED_RTT_MS + 2 * d * STRETCH / FIBRE_KM_PER_MS`` where ``d``
   is the great-circle distance between the Regions' cities (``SITES``: the city AWS names each Region after, with
   its coordinates; for a Region named after a country, its capital or the metro AWS names in its announcement).
   Light in optical fibre covers about 200 km per millisecond (about two thirds of c: a refractive index near 1.47);
