@@ -172,9 +172,7 @@ def test_a_spoke_of_another_account_uses_the_zone_after_authorization(vpcsim: An
     assert kinds.index("vpc-peering-connection") < kinds.index("vpc-endpoint")
     # The endpoint's security group admits only the estate's addresses: another port is refused at the endpoint.
     refused = _trace(vpcsim, instance, SQS, port=8443)
-    assert refused["verdict"] == "blocked" and [e["code"] for e in refused["explanations"]] == [
-        "ENI_SG_RULES_MISMATCH"
-    ]
+    assert refused["verdict"] == "blocked" and [e["code"] for e in refused["explanations"]] == ["ENI_SG_RULES_MISMATCH"]
 
 
 def test_the_zone_is_authoritative_for_its_names(vpcsim: Any, account: str) -> None:

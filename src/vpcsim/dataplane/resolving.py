@@ -70,19 +70,26 @@ def in_vpc(topo: Topology, source: Interface, name: str, probe: Probe) -> Asked:
     given = dns.literal(name)
     if given is not None:
         return Asked(given, comp)
-    inbound = _inbound_server(topo, vpc.name_servers) if not vpc.amazon_dns else None
+    inbound = _inbound_server(topo, source, vpc.name_servers, probe) if not vpc.amazon_dns else None
     if inbound is not None:
-        return _through_inbound(topo, inbound, source.id, None, name, probe)
+        return _through_inbound(topo, inbound, source.id, None, name, probe, str(source.address))
     subnet = topo.subnets.get(source.subnet_id)
     answer = dns.resolve(topo, vpc, name, dns64=bool(subnet and subnet.dns64))
     return forwarded_checked(topo, Asked(answer, comp), source.zone_id, probe)
 
 
-def _inbound_server(topo: Topology, servers: tuple[str, ...]) -> tuple[ResolverEndpoint, str] | None:
-    """The first DHCP name server that is an inbound Resolver endpoint's address, with that endpoint."""
+def _inbound_server(
+    topo: Topology, source: Interface, servers: tuple[str, ...], probe: Probe
+) -> tuple[ResolverEndpoint, str] | None:
+    """The first DHCP name server that is an inbound Resolver endpoint's address, with that endpoint: the endpoint
+    whose interface a query to that address reaches (addresses repeat across VPCs, so the route decides)."""
     for server in servers:
+        if not any(server in _addresses(topo, e) for e in topo.resolver_endpoints.values()):
+            continue
+        sent = probe(source.id, server, DNS_PORT, "udp", None)
+        reached = sent.forward[-1].component.id if sent.verdict is Verdict.REACHABLE else ""
         for endpoint in topo.resolver_endpoints.values():
-            if endpoint.direction == "INBOUND" and server in _addresses(topo, endpoint):
+            if endpoint.direction == "INBOUND" and reached in endpoint.interfaces:
                 return endpoint, server
     return None
 
@@ -144,9 +151,11 @@ def _through_inbound(
     via: str | None,
     name: str,
     probe: Probe,
+    label: str = "",
 ) -> Asked:
-    """The query sent to an inbound endpoint's address (``chosen``'s, else each of its interfaces' in turn) and the
-    answer of the endpoint's VPC's view, or (not ``reached``) what stopped the query."""
+    """The query sent by ``sender`` (shown as ``label``) to an inbound endpoint's address (``chosen``'s, else each of
+    its interfaces' in turn) and the answer of the endpoint's VPC's view, or (not ``reached``) what stopped it."""
+    label = label or sender
     endpoint, wanted = chosen
     vpc = topo.vpcs[endpoint.vpc_id]
     comp = component(
@@ -162,12 +171,12 @@ def _through_inbound(
         sent = probe(sender, address, DNS_PORT, "udp", via)
         if sent.verdict is Verdict.REACHABLE:
             reached = Step(
-                Action.FORWARDED, f"the query from {sender} reaches {endpoint.id} at {address} (udp/53) {_path(sent)}"
+                Action.FORWARDED, f"the query from {label} reaches {endpoint.id} at {address} (udp/53) {_path(sent)}"
             )
             answer = dns.resolve(topo, vpc, name, inbound=True)
             return forwarded_checked(topo, Asked(answer, comp, (reached,)), "", probe)
         first = first or sent
-    return _unreachable(name, comp, f"no DNS query from {sender} reaches {endpoint.id}", first)
+    return _unreachable(name, comp, f"no DNS query from {label} reaches {endpoint.id}", first)
 
 
 def _unreachable(name: str, comp: Component, what: str, probe_trace: Trace | None) -> Asked:
