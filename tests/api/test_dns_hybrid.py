@@ -133,7 +133,7 @@ def test_an_unknown_public_name_does_not_resolve(ec2: Any, vpcsim: Any, net: Hyb
     assert "no record for www.example.invalid" in trace["notes"][0]
 
 
-# -- in: on-premises clients resolve through an inbound endpoint --------------------------------------------------------
+# -- in: on-premises clients resolve through an inbound endpoint -------------------------------------------------------
 def test_onprem_resolves_the_vpcs_private_names_through_an_inbound_endpoint(
     vpcsim: Any, account: str, ec2: Any, net: Hybrid
 ) -> None:

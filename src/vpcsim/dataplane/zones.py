@@ -240,7 +240,11 @@ def forwarded(rule: ResolverRule, name: str) -> Resolved:
     declared = _declared(rule.records, name)
     if not declared:
         return NoAnswer(
-            name, f"{step}, which answer NXDOMAIN (no such name in vpcsim:records)", rule=rule.id, forwarded=sent
+            name,
+            f"{step}, which answer NXDOMAIN (no such name in vpcsim:records)",
+            rule=rule.id,
+            forwarded=sent,
+            shown=shown,
         )
     values = ", ".join(str(a) for a in declared)
     detail = f"{step}, which answer {name} {values} (declared in vpcsim:records)"
