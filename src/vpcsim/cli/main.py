@@ -245,6 +245,14 @@ def trace(
         str | None,
         typer.Option(help="With --from-onprem: the VPN connection, virtual private gateway or VPN attachment id."),
     ] = None,
+    dns_via: Annotated[
+        str | None,
+        typer.Option(
+            "--dns-via",
+            help="With --from-onprem: the Route 53 Resolver inbound endpoint (rslvr-in-...) the customer's DNS servers "
+            "forward to, or 'public'; by default an inbound endpoint the customer network reaches, else public DNS.",
+        ),
+    ] = None,
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     action: Annotated[str | None, typer.Option(help="The API call made, e.g. s3:GetObject, to check policies.")] = None,
     resource: Annotated[str, typer.Option(help="With --action: the resource ARN, e.g. arn:aws:s3:::bucket/key.")] = "*",
@@ -257,20 +265,24 @@ def trace(
 ) -> None:
     """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB.
 
-    From on premises: vpcsim trace --from-onprem 192.168.1.10 --via vpn-... DESTINATION."""
+    From on premises: vpcsim trace --from-onprem 192.168.1.10 --via vpn-... [--dns-via rslvr-in-...] DESTINATION."""
     source, destination = _endpoints(source, destination, from_onprem, via)
+    if dns_via is not None and from_onprem is None:
+        raise typer.BadParameter("--dns-via goes with --from-onprem")
     host, port = _split(destination, 443)
     if state is not None:
         built = build(Options(state=state))
         try:
             request = ApiRequest(action, resource, principal) if action else None
-            found = built.control.trace(source, host, port=port, protocol=protocol, request=request, via=via)
+            found = built.control.trace(
+                source, host, port=port, protocol=protocol, request=request, via=via, dns_via=dns_via
+            )
             result = trace_json(found)
         except ApiError as error:
             raise typer.BadParameter(error.message) from None
     else:
         body = {"source": source, "destination": host, "port": port, "protocol": protocol}
-        body.update(action=action, resource=resource, principal=principal, via=via)
+        body.update(action=action, resource=resource, principal=principal, via=via, dns_via=dns_via)
         result = _api(endpoint_url, "/_vpcsim/api/trace", body)
     if as_json:
         typer.echo(json.dumps(result, indent=2))

@@ -72,10 +72,12 @@ class Control:
         request: ApiRequest | None = None,
         account: str | None = None,
         via: str | None = None,
+        dns_via: str | None = None,
     ) -> Trace:
         """A trace from ``source``; with ``via`` (a VPN connection, virtual private gateway or VPN attachment id),
-        ``source`` is an address on premises sending over it (dataplane/onprem.py); with ``account``, only from a
-        source of that account."""
+        ``source`` is an address on premises sending over it (dataplane/onprem.py), whose DNS asks ``dns_via`` (an
+        inbound Resolver endpoint, or ``public``; dataplane/resolving.py); with ``account``, only from a source of
+        that account."""
         with self.store.snapshot() as tx:
             try:
                 return run.run_trace(
@@ -87,6 +89,7 @@ class Control:
                     request=request,
                     account=account,
                     via=via or None,
+                    dns_via=dns_via or None,
                 )
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None

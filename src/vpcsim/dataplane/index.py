@@ -11,7 +11,15 @@ from dataclasses import replace
 from ipaddress import ip_address
 
 from vpcsim.dataplane import dns
-from vpcsim.dataplane.topology import Address, DnsName, Endpoint, NetworkIndex, TgwAttachment, Topology
+from vpcsim.dataplane.topology import (
+    Address,
+    DnsName,
+    Endpoint,
+    HostedZone,
+    NetworkIndex,
+    TgwAttachment,
+    Topology,
+)
 
 
 def indexed(topo: Topology) -> Topology:
@@ -29,7 +37,10 @@ def indexed(topo: Topology) -> Topology:
         amazon_ipv6_index=NetworkIndex((network, region) for region, network in topo.amazon_ipv6),
         service_index=_service_index(topo),
         private_records=private,
+        inbound_records=_inbound_records(topo),
         vpce_records=named,
+        zones_by_vpc=_zones_by_vpc(topo),
+        load_balancer_names={lb.dns_name: lb.arn for lb in topo.load_balancers.values() if lb.dns_name},
         tgw_vpc_attachments=_attachments(topo),
     )
 
@@ -99,6 +110,23 @@ def _dns_records(topo: Topology) -> tuple[PrivateRecords, NamedRecords]:
                     named.setdefault(record.name, []).append((order, endpoint, record))
                     order += 1
     return {v: tuple(r) for v, r in private.items()}, {n: tuple(r) for n, r in named.items()}
+
+
+def _inbound_records(topo: Topology) -> PrivateRecords:
+    """Records of private zones that answer only queries through an inbound Resolver endpoint, by VPC."""
+    found: dict[str, list[tuple[Endpoint, DnsName]]] = {}
+    for endpoint in topo.endpoints.values():
+        if dns.answers_inbound_only(endpoint):
+            found.setdefault(endpoint.vpc_id, []).extend((endpoint, r) for r in endpoint.dns if r.private)
+    return {v: tuple(r) for v, r in found.items()}
+
+
+def _zones_by_vpc(topo: Topology) -> dict[str, tuple[HostedZone, ...]]:
+    found: dict[str, list[HostedZone]] = {}
+    for zone in topo.hosted_zones.values():
+        for vpc_id in zone.vpcs:
+            found.setdefault(vpc_id, []).append(zone)
+    return {v: tuple(z) for v, z in found.items()}
 
 
 def _attachments(topo: Topology) -> dict[tuple[str, str], TgwAttachment]:

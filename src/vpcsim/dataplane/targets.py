@@ -342,6 +342,8 @@ def arrive_at_service(
     comp = component(
         ComponentKind.AWS_SERVICE, f"{service}.{region}", name=f"Amazon {service.upper()} in {region}", region=region
     )
+    if service == "s3" and _redirects(walk, comp, region, latency):
+        return
     question = PolicyQuestion(
         service,
         region,
@@ -351,6 +353,8 @@ def arrive_at_service(
         walk.header.source if endpoint else None,
         public_ip,
         walk.source.account,
+        walk.bucket,
+        walk.access_point,
     )
     answer = walk.judge(question) if walk.judge is not None else None
     if answer is not None and not answer.allowed:
@@ -358,6 +362,23 @@ def arrive_at_service(
     steps = [Step(Action.ALLOWED, answer.detail, dict(answer.statement))] if answer is not None else []
     walk.move_to("", region)
     walk.hop(comp, *steps, Step(Action.DELIVERED, f"delivered to {service} in {region}"), latency=latency)
+
+
+def _redirects(walk: Walk, comp: Component, region: str, latency: float) -> bool:
+    """S3 answers a request for a bucket of another Region with an error naming the bucket's Region: 301
+    PermanentRedirect, or 400 IllegalLocationConstraintException for a bucket in a Region launched after 2019-03-20
+    [S3UG UsingRouting]; AWS SDKs and the CLI send the request again to that Region [botocore S3RegionRedirectorv2].
+    The walk records the Region (trace.py follows the SDK); no policy is judged on the way (named choice)."""
+    holder = walk.topo.resources.get(walk.bucket or "")
+    if holder is None or holder.service != "s3" or holder.region == region:
+        return False
+    late = holder.region in walk.topo.opt_in_regions
+    status = "400 IllegalLocationConstraintException" if late else "301 PermanentRedirect"
+    walk.redirect = holder.region
+    walk.move_to("", region)
+    detail = f"S3 in {region} answers HTTP {status}: bucket {holder.name} is in {holder.region}"
+    walk.hop(comp, Step(Action.FORWARDED, detail), latency=latency)
+    return True
 
 
 # -- between VPCs ------------------------------------------------------------------------------------------------------

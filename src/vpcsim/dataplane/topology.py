@@ -365,6 +365,8 @@ class LoadBalancer:
     cross_zone: bool
     listeners: tuple[Listener, ...]
     state: str = "active"  # provisioning while it provisions: it takes no traffic yet
+    dns_name: str = ""  # its DNSName (network load balancers; gateway load balancers have none)
+    internet_facing: bool = False  # its name answers the nodes' public addresses, else their private ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +395,60 @@ class ResourcePolicyHolder:
     account: str
     region: str
     policy: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneRecord:
+    """A record set of a Route 53 private hosted zone (A, AAAA, CNAME, or an alias to another name)."""
+
+    name: str  # lowercase, without the trailing dot; may start with "*."
+    type: str
+    values: tuple[str, ...] = ()  # the resource records' values
+    alias: str | None = None  # an alias record's target DNS name (lowercase, without the trailing dot)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)  # as ListResourceRecordSets shows it
+
+
+@dataclass(frozen=True, slots=True)
+class HostedZone:
+    """A Route 53 private hosted zone and the VPCs (of any account and Region) associated with it."""
+
+    id: str
+    name: str  # lowercase, without the trailing dot
+    account: str
+    vpcs: tuple[str, ...]
+    records: tuple[ZoneRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverEndpoint:
+    """A Route 53 Resolver endpoint: its network interfaces in one VPC (INBOUND takes queries from outside the VPC,
+    OUTBOUND sends the queries forwarding rules forward)."""
+
+    id: str
+    direction: str  # INBOUND | OUTBOUND
+    vpc_id: str
+    account: str
+    region: str
+    interfaces: tuple[str, ...]
+    status: str = "OPERATIONAL"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverRule:
+    """A Route 53 Resolver rule: FORWARD sends queries for its domain (and subdomains) to target DNS servers through
+    an outbound endpoint; SYSTEM makes the Resolver answer them itself."""
+
+    id: str
+    domain: str  # lowercase, without the trailing dot; "" for "." (every name)
+    type: str  # FORWARD | SYSTEM | RECURSIVE
+    account: str
+    region: str
+    targets: tuple[tuple[str, int], ...] = ()  # (IP, port) of the DNS servers it forwards to
+    endpoint: str | None = None  # the outbound endpoint
+    # What the target servers answer, as the user declares it (vpcsim cannot ask them): (name, addresses); a name
+    # may start with "*.". None: nothing declared.
+    records: tuple[tuple[str, tuple[Address, ...]], ...] | None = None
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)  # as GetResolverRule shows it
 
 
 @dataclass(frozen=True)
@@ -428,11 +484,20 @@ class Topology:
     subnet_index: NetworkIndex[str] = field(default_factory=NetworkIndex)  # address -> first subnet id holding it
     service_index: dict[str, NetworkIndex[str]] = field(default_factory=dict)  # S3|DYNAMODB|EC2|AMAZON -> region
     private_records: dict[str, tuple[tuple[Endpoint, DnsName], ...]] = field(default_factory=dict)  # by vpc id
+    inbound_records: dict[str, tuple[tuple[Endpoint, DnsName], ...]] = field(default_factory=dict)  # inbound only
     vpce_records: dict[str, tuple[tuple[int, Endpoint, DnsName], ...]] = field(default_factory=dict)  # by name
     tgw_vpc_attachments: dict[tuple[str, str], TgwAttachment] = field(default_factory=dict)  # (gateway, vpc id)
     service_addresses: dict[tuple[str, str], Address | None] = field(default_factory=dict)  # dns.service_address
     vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
+    # Route 53 private hosted zones, Resolver endpoints and rules, and the rules associated with each VPC (by id).
+    hosted_zones: dict[str, HostedZone] = field(default_factory=dict)
+    resolver_endpoints: dict[str, ResolverEndpoint] = field(default_factory=dict)
+    resolver_rules: dict[str, ResolverRule] = field(default_factory=dict)
+    rule_associations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # vpc id -> rule ids
+    opt_in_regions: frozenset[str] = frozenset()  # the Regions an account must opt in to (launched after 2019-03-20)
+    zones_by_vpc: dict[str, tuple[HostedZone, ...]] = field(default_factory=dict)  # index: associated zones
+    load_balancer_names: dict[str, str] = field(default_factory=dict)  # index: DNS name -> load balancer ARN
     # When the first lifecycle under way when compiled ends (a NAT gateway pending, a target registering...): from
     # then on the topology is stale though the revision is the same. None: nothing was under way.
     settles_at: datetime | None = None

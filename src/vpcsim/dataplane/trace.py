@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, targets, transit
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, resolving, s3names, targets, transit
 from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
     INTERNET_HOST,
@@ -78,38 +79,112 @@ def trace(
     protocol: str = "tcp",
     judge: Judge | None = None,
     via: str | None = None,
+    dns_via: str | None = None,
+    bucket: str | None = None,
 ) -> Trace:
     """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet; with ``via``, an
     address on premises sending over that VPN connection, virtual private gateway or VPN attachment) to
-    ``destination`` (a name or an IP) goes, whether it arrives, and why."""
+    ``destination`` (a name or an IP) goes, whether it arrives, and why. ``dns_via``: for a source on premises, the
+    inbound Resolver endpoint its DNS servers forward to, or ``public`` (resolving.py); ``bucket``: the S3 bucket the
+    request is for when the host name does not say (a path-style request)."""
+    request = Header("", "", protocol, port)
     if via is not None:
         iface, connection = _onprem_source(topo, source, via)
-        answer = dns.resolve_outside(topo, destination)
-        dns_component = component(ComponentKind.DNS, connection.customer_gateway, name="on-premises DNS")
     else:
+        if dns_via is not None:
+            raise UnknownSource("a DNS server to ask (dns_via) is named only for a source on premises (via)")
         gateway = source if source.startswith(("igw-", "eigw-")) else None
         if source == "internet" or gateway is not None or _is_outside(topo, source):
-            return _from_internet(topo, source, destination, gateway, Header("", "", protocol, port), judge)
+            return _from_internet(topo, source, destination, gateway, request, judge)
         iface, connection = find_source(topo, source), None
-        vpc = topo.vpcs[iface.vpc_id]
-        subnet = topo.subnets.get(iface.subnet_id)
-        answer = dns.resolve(topo, vpc, destination, dns64=bool(subnet and subnet.dns64))
-        dns_component = component(ComponentKind.DNS, vpc.id, name=dns.resolver_name(vpc), region=vpc.region)
+    asked = _ask(topo, iface, connection, destination, dns_via)
+    found, walk = _walk(topo, iface, connection, asked, request, judge, bucket)
+    if walk is None or walk.redirect is None:
+        return found
+    return _redirected(topo, iface, connection, walk, asked.answer.name, request, judge, dns_via)
+
+
+def _ask(
+    topo: Topology, iface: Interface, connection: VpnConnection | None, name: str, dns_via: str | None
+) -> resolving.Asked:
+    probe = _prober(topo)
+    try:
+        if connection is not None:
+            return resolving.on_premises(topo, iface, connection, name, dns_via, probe)
+        return resolving.in_vpc(topo, iface, name, probe)
+    except resolving.NoSuchResolver as error:
+        raise UnknownSource(str(error)) from None
+
+
+def _prober(topo: Topology) -> resolving.Probe:
+    """A DNS query's own trace (to an address: no name to resolve, so no query of its own)."""
+
+    def probe(source: str, destination: str, port: int, protocol: str, via: str | None) -> Trace:
+        dns_via = resolving.PUBLIC if via is not None else None
+        return trace(topo, source, destination, port=port, protocol=protocol, via=via, dns_via=dns_via)
+
+    return probe
+
+
+def _walk(
+    topo: Topology,
+    iface: Interface,
+    connection: VpnConnection | None,
+    asked: resolving.Asked,
+    request: Header,
+    judge: Judge | None,
+    bucket: str | None,
+    prelude: tuple[Step, ...] = (),
+) -> tuple[Trace, Walk | None]:
+    """The walk to what ``asked`` answered (with the walk, to see whether S3 redirected it), or why there is none;
+    ``prelude``: DNS steps taken before this resolution (a redirected request's first name)."""
+    protocol, port = request.protocol, request.destination_port
     walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
+    walk.notes.extend(asked.notes)
+    answer = asked.answer
     if isinstance(answer, dns.NoAnswer):
-        dropped = Step(Action.DROPPED, answer.reason, {}, ExplanationCode.UNKNOWN_DESTINATION)
-        walk.hops.append(_dns_hop(walk, dns_component, dropped))
-        return Trace(Verdict.UNRESOLVED, tuple(walk.hops), notes=(answer.reason,))
+        walk.hops.append(_dns_hop(walk, asked.component, *prelude, *asked.steps, asked.final_step()))
+        notes = (*walk.notes, *(() if answer.reason in walk.notes else (answer.reason,)))
+        return Trace(Verdict.UNRESOLVED, tuple(walk.hops), asked.explanations, notes=notes), None
+    walk.bucket, walk.access_point = answer.bucket or bucket, answer.access_point
     chosen = _pick(topo, iface, answer.addresses)
     sender = iface.address_of(chosen.version)
     walk.header = Header(str(sender or iface.address), str(chosen), protocol, port)
-    if answer.source != "address":
-        walk.hops.append(_dns_hop(walk, dns_component, Step(Action.RESOLVED, f"{answer.detail}: {chosen}")))
+    if answer.source != "address" or prelude:
+        resolved = replace(asked.final_step(), detail=f"{answer.detail}: {chosen}")
+        walk.hops.append(_dns_hop(walk, asked.component, *prelude, *asked.steps, resolved))
     if answer.note:
         walk.notes.append(answer.note)
     if sender is None:
-        return _no_family(walk, chosen)
-    return _finish(walk, answer)
+        return _no_family(walk, chosen), None
+    return _finish(walk, answer), walk
+
+
+def _redirected(
+    topo: Topology,
+    iface: Interface,
+    connection: VpnConnection | None,
+    first: Walk,
+    name: str,
+    request: Header,
+    judge: Judge | None,
+    dns_via: str | None,
+) -> Trace:
+    """S3 named the bucket's Region (targets.arrive_at_service): the request sent again there, as AWS SDKs and the
+    CLI do, is the one the data takes; the first request's way is told in the DNS hop and the notes."""
+    region, bucket = first.redirect or "", first.bucket or ""
+    parsed = s3names.parse(name)
+    again = f"{bucket}.s3{'.dualstack' if parsed and parsed.dualstack else ''}.{region}.amazonaws.com"
+    went = " -> ".join(h.component.id for h in first.hops[:-1] if not h.reply and h.component.kind != ComponentKind.DNS)
+    told = first.hops[-1].steps[-1].detail
+    step = Step(
+        Action.FORWARDED, f"{told} (the request went through {went}); AWS SDKs and the CLI send it again to {again}"
+    )
+    prelude = first.hops[0].steps if first.hops[0].component.kind == ComponentKind.DNS else ()
+    found, _ = _walk(
+        topo, iface, connection, _ask(topo, iface, connection, again, dns_via), request, judge, bucket, (*prelude, step)
+    )
+    return replace(found, notes=(step.detail, *found.notes))
 
 
 def _no_family(walk: Walk, chosen: Address) -> Trace:
@@ -175,8 +250,8 @@ def _onprem_source(topo: Topology, source: str, via: str) -> tuple[Interface, Vp
     return found
 
 
-def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
-    return Hop(comp, (step,), None, None, 0.0)
+def _dns_hop(walk: Walk, comp: Component, *steps: Step) -> Hop:
+    return Hop(comp, steps, None, None, 0.0)
 
 
 def _finish(walk: Walk, answer: dns.Answer, first: Stage | None = None) -> Trace:

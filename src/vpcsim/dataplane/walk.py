@@ -143,6 +143,8 @@ class PolicyQuestion:
     private_ip: str | None  # aws:VpcSourceIp (through an endpoint)
     public_ip: str | None  # aws:SourceIp (over the internet)
     account: str  # the source's account
+    bucket: str | None = None  # the S3 bucket the request is for (from the host name or the request)
+    access_point: str | None = None  # the S3 access point ARN an access point host name addresses
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,9 @@ class Walk:
     visited: set[str] = field(default_factory=set)
     stopped: Step | None = None  # the step that ended the path, if one did
     onprem: VpnConnection | None = None  # the connection an on-premises source sends through
+    bucket: str | None = None  # the S3 bucket the request is for (the host name's, or the request's)
+    access_point: str | None = None  # the S3 access point ARN the host name addresses
+    redirect: str | None = None  # the Region S3 named when it redirected the request (the bucket's)
     _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:

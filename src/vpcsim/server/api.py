@@ -81,6 +81,8 @@ def api_routes(control: Control) -> list[Route]:
             return body
         if body.get("via") is not None and not isinstance(body["via"], str):
             return _error("InvalidParameterValue", "'via' must be a VPN connection, gateway or attachment id.")
+        if body.get("dns_via") is not None and not isinstance(body["dns_via"], str):
+            return _error("InvalidParameterValue", "'dns_via' must be an inbound Resolver endpoint id or 'public'.")
 
         def run() -> dict[str, Any]:
             port = None if body.get("port") is None else _number(body["port"], "port", high=65535)
@@ -101,6 +103,7 @@ def api_routes(control: Control) -> list[Route]:
                 request=request,
                 account=mine,
                 via=body.get("via"),
+                dns_via=body.get("dns_via"),
             )
             return trace_json(found)
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for
+from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for, request_bucket
 from vpcsim.control.analysis.topology import compile_topology
 from vpcsim.cost import compare_paths, monthly_fixed, monthly_summary, price_book, price_path
 from vpcsim.dataplane import trace as tracing
@@ -40,15 +40,20 @@ def run_trace(
     request: ApiRequest | None = None,
     account: str | None = None,
     via: str | None = None,
+    dns_via: str | None = None,
 ) -> Trace:
     """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB.
-    With ``account``, the source must be that account's (a caller sees only its own network)."""
+    With ``account``, the source must be that account's (a caller sees only its own network); ``dns_via``: the
+    inbound Resolver endpoint (or ``public``) an on-premises source's DNS asks."""
     topo = topology_of(tx)
     if account is not None and via is None and tracing.find_source(topo, source).account not in ("", account):
         # Choice named: internet and on-premises sources belong to no account and stay open to every caller.
         raise tracing.UnknownSource(f"'{source}' is not an instance, network interface or IP address of {account}")
     judge = judge_for(topo, check_request(request)) if request is not None else None
-    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge, via=via)
+    bucket = request_bucket(request) if request is not None else None
+    found = tracing.trace(
+        topo, source, destination, port=port, protocol=protocol, judge=judge, via=via, dns_via=dns_via, bucket=bucket
+    )
     if request is None:
         found = replace(found, notes=(*found.notes, "policies not evaluated: name the API request (action, resource)"))
     return priced(found)

@@ -20,6 +20,7 @@ from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
+from vpcsim.control.analysis import dns_topology
 from vpcsim.control.analysis import hybrid_topology as hybrid
 from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call
@@ -87,6 +88,11 @@ def _compile(tx: Transaction) -> t.Topology:
         amazon_ipv6=_amazon_ipv6(),
         vpn_gateways=hybrid.vpn_gateways(tx),
         vpn_connections=hybrid.vpn_connections(tx),
+        hosted_zones=dns_topology.hosted_zones(tx),
+        resolver_endpoints=dns_topology.resolver_endpoints(tx),
+        resolver_rules=dns_topology.resolver_rules(tx),
+        rule_associations=dns_topology.rule_associations(tx),
+        opt_in_regions=_opt_in_regions(),
     )
     return indexed(replace(topo, settles_at=calls.settles_at))
 
@@ -431,6 +437,11 @@ def _service_ranges() -> dict[tuple[str, str], tuple[t.Network, ...]]:
 
 
 @cache
+def _opt_in_regions() -> frozenset[str]:
+    return frozenset(name for name, region in REGIONS.items() if region.opt_in)
+
+
+@cache
 def _amazon_ipv6() -> tuple[tuple[str, IPv6Network], ...]:
     """Where public IPv6 addresses lie, per Region: Amazon's published EC2 ranges and the VPC pool."""
     return tuple((region, n) for region in REGIONS for n in amazon_ipv6_ranges(region))
@@ -511,6 +522,8 @@ def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBala
         cross,
         tuple(listeners),
         record.doc["State"]["Code"],
+        record.doc.get("DNSName") or "",
+        record.doc.get("Scheme") == "internet-facing",
     )
 
 
