@@ -41,6 +41,10 @@ PREFIXES: dict[str, str] = {
     "nia": "network-insights-analysis",
     "vpc-cidr-assoc": "vpc-cidr-block-association",
     "subnet-cidr-assoc": "subnet-cidr-block-association",
+    "ami": "image",
+    "vol": "volume",
+    "snap": "snapshot",
+    "key": "key-pair",
 }
 
 _ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{8}|[0-9a-f]{17})$")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpcsim.catalog.instance_types import eni_limits
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
@@ -22,7 +23,7 @@ from vpcsim.control.core.queries import attached_to
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import subnets
 from vpcsim.control.security import groups as security_groups
-from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, Malformed, NotFound
+from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, LimitExceeded, Malformed, NotFound
 from vpcsim.model import Record, is_well_formed
 
 MAX_GROUPS = 5  # security groups per interface, default quota [VPCUG23 8.3]
@@ -330,13 +331,28 @@ def attach_network_interface(call: Call, params: Params) -> Result:
         )
     _check_placement(eni, instance)
     index = params["DeviceIndex"]
-    if any(e.doc["Attachment"]["DeviceIndex"] == index for e in attached_to(call, instance)):
+    attached = attached_to(call, instance)
+    limits = eni_limits(instance.doc["InstanceType"])
+    if limits is not None and len(attached) + 1 > limits[0]:
+        raise interface_limit(len(attached) + 1, instance.doc["InstanceType"])
+    if any(e.doc["Attachment"]["DeviceIndex"] == index for e in attached):
         raise InvalidParameter(
             "InvalidParameterValue",
             f"Instance '{instance.id}' already has an interface attached at device index '{index}'.",
         )
     eni = attach(call, eni, instance, index, delete_on_termination=False)
     return {"AttachmentId": eni.doc["Attachment"]["AttachmentId"], "NetworkCardIndex": 0}
+
+
+def interface_limit(count: int, instance_type: str) -> LimitExceeded:
+    """More interfaces than the instance type allows [EC2UG "IP addresses per network interface per instance type"];
+    AWS's text, e.g. "Interface count 3 exceeds the limit for m1.small"."""
+    return LimitExceeded("AttachmentLimitExceeded", f"Interface count {count} exceeds the limit for {instance_type}")
+
+
+def address_limit() -> LimitExceeded:
+    """More private IPv4 addresses on an interface than the instance type allows (AWS's text)."""
+    return LimitExceeded("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
 
 
 def _check_placement(eni: Record, instance: Record) -> None:
