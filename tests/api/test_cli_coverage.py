@@ -18,9 +18,9 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from tests.api.amis import AMI
 from tests.conftest import Cli
 
-AMI = "ami-0abcdef1234567890"
 MISSING = "0123456789abcdef0"  # well-formed, never allocated
 _WORKERS = 12
 
@@ -1082,7 +1082,9 @@ def test_cli_network_interfaces(aws: Cli, ec2: Any, account: str) -> None:
     vpc_id = _vpc(ec2)
     subnet_id = _subnet(ec2, vpc_id)
     group = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc_id)["GroupId"]
-    instance = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, InstanceType="t3.medium", MinCount=1, MaxCount=1, SubnetId=subnet_id)[
+        "Instances"
+    ][0]
     iid = instance["InstanceId"]
     primary = instance["NetworkInterfaces"][0]
     assert primary["PrivateIpAddress"] == "10.0.1.4"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI
 from tests.conftest import Cli, error_code
 from vpcsim.testing import Server
 
-AMI = "ami-0abcdef1234567890"
 LB_ARN = re.compile(r"^arn:aws:elasticloadbalancing:us-east-1:(\d{12}):loadbalancer/(net|gwy)/([\w-]+)/([0-9a-f]{16})$")
 FAST = {"Delay": 1, "MaxAttempts": 5}
 

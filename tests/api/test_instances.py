@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI
 from tests.conftest import error_code
-
-AMI = "ami-0abcdef1234567890"
 
 
 def _error(call: Any, **kwargs: Any) -> str:

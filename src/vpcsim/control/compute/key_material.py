@@ -20,6 +20,7 @@ import hmac
 import struct
 from dataclasses import dataclass
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
@@ -138,7 +139,7 @@ def _parse(material: bytes) -> PublicKey:
             public = serialization.load_ssh_public_key(b" ".join(text.split()[:2]))
         else:
             public = serialization.load_der_public_key(base64.b64decode(text, validate=True))
-    except (ValueError, TypeError, IndexError, UnicodeDecodeError, serialization.UnsupportedAlgorithm):
+    except (ValueError, TypeError, IndexError, UnicodeDecodeError, UnsupportedAlgorithm):
         raise _bad_format("Key is not in valid OpenSSH public key format") from None
     if not isinstance(public, rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
         raise _bad_format("Only RSA and ED25519 keys are supported.")
