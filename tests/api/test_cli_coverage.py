@@ -1152,7 +1152,10 @@ def test_cli_network_interfaces(aws: Cli, ec2: Any, account: str) -> None:
         attached["AttachmentId"],
     )
     assert (enis[attaching]["Attachment"]["InstanceId"], enis[attaching]["Attachment"]["DeviceIndex"]) == (iid, 1)
-    assert enis[detaching]["Status"] == "available" and "Attachment" not in enis[detaching]
+    # A detached interface shows its attachment "detached" once (what waiters poll for), then none.
+    assert enis[detaching]["Status"] == "available" and enis[detaching]["Attachment"]["Status"] == "detached"
+    again = ec2.describe_network_interfaces(NetworkInterfaceIds=[detaching])["NetworkInterfaces"][0]
+    assert "Attachment" not in again
 
     before = _settled(ec2)
     _refused(

@@ -233,3 +233,34 @@ def test_attributes_through_the_cli(aws: Any) -> None:
     volumes = aws("ec2", "describe-volumes", "--filters", f"Name=attachment.instance-id,Values={iid}")["Volumes"]
     assert len(volumes) == 1 and volumes[0]["Attachments"][0]["InstanceId"] == iid
     assert aws.error("ec2", "terminate-instances", "--instance-ids", iid) == "OperationNotPermitted"
+
+
+def test_a_detachment_is_seen_detached_once(ec2: Any) -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    iid = _run(ec2, SubnetId=subnet)["InstanceId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    attachment = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=iid, DeviceIndex=1)["AttachmentId"]
+    ec2.detach_network_interface(AttachmentId=attachment)
+    by_attachment = [{"Name": "attachment.attachment-id", "Values": [attachment]}]
+    seen = ec2.describe_network_interfaces(Filters=by_attachment)["NetworkInterfaces"]
+    assert [(e["NetworkInterfaceId"], e["Attachment"]["Status"], e["Status"]) for e in seen] == [
+        (eni, "detached", "available")
+    ]
+    assert ec2.describe_network_interfaces(Filters=by_attachment)["NetworkInterfaces"] == []
+
+
+def test_uefi_data(ec2: Any) -> None:
+    x86 = [{"Name": "architecture", "Values": ["x86_64"]}]
+    images = ec2.describe_images(Owners=["amazon"], Filters=x86)["Images"]
+    uefi = next(i["ImageId"] for i in images if str(i.get("BootMode", "")).startswith("uefi"))
+    legacy = next(i["ImageId"] for i in images if "BootMode" not in i and "Platform" not in i)
+    on_uefi = _run(ec2, ImageId=uefi)
+    assert on_uefi["CurrentInstanceBootMode"] == "uefi"
+    data = base64.b64decode(ec2.get_instance_uefi_data(InstanceId=on_uefi["InstanceId"])["UefiData"])
+    assert data.startswith(b"AMZNUEFI")
+    on_bios = _run(ec2, ImageId=legacy)
+    assert on_bios["CurrentInstanceBootMode"] == "legacy-bios"
+    assert _error(ec2.get_instance_uefi_data, InstanceId=on_bios["InstanceId"]) == "UnsupportedOperation"
+    # Terraform's data "aws_ami" asks with an image id; AWS refuses it as a malformed instance id.
+    assert _error(ec2.get_instance_uefi_data, InstanceId=AMI) == "InvalidInstanceID.Malformed"

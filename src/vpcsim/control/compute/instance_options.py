@@ -7,12 +7,19 @@ Facts [EC2API; EC2UG "Burstable performance instances", "Configure the instance 
   Unsuccessful.
 - ModifyInstanceMetadataOptions answers the new options ``pending``; describes show them ``applied`` (the lifecycle
   rule of docs/architecture.md).
+- GetInstanceUefiData answers the UEFI variable store of an instance that boots with UEFI: base64 of AWS's
+  ``AMZNUEFI`` container (magic, CRC-32, version, then zlib-compressed variables) [EC2API; awslabs/python-uefivars].
+  Choice [vpcsim]: the store holds no variables; an instance that boots legacy BIOS is ``UnsupportedOperation``.
+  (Terraform's data "aws_ami" calls it with an image id and ignores the ``InvalidInstanceID.Malformed`` AWS answers.)
 - MonitorInstances answers ``pending``, UnmonitorInstances ``disabling``; the instance then shows ``enabled`` or
   ``disabled``.
 """
 
 from __future__ import annotations
 
+import base64
+import struct
+import zlib
 from typing import Any
 
 from vpcsim.control.compute.instances import visible_instances
@@ -124,3 +131,12 @@ def monitor_instances(call: Call, params: Params) -> Result:
 
 def unmonitor_instances(call: Call, params: Params) -> Result:
     return _monitoring(call, params, "disabled", "disabling")
+
+
+def get_instance_uefi_data(call: Call, params: Params) -> Result:
+    instance = get(call, "instance", params["InstanceId"])
+    if instance.doc.get("CurrentInstanceBootMode") != "uefi":
+        raise ApiError("UnsupportedOperation", f"The instance '{instance.id}' does not boot with UEFI.")
+    body = zlib.compress(b"")
+    store = b"AMZNUEFI" + struct.pack("<II", zlib.crc32(body), 0) + body
+    return {"InstanceId": instance.id, "UefiData": base64.b64encode(store).decode()}

@@ -203,12 +203,27 @@ def attach(call: Call, eni: Record, instance: Record, device_index: int, *, dele
         "Status": "attached",
     }
     _index_on_instance(call, instance.id, eni.id, attachment)
-    return call.tx.put(eni.with_doc(Attachment=attachment, Status="in-use"))
+    return call.tx.put(eni.with_doc(Attachment=attachment, Status="in-use").with_extra(detached=None))
 
 
 def detach(call: Call, eni: Record) -> Record:
-    _index_on_instance(call, eni.doc["Attachment"]["InstanceId"], eni.id, None)
-    return call.tx.put(eni.with_doc(Attachment=None, Status="available"))
+    attachment = eni.doc["Attachment"]
+    _index_on_instance(call, attachment["InstanceId"], eni.id, None)
+    gone = {**attachment, "Status": "detached"}
+    return call.tx.put(eni.with_doc(Attachment=None, Status="available").with_extra(detached=gone, detached_seen=False))
+
+
+def _detach_step(call: Call, eni: Record) -> Record:
+    """Lifecycle of a detachment (docs/architecture.md "Lifecycles"): the first describe that lists a detached
+    interface shows its attachment ``detached``, as AWS does before dropping it, and later ones show none. Clients
+    that wait for a detachment (Terraform's aws_network_interface_attachment) poll for exactly that status."""
+    gone = eni.extra.get("detached")
+    if not gone:
+        return eni
+    if eni.extra.get("detached_seen"):
+        return call.tx.put(eni.with_extra(detached=None, detached_seen=None))
+    call.tx.put(eni.with_extra(detached_seen=True))
+    return eni.with_doc(Attachment=gone)
 
 
 def _index_on_instance(call: Call, instance_id: str, eni_id: str, attachment: dict[str, Any] | None) -> None:
@@ -305,7 +320,8 @@ def describe_network_interfaces(call: Call, params: Params) -> Result:
             "InvalidParameterCombination",
             "The parameter NetworkInterfaceIds cannot be used with the parameter maxResults",
         )
-    return LISTING.run(call, params)
+    LISTING.validate_filters(params)
+    return LISTING.run(call, params, records=[_detach_step(call, r) for r in LISTING.candidates(call, params)])
 
 
 def delete_network_interface(call: Call, params: Params) -> Result:
