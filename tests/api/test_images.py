@@ -183,3 +183,21 @@ def test_describe_images_through_the_cli(aws: Any) -> None:
     found = aws("ec2", "describe-images", "--owners", "amazon", "--filters", "Name=name,Values=al2023-ami-2023.*-arm64")
     assert found["Images"] and all(i["Architecture"] == "arm64" for i in found["Images"])
     assert aws.error("ec2", "describe-images", "--image-ids", "ami-0123456789abcdef0") == "InvalidAMIID.NotFound"
+
+
+def test_as_ansible_ec2_ami_info_asks(ec2: Any) -> None:
+    # ec2_ami_info turns owners into owner-alias / owner-id filters and may read each image's launch permissions,
+    # ignoring the AuthFailure AWS answers for images the caller does not own.
+    filters = [
+        {"Name": "owner-alias", "Values": ["amazon"]},
+        {"Name": "name", "Values": ["al2023-ami-2023.*-arm64"]},
+    ]
+    found = ec2.describe_images(Filters=filters)["Images"]
+    assert found and all(i["Architecture"] == "arm64" and i["ImageOwnerAlias"] == "amazon" for i in found)
+    by_id = ec2.describe_images(Filters=[{"Name": "owner-id", "Values": [found[0]["OwnerId"]]}])["Images"]
+    assert found[0]["ImageId"] in _ids(by_id)
+    assert (
+        _error(ec2.describe_image_attribute, ImageId=found[0]["ImageId"], Attribute="launchPermission") == "AuthFailure"
+    )
+    shown = ec2.describe_image_attribute(ImageId=found[0]["ImageId"], Attribute="description")
+    assert shown["Description"] == {"Value": found[0]["Description"]}

@@ -8,8 +8,10 @@ on every later describe; StopInstances answers ``stopping`` then ``stopped``; St
 ``instance_running``, ``instance_stopped`` and ``instance_terminated`` succeed on their first poll. A terminated
 instance stays visible for an hour, as in AWS, then describes no longer show it.
 
-What an instance shows of its network (addresses, groups, interfaces, public IP) is read from its interfaces at
-describe time, never copied: the interface records are the one source of truth.
+What an instance shows of its network (addresses, groups, interfaces, public IP) and of its block devices is read
+from its interfaces and volumes at describe time, never copied: those records are the one source of truth. A launch
+is checked in two parts: where it goes (``launch_network``: subnet, groups, interfaces, the type's interface and
+address limits) and what it is (``launch_spec``: image, instance type, block devices, key pair, options).
 """
 
 from __future__ import annotations

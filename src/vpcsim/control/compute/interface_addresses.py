@@ -1,7 +1,8 @@
 """Secondary private addresses of network interfaces: AssignPrivateIpAddresses and UnassignPrivateIpAddresses.
 
 [EC2API] Either named addresses or a count, not both; with AllowReassignment an address held as a secondary by
-another interface of the same subnet moves; the primary address cannot be unassigned.
+another interface of the same subnet moves; the primary address cannot be unassigned. An attached interface holds
+at most its instance type's Ipv4AddressesPerInterface addresses, primary included (``PrivateIpAddressLimitExceeded``).
 """
 
 from __future__ import annotations

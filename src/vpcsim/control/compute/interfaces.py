@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.catalog.instance_types import eni_limits
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.public_ips import allocate_public_ip, public_dns_name
-from vpcsim.control.core.queries import attached_to
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import subnets
 from vpcsim.control.security import groups as security_groups
-from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, LimitExceeded, Malformed, NotFound
-from vpcsim.model import Record, is_well_formed
+from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
+from vpcsim.model import Record
 
 MAX_GROUPS = 5  # security groups per interface, default quota [VPCUG23 8.3]
 _CREATION_TYPES = {"interface", "efa", "efa-only", "branch", "trunk"}
@@ -335,31 +333,6 @@ def delete_network_interface(call: Call, params: Params) -> Result:
     return {}
 
 
-def attach_network_interface(call: Call, params: Params) -> Result:
-    eni = get(call, "network-interface", params["NetworkInterfaceId"])
-    instance = get(call, "instance", params["InstanceId"])
-    if eni.doc.get("Attachment"):
-        raise ApiError("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use.")
-    state = instance.doc["State"]["Name"]
-    if state not in ("running", "stopped"):
-        raise IncorrectState(
-            "IncorrectInstanceState", f"The instance '{instance.id}' is not in a valid state for this operation."
-        )
-    _check_placement(eni, instance)
-    index = params["DeviceIndex"]
-    attached = attached_to(call, instance)
-    limits = eni_limits(instance.doc["InstanceType"])
-    if limits is not None and len(attached) + 1 > limits[0]:
-        raise interface_limit(len(attached) + 1, instance.doc["InstanceType"])
-    if any(e.doc["Attachment"]["DeviceIndex"] == index for e in attached):
-        raise InvalidParameter(
-            "InvalidParameterValue",
-            f"Instance '{instance.id}' already has an interface attached at device index '{index}'.",
-        )
-    eni = attach(call, eni, instance, index, delete_on_termination=False)
-    return {"AttachmentId": eni.doc["Attachment"]["AttachmentId"], "NetworkCardIndex": 0}
-
-
 def interface_limit(count: int, instance_type: str) -> LimitExceeded:
     """More interfaces than the instance type allows [EC2UG "IP addresses per network interface per instance type"];
     AWS's text, e.g. "Interface count 3 exceeds the limit for m1.small"."""
@@ -369,56 +342,6 @@ def interface_limit(count: int, instance_type: str) -> LimitExceeded:
 def address_limit() -> LimitExceeded:
     """More private IPv4 addresses on an interface than the instance type allows (AWS's text)."""
     return LimitExceeded("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
-
-
-def _check_placement(eni: Record, instance: Record) -> None:
-    # Same AZ [EC2API AttachNetworkInterface]; same VPC [VPCUG23]. Code and text are vpcsim's [choice: no AWS text].
-    if eni.doc["AvailabilityZone"] != instance.doc["Placement"]["AvailabilityZone"]:
-        raise InvalidParameter(
-            "InvalidParameterValue",
-            f"The network interface '{eni.id}' ({eni.doc['AvailabilityZone']}) and the instance '{instance.id}' "
-            f"({instance.doc['Placement']['AvailabilityZone']}) must be in the same Availability Zone.",
-        )
-    if eni.doc["VpcId"] != instance.doc["VpcId"]:
-        raise InvalidParameter(
-            "InvalidParameterValue", f"The network interface '{eni.id}' and the instance must be in the same VPC."
-        )
-
-
-def detach_network_interface(call: Call, params: Params) -> Result:
-    attachment_id = params["AttachmentId"]
-    eni = _find_by_attachment(call, attachment_id)
-    if attachment_id.startswith("ela-attach-") and eni is not None:
-        raise ApiError("OperationNotPermitted", "You are not allowed to manage 'ela-attach' attachments.")
-    check_attachment_id(attachment_id)
-    if eni is None:
-        raise NotFound("InvalidAttachmentID.NotFound", f"The attachment ID '{attachment_id}' does not exist")
-    if eni.doc["Attachment"]["DeviceIndex"] == 0:
-        raise ApiError(
-            "OperationNotPermitted",
-            "The network interface at device index 0 and networkCard index 0 cannot be detached.",
-        )
-    detach(call, eni)
-    return {}
-
-
-def check_attachment_id(attachment_id: str) -> None:
-    if not is_well_formed(attachment_id, "eni-attach"):
-        raise Malformed(
-            "InvalidNetworkInterfaceAttachmentId.Malformed",
-            f'Invalid id: "{attachment_id}" (expecting "eni-attach-...")',
-        )
-
-
-def _find_by_attachment(call: Call, attachment_id: str) -> Record | None:
-    return next(
-        (
-            e
-            for e in call.scan("network-interface")
-            if (e.doc.get("Attachment") or {}).get("AttachmentId") == attachment_id
-        ),
-        None,
-    )
 
 
 def modify_network_interface_attribute(call: Call, params: Params) -> Result:
