@@ -264,3 +264,18 @@ def test_uefi_data(ec2: Any) -> None:
     assert _error(ec2.get_instance_uefi_data, InstanceId=on_bios["InstanceId"]) == "UnsupportedOperation"
     # Terraform's data "aws_ami" asks with an image id; AWS refuses it as a malformed instance id.
     assert _error(ec2.get_instance_uefi_data, InstanceId=AMI) == "InvalidInstanceID.Malformed"
+
+
+def test_describe_instances_filters_on_the_instance_around_the_network(ec2: Any) -> None:
+    required = _run(ec2, MetadataOptions={"HttpTokens": "required"})
+    plain = _run(ec2, InstanceType="t3.small")
+    volume = _volumes(ec2, required["InstanceId"])[0]["VolumeId"]
+
+    def ids(*filters: tuple[str, str]) -> set[str]:
+        flt = [{"Name": n, "Values": [v]} for n, v in filters]
+        return {i["InstanceId"] for r in ec2.describe_instances(Filters=flt)["Reservations"] for i in r["Instances"]}
+
+    assert ids(("block-device-mapping.volume-id", volume)) == {required["InstanceId"]}
+    assert ids(("instance-type", "t3.small"), ("architecture", "x86_64")) == {plain["InstanceId"]}
+    assert required["InstanceId"] in ids(("metadata-options.http-tokens", "required"))
+    assert ids(("root-device-type", "instance-store")) == set()
