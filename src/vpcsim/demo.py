@@ -13,6 +13,8 @@ fixed account ids and Name tags make the diagram readable:
 - 222222222222 (provider): an NLB-backed endpoint service allowing only 333333333333.
 - 333333333333 (consumer): an interface endpoint to it, accepted by the provider.
 - 444444444444 (not allowed): a VPC whose attempt to connect is refused.
+- Flow logs on the two London VPCs to the bucket (folder ``flow-logs/``), and records of S3 traffic through the NAT
+  gateway and through the gateway endpoint written when the demo loads (docs/flowlogs.md).
 
 ``load_demo`` is idempotent by a meta key: a state that holds the demo is left alone.
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from vpcsim.control import Control
 from vpcsim.control.analysis.diagram import EXAMPLES_META
+from vpcsim.control.flowlogs.traffic import Traffic
 from vpcsim.errors import ApiError
 from vpcsim.model import IdFactory
 from vpcsim.model.arns import bucket_arn, root_arn
@@ -35,6 +38,11 @@ META_KEY = "demo/loaded"
 NETWORK, PROVIDER, CONSUMER, OUTSIDER = "111111111111", "222222222222", "333333333333", "444444444444"
 LONDON, IRELAND = "eu-west-2", "eu-west-1"
 BUCKET = "demo-reports-111111111111"
+DEMO_LOG_FORMAT = (
+    "${version} ${account-id} ${interface-id} ${instance-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} "
+    "${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${pkt-srcaddr} ${pkt-dstaddr} "
+    "${pkt-dst-aws-service} ${flow-direction} ${traffic-path}"
+)
 
 
 @dataclass
@@ -73,7 +81,15 @@ def load_demo(control: Control) -> DemoWorld | None:
     with control.store.transaction() as tx:
         tx.set_meta(META_KEY, json.dumps(world.ids))
         tx.set_meta(EXAMPLES_META, json.dumps(examples(world.ids)))
+    send_demo_traffic(control, world.ids)
     return world
+
+
+def send_demo_traffic(control: Control, ids: dict[str, str]) -> None:
+    """Some traffic for the demo's flow logs: S3 through the NAT gateway and through the gateway endpoint, 5 flows
+    each (its records land under the server's flow-logs directory; a few small files, written in milliseconds)."""
+    for source in ("app-nat-worker", "app-endpoint-worker"):
+        control.send_traffic(Traffic(ids[source], f"s3.{LONDON}.amazonaws.com", flows=5, bytes=64_000))
 
 
 def landmarks(tx: Transaction) -> dict[str, str]:
@@ -131,6 +147,7 @@ class _Builder:
         self.dynamodb_over_peering(endpoint_vpc)
         self.bucket_policy(nat_vpc)
         self.privatelink()
+        self.flow_logs(nat_vpc, endpoint_vpc)
         return self.world
 
     # -- building blocks ------------------------------------------------------------------------------------------
@@ -326,6 +343,23 @@ class _Builder:
         }
         self.call(NETWORK, LONDON, "PutBucketPolicy", "s3", Bucket=BUCKET, Policy=json.dumps(policy))
         self.world.ids["bucket"] = BUCKET
+
+    def flow_logs(self, *vpcs: Vpc) -> None:
+        """Flow logs on the two London VPCs to the demo bucket (docs/flowlogs.md), with the version 5 fields."""
+        for vpc in vpcs:
+            created = self.call(
+                vpc.account,
+                vpc.region,
+                "CreateFlowLogs",
+                ResourceType="VPC",
+                ResourceIds=[vpc.id],
+                TrafficType="ALL",
+                LogDestinationType="s3",
+                LogDestination=f"{bucket_arn(BUCKET)}/flow-logs/",
+                LogFormat=DEMO_LOG_FORMAT,
+                MaxAggregationInterval=60,
+            )
+            self.world.ids[f"flow_log_{vpc.id}"] = created["FlowLogIds"][0]
 
     def privatelink(self) -> None:
         """A provider's NLB-backed endpoint service, an allowed consumer (accepted) and an account that is not."""

@@ -105,8 +105,9 @@ def test_create_image_from_an_instance(ec2: Any, account: str) -> None:
     image_id = ec2.create_image(InstanceId=iid, Name="golden (v1)", Description="web", TagSpecifications=tags)[
         "ImageId"
     ]
+    # At the server's default time scale an image is available once CreateImage has returned.
     first = ec2.describe_images(ImageIds=[image_id])["Images"][0]
-    assert first["State"] == "pending" and first["OwnerId"] == account and first["SourceInstanceId"] == iid
+    assert first["State"] == "available" and first["OwnerId"] == account and first["SourceInstanceId"] == iid
     ec2.get_waiter("image_available").wait(ImageIds=[image_id])
     image = ec2.describe_images(Owners=["self"])["Images"][0]
     assert image["State"] == "available" and image["Tags"] == [{"Key": "Name", "Value": "golden"}]

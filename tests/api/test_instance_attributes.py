@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.amis import AMI
+from tests.api.amis import AMI, offering_zone
 from tests.conftest import error_code
 
 
@@ -139,7 +139,8 @@ def test_modify_instance_attribute(ec2: Any) -> None:
 
 def test_source_dest_check_and_groups_live_on_the_primary_interface(ec2: Any) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    zone = offering_zone(ec2, "t3.micro")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
     group = ec2.create_security_group(GroupName="nat", Description="nat", VpcId=vpc)["GroupId"]
     launched = _run(ec2, SubnetId=subnet)
     iid, eni = launched["InstanceId"], launched["NetworkInterfaces"][0]["NetworkInterfaceId"]
@@ -235,9 +236,10 @@ def test_attributes_through_the_cli(aws: Any) -> None:
     assert aws.error("ec2", "terminate-instances", "--instance-ids", iid) == "OperationNotPermitted"
 
 
-def test_a_detachment_is_seen_detached_once(ec2: Any) -> None:
+def test_a_detachment_is_seen_detached(ec2: Any) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    zone = offering_zone(ec2, "t3.micro")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
     iid = _run(ec2, SubnetId=subnet)["InstanceId"]
     eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
     attachment = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=iid, DeviceIndex=1)["AttachmentId"]
@@ -247,6 +249,12 @@ def test_a_detachment_is_seen_detached_once(ec2: Any) -> None:
     assert [(e["NetworkInterfaceId"], e["Attachment"]["Status"], e["Status"]) for e in seen] == [
         (eni, "detached", "available")
     ]
+    nics = _describe(ec2, iid)["NetworkInterfaces"]
+    assert [n["NetworkInterfaceId"] for n in nics] != [] and eni not in [n["NetworkInterfaceId"] for n in nics]
+    # Attached again, it shows the new attachment only.
+    again = ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=iid, DeviceIndex=1)["AttachmentId"]
+    shown = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]
+    assert shown["Attachment"]["AttachmentId"] == again and shown["Attachment"]["Status"] == "attached"
     assert ec2.describe_network_interfaces(Filters=by_attachment)["NetworkInterfaces"] == []
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.api.amis import AMI
+from tests.api.amis import AMI, offering_zone
 from tests.conftest import error_code
 
 
@@ -93,7 +93,8 @@ def test_an_unknown_type_and_a_zone_without_the_type(ec2: Any) -> None:
 
 def _vpc_subnet(ec2: Any) -> str:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    return str(ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"])
+    zone = offering_zone(ec2, "t3.micro")
+    return str(ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"])
 
 
 def test_interfaces_per_instance_follow_the_type(ec2: Any) -> None:

@@ -9,6 +9,10 @@ answering ``DryRunOperation`` only when it would have succeeded.
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from vpcsim.catalog import find_region
@@ -18,8 +22,10 @@ from vpcsim.control.analysis.diagram import Filter, diagram
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.core import principals
 from vpcsim.control.core.call import Call, Params, Result
+from vpcsim.control.flowlogs import traffic as flow_traffic
 from vpcsim.control.operations import REGIONAL, Operation, OperationTable, operation_table
 from vpcsim.control.privatelink import connections, service_dns
+from vpcsim.control.quotas import check_defaults
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
 from vpcsim.model import IdFactory
@@ -30,10 +36,12 @@ from vpcsim.store import Store
 class Control:
     """The control plane of one server."""
 
-    def __init__(self, store: Store, ids: IdFactory) -> None:
+    def __init__(self, store: Store, ids: IdFactory, *, quotas: Mapping[str, float] | None = None) -> None:
         self.store = store
         self.ids = ids
+        self.quotas = check_defaults(quotas or {})  # quota code -> the value every account starts with
         self.operations: OperationTable = operation_table()
+        self.flow_logs_dir: Path | None = None  # where flow-log records are delivered (app.py sets it)
 
     # -- the admin API's calls (server/admin.py) ------------------------------------------------------------
     def principal_for(self, access_key_id: str) -> str | None:
@@ -62,10 +70,36 @@ class Control:
         port: int | None = 443,
         protocol: str = "tcp",
         request: ApiRequest | None = None,
+        account: str | None = None,
+        via: str | None = None,
     ) -> Trace:
+        """A trace from ``source``; with ``via`` (a VPN connection, virtual private gateway or VPN attachment id),
+        ``source`` is an address on premises sending over it (dataplane/onprem.py); with ``account``, only from a
+        source of that account."""
         with self.store.snapshot() as tx:
             try:
-                return run.run_trace(tx, source, destination, port=port, protocol=protocol, request=request)
+                return run.run_trace(
+                    tx,
+                    source,
+                    destination,
+                    port=port,
+                    protocol=protocol,
+                    request=request,
+                    account=account,
+                    via=via or None,
+                )
+            except UnknownSource as error:
+                raise InvalidParameter("InvalidParameterValue", str(error)) from None
+
+    def send_traffic(self, traffic: flow_traffic.Traffic) -> tuple[Trace, dict[str, Any]]:
+        """Trace ``traffic`` and write the flow-log records it makes (control/flowlogs/traffic.py)."""
+        if not 1 <= traffic.flows <= flow_traffic.MAX_FLOWS:
+            raise InvalidParameter("InvalidParameterValue", f"flows must be 1 to {flow_traffic.MAX_FLOWS}.")
+        if traffic.bytes < 0 or traffic.response_bytes < 0:
+            raise InvalidParameter("InvalidParameterValue", "bytes and response_bytes must not be negative.")
+        with self.store.snapshot() as tx:
+            try:
+                return flow_traffic.send(tx, traffic, self.flow_logs_dir, int(time.time()))
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None
 
@@ -76,6 +110,8 @@ class Control:
             return run.monthly_cost(tx, account, region)
 
     def what_if(self, region: str, volume_gb: float, *, azs: int = 2, service: str = "s3") -> dict[str, Any]:
+        if not math.isfinite(volume_gb) or volume_gb < 0:
+            raise InvalidParameter("InvalidParameterValue", "The volume must be a finite number of GB, 0 or more.")
         try:
             return run.what_if(region, volume_gb, azs=azs, service=service)
         except (ValueError, LookupError) as error:
@@ -115,7 +151,9 @@ class Control:
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
         with self.store.transaction() as tx:
-            call = Call(tx, account, where, request_id, self.ids, principal)
+            call = Call(
+                tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation
+            )
             if scope in REGIONAL:
                 defaults.ensure_scope(call)
             result = found.handler(call, params)

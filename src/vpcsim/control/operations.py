@@ -43,11 +43,23 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "privatelink",
         "interconnect",
         "analysis",
+        "flowlogs",
+        "dhcp",
+        "hybrid",
     ),
     "elasticloadbalancing": ("elbv2",),
     "sts": ("services.sts",),
-    "s3": ("services.s3_buckets",),
-    "dynamodb": ("services.dynamodb_tables",),
+    "s3": (
+        "services.s3_buckets",
+        "services.s3_acl",
+        "services.s3_settings",
+        "services.s3_rules",
+        "services.s3_objects",
+    ),
+    "dynamodb": ("services.dynamodb_tables", "services.dynamodb_update", "services.dynamodb_settings"),
+    "servicequotas": ("quotas",),
+    "route53": ("route53",),
+    "route53resolver": ("resolver",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.
 REGIONAL = frozenset({"ec2", "elasticloadbalancing"})

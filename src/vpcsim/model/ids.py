@@ -17,6 +17,7 @@ PREFIXES: dict[str, str] = {
     "rtb": "route-table",
     "rtbassoc": "route-table-association",
     "igw": "internet-gateway",
+    "eigw": "egress-only-internet-gateway",
     "eipalloc": "elastic-ip",
     "eipassoc": "elastic-ip-association",
     "nat": "natgateway",
@@ -45,6 +46,10 @@ PREFIXES: dict[str, str] = {
     "vol": "volume",
     "snap": "snapshot",
     "key": "key-pair",
+    "fl": "vpc-flow-log",
+    "cgw": "customer-gateway",
+    "vgw": "vpn-gateway",
+    "vpn": "vpn-connection",
 }
 
 _ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{8}|[0-9a-f]{17})$")

@@ -44,6 +44,14 @@ KINDS: dict[str, Kind] = {
             "InvalidInternetGatewayId.Malformed",
         ),
         Kind(
+            "egress-only-internet-gateway",
+            "eigw",
+            "egressOnlyInternetGateway ID",
+            "InvalidEgressOnlyInternetGatewayId.NotFound",
+            "InvalidEgressOnlyInternetGatewayId.Malformed",
+            empty_tags=False,  # awscli examples show untagged gateways without Tags
+        ),
+        Kind(
             "elastic-ip",
             "eipalloc",
             "allocation ID",
@@ -130,6 +138,7 @@ KINDS: dict[str, Kind] = {
             "InvalidNetworkInsightsAnalysisId.NotFound",
             "InvalidNetworkInsightsAnalysisId.Malformed",
         ),
+        Kind("vpc-flow-log", "fl", "flow log ID", "InvalidFlowLogId.NotFound", "InvalidFlowLogId.NotFound"),
         # EC2 answers a missing transit gateway route table with the VPC route table's code [EC2ERR].
         Kind(
             "transit-gateway-route-table",
@@ -146,5 +155,24 @@ KINDS: dict[str, Kind] = {
             "snapshot", "snap", "snapshot", "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed", empty_tags=False
         ),
         Kind("key-pair", "key", "key pair", "InvalidKeyPair.NotFound", "InvalidKeyPair.Malformed"),
+        # Site-to-Site VPN and DHCP options [EC2ERR]: "The customerGateway ID 'cgw-1' does not exist" and friends.
+        Kind(
+            "customer-gateway",
+            "cgw",
+            "customerGateway ID",
+            "InvalidCustomerGatewayID.NotFound",
+            "InvalidCustomerGatewayId.Malformed",
+        ),
+        Kind("vpn-gateway", "vgw", "vpnGateway ID", "InvalidVpnGatewayID.NotFound", "InvalidVpnGatewayID.Malformed"),
+        Kind(
+            "vpn-connection",
+            "vpn",
+            "vpnConnection ID",
+            "InvalidVpnConnectionID.NotFound",
+            "InvalidVpnConnectionID.Malformed",
+        ),
+        Kind(
+            "dhcp-options", "dopt", "dhcpOptions ID", "InvalidDhcpOptionID.NotFound", "InvalidDhcpOptionsId.Malformed"
+        ),
     )
 }

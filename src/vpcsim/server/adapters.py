@@ -5,7 +5,8 @@ model; ``server/edge.py`` does everything they share (request ids, identity, log
 - ``ec2`` / ``query``: ``Action`` in the form body or query string on ``/``; EC2's or plain Query's XML.
 - ``rest-xml`` (S3): the operation comes from the HTTP method and path (``protocol.RestXmlRouter``); a bucket in a
   ``<bucket>.localhost`` host is moved into the path (virtual-host style to path style).
-- ``json`` (DynamoDB): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``.
+- ``json`` (DynamoDB, Service Quotas): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``; the content type
+  carries the model's JSON version (1.0, 1.1).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 from botocore.model import OperationModel
 
-from vpcsim.errors import ApiError
+from vpcsim.errors import ApiError, InvalidParameter
 from vpcsim.protocol import (
     Ec2RequestParser,
     Ec2ResponseSerializer,
@@ -36,6 +37,7 @@ from vpcsim.protocol import (
     service_for_scope,
     service_namespace,
 )
+from vpcsim.protocol.limits import MAX_PARAMETERS
 
 _VIRTUAL_HOST_SUFFIX = ".localhost"
 _QUERY_METHODS = ("GET", "POST", "HEAD")
@@ -82,10 +84,17 @@ class Adapter(Protocol):
 
 
 def decode_params(query: str, body: bytes) -> dict[str, str]:
-    """A Query request's parameters: the query string, then the form body (the body wins)."""
-    params = dict(parse_qsl(query, keep_blank_values=True))
-    if body:
-        params.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    """A Query request's parameters: the query string, then the form body (the body wins); at most
+    ``MAX_PARAMETERS`` of them (``protocol/limits.py``)."""
+    try:
+        params = dict(parse_qsl(query, keep_blank_values=True, max_num_fields=MAX_PARAMETERS))
+        if body:
+            text = body.decode("utf-8", errors="replace")
+            params.update(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMETERS))
+    except ValueError:
+        raise InvalidParameter(
+            "InvalidParameterValue", f"The request has more than {MAX_PARAMETERS} parameters."
+        ) from None
     return params
 
 
@@ -164,7 +173,13 @@ class RestXmlAdapter:
 
     def error(self, error: ApiError, request_id: str, request: HttpRequest) -> WireResponse:
         fields: Mapping[str, str] = getattr(error, "fields", {})
-        body = _REST_SERIALIZER.error_body(error.code, error.message, request_id, fields)
+        if self.service.scope == "s3":  # S3 alone answers a bare <Error> document [S3 API "Error responses"]
+            body = _REST_SERIALIZER.error_body(error.code, error.message, request_id, fields)
+        else:
+            namespace = _namespace(self.service.scope)
+            body = _REST_SERIALIZER.wrapped_error_body(
+                error.code, error.message, request_id, namespace, sender=error.status < 500
+            )
         body = b"" if request.method == "HEAD" else body  # a HEAD answer has no body, errors included
         headers = {"Content-Type": "application/xml", "x-amz-request-id": request_id}
         return WireResponse(error.status, body, request_id, headers)
@@ -223,5 +238,9 @@ def adapter_for(signed: str | None, request: HttpRequest) -> Adapter | None:
     if request.path != "/" or request.method not in _QUERY_METHODS:
         return None
     if not signed:
-        service = service_for_scope(None, decode_params(request.query, request.body).get("Version"))
+        try:
+            version = decode_params(request.query, request.body).get("Version")
+        except ApiError:
+            version = None  # the adapter's find() refuses the request in its own format
+        service = service_for_scope(None, version)
     return QueryAdapter(service, signed)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from vpcsim.errors import ApiError
+from vpcsim.protocol.limits import bounded_json
+from vpcsim.server.bodies import MAX_API_BODY, read_body
+from vpcsim.server.callers import is_admin, own_account
 from vpcsim.server.edge import Edge
 
 
@@ -31,8 +33,10 @@ def _error(code: str, message: str, status: int = 400) -> JSONResponse:
 
 async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse:
     try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
+        body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
+    except ApiError as error:
+        return _error(error.code, error.message, error.status)
+    except (ValueError, UnicodeDecodeError):
         return _error("InvalidJson", "The body must be a JSON object.")
     if not isinstance(body, dict) or any(not isinstance(body.get(f), str) for f in fields):
         return _error("MissingParameter", f"The body must be a JSON object with string members {', '.join(fields)}.")
@@ -51,6 +55,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
     control = edge.control
 
     async def do_reset(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file may reset.", 403)
         reset()
         return JSONResponse({"status": "ok", "message": "all state cleared"})
 
@@ -58,6 +64,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         return JSONResponse({"status": "ok", "revision": control.store.revision})
 
     async def principals(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file maps keys.", 403)
         body = await _body(request, "access_key_id", "principal")
         if isinstance(body, JSONResponse):
             return body
@@ -70,7 +78,8 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
 
     async def notifications(request: Request) -> Response:
-        return JSONResponse({"events": control.notification_events(request.query_params.get("account"))})
+        account = own_account(request.scope, request.query_params.get("account"))
+        return JSONResponse({"events": control.notification_events(account)})
 
     async def unsupported(request: Request) -> Response:
         rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]

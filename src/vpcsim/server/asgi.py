@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
@@ -21,6 +23,7 @@ from starlette.types import Scope
 
 from vpcsim.server.admin import admin_routes
 from vpcsim.server.api import api_routes
+from vpcsim.server.bodies import DEFAULT_MAX_BODY, TooLarge, read_body
 from vpcsim.server.edge import Edge, HttpRequest
 
 _XML_HEADERS = {"Content-Type": "text/xml;charset=UTF-8", "Server": "vpcsim", "Cache-Control": "no-cache, no-store"}
@@ -59,7 +62,9 @@ def _ui_routes() -> list[Route | Mount]:
     return [Mount("/ui", app=_UiFiles(directory=UI_DIR), name="ui")]
 
 
-def build_asgi(edge: Edge, reset: Callable[[], None]) -> Starlette:
+def build_asgi(edge: Edge, reset: Callable[[], None], *, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+    """The app. The control plane's work runs in worker threads (the store's lock orders it), so the event loop stays
+    free to answer other clients (``/_vpcsim/health`` included) while a large call runs."""
 
     async def root(request: Request) -> Response:
         if is_browser(request):
@@ -68,11 +73,13 @@ def build_asgi(edge: Edge, reset: Callable[[], None]) -> Starlette:
 
     async def aws(request: Request) -> Response:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        answer = edge.handle(
-            HttpRequest(
-                request.method, raw_path.decode("latin-1"), request.url.query, request.headers, await request.body()
-            )
-        )
+        wire = HttpRequest(request.method, raw_path.decode("latin-1"), request.url.query, request.headers)
+        try:
+            body = await read_body(request, max_body)
+        except TooLarge as error:
+            answer = edge.reject(wire, error)
+        else:
+            answer = await run_in_threadpool(edge.handle, replace(wire, body=body))
         headers = {**_XML_HEADERS, **answer.headers, "x-amzn-RequestId": answer.request_id}
         return Response(answer.body, status_code=answer.status, headers=headers)
 

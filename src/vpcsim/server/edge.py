@@ -24,7 +24,9 @@ from vpcsim.control import Control
 from vpcsim.errors import ApiError, InternalError, Unsupported
 from vpcsim.model.arns import account_of, root_arn
 from vpcsim.protocol import credential_scope
+from vpcsim.protocol.signing import Signed
 from vpcsim.server.adapters import Adapter, Found, HttpRequest, WireResponse, adapter_for
+from vpcsim.server.credentials import Credentials, header_values
 
 log = logging.getLogger("vpcsim")
 _ACCOUNT = re.compile(r"^\d{12}$")
@@ -55,6 +57,7 @@ class Identity:
 class Edge:
     control: Control
     identity: Identity = field(default_factory=Identity)
+    credentials: Credentials | None = None  # --credentials: every request's signature is verified
     unsupported: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def handle(self, request: HttpRequest) -> WireResponse:
@@ -66,9 +69,10 @@ class Edge:
             return WireResponse(404, b"Not Found", request_id, {"Content-Type": "text/plain"})
         name = "-"
         try:
+            caller = self._caller(adapter, request, scope.access_key_id)
             found = adapter.find(request)
             name = found.operation.name
-            answer = self._call(adapter, found, request, scope.access_key_id, scope.region, request_id)
+            answer = self._call(adapter, found, request, caller, scope.region, request_id)
         except ApiError as error:
             answer = self._refused(adapter, error, request_id, request, name)
         except Exception:
@@ -79,14 +83,38 @@ class Edge:
         log.info("%s %s %d %.1fms", service, name, answer.status, elapsed)
         return answer
 
+    def reject(self, request: HttpRequest, error: ApiError) -> WireResponse:
+        """Refuse a request before it is read (a body over the limit), in its protocol's error form."""
+        scope = credential_scope(request.headers, {})
+        adapter = adapter_for(scope.service, request) or adapter_for(None, HttpRequest("POST", "/", "", {}))
+        assert adapter is not None
+        log.info("%s - %d (refused before reading: %s)", scope.service or "-", error.status, error.code)
+        return adapter.error(error, str(uuid.uuid4()), request)
+
+    def _caller(self, adapter: Adapter, request: HttpRequest, key: str | None) -> tuple[str, str]:
+        """The account and principal the request acts as: from its verified signature under --credentials, else
+        from its access key (any key works)."""
+        if self.credentials is None:
+            return self.identity.resolve(self.control, key)
+        service = adapter.service.scope if adapter.service else "ec2"
+        signed = Signed(request.method, request.path, request.query, header_values(request.headers), request.body)
+        caller = self.credentials.verify(signed, service)
+        return caller.account, caller.principal
+
     def _call(
-        self, adapter: Adapter, found: Found, request: HttpRequest, key: str | None, region: str | None, rid: str
+        self,
+        adapter: Adapter,
+        found: Found,
+        request: HttpRequest,
+        caller: tuple[str, str],
+        region: str | None,
+        rid: str,
     ) -> WireResponse:
         assert adapter.service is not None
         scope, operation = adapter.service.scope, found.operation.name
         self.control.require(scope, operation)
         params = adapter.parse(found, request)
-        account, principal = self.identity.resolve(self.control, key)
+        account, principal = caller
         result = self.control.handle(
             scope, operation, params, account=account, region=region or "us-east-1", request_id=rid, principal=principal
         )

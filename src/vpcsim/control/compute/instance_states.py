@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.control.compute import interfaces, volumes
+from vpcsim.control.compute import instance_filters, interfaces, volumes
 from vpcsim.control.compute.instances import state, visible_instances
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member
@@ -108,6 +108,7 @@ STATUS_LISTING = Listing(
     kind="instance",
     page_member="InstanceStatuses",
     filters={
+        **instance_filters.INSTANCE_STATUSES,
         "availability-zone": member("AvailabilityZone"),
         "instance-state-code": member("InstanceState", "Code"),
         "instance-state-name": member("InstanceState", "Name"),

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from vpcsim.control.compute import interfaces, launch_network, volumes
+from vpcsim.control.compute import instance_filters, interfaces, launch_network, volumes
 from vpcsim.control.compute.launch_network import Nic
 from vpcsim.control.compute.launch_spec import LaunchSpec, launch_image, launch_spec
 from vpcsim.control.core.call import Call, Params, Result
@@ -35,98 +35,6 @@ _VISIBLE_AFTER_TERMINATION = timedelta(hours=1)  # "remains visible ... for appr
 _TAGGED_WITH_INSTANCE = ("network-interface", "volume")
 
 
-# More documented DescribeInstances filters, each a path of Instance members [EC2API DescribeInstances].
-_NIC = "NetworkInterfaces"
-_MORE_FILTERS: dict[str, tuple[str, ...]] = {
-    "architecture": ("Architecture",),
-    "availability-zone-id": ("Placement", "AvailabilityZoneId"),
-    "block-device-mapping.attach-time": ("BlockDeviceMappings", "Ebs", "AttachTime"),
-    "block-device-mapping.delete-on-termination": ("BlockDeviceMappings", "Ebs", "DeleteOnTermination"),
-    "block-device-mapping.device-name": ("BlockDeviceMappings", "DeviceName"),
-    "block-device-mapping.status": ("BlockDeviceMappings", "Ebs", "Status"),
-    "block-device-mapping.volume-id": ("BlockDeviceMappings", "Ebs", "VolumeId"),
-    "boot-mode": ("BootMode",),
-    "capacity-reservation-specification.capacity-reservation-preference": (
-        "CapacityReservationSpecification",
-        "CapacityReservationPreference",
-    ),
-    "client-token": ("ClientToken",),
-    "current-instance-boot-mode": ("CurrentInstanceBootMode",),
-    "ebs-optimized": ("EbsOptimized",),
-    "ena-support": ("EnaSupport",),
-    "enclave-options.enabled": ("EnclaveOptions", "Enabled"),
-    "hibernation-options.configured": ("HibernationOptions", "Configured"),
-    "hypervisor": ("Hypervisor",),
-    "iam-instance-profile.arn": ("IamInstanceProfile", "Arn"),
-    "iam-instance-profile.id": ("IamInstanceProfile", "Id"),
-    "kernel-id": ("KernelId",),
-    "launch-index": ("AmiLaunchIndex",),
-    "maintenance-options.auto-recovery": ("MaintenanceOptions", "AutoRecovery"),
-    "metadata-options.http-endpoint": ("MetadataOptions", "HttpEndpoint"),
-    "metadata-options.http-protocol-ipv6": ("MetadataOptions", "HttpProtocolIpv6"),
-    "metadata-options.http-put-response-hop-limit": ("MetadataOptions", "HttpPutResponseHopLimit"),
-    "metadata-options.http-tokens": ("MetadataOptions", "HttpTokens"),
-    "metadata-options.instance-metadata-tags": ("MetadataOptions", "InstanceMetadataTags"),
-    "metadata-options.state": ("MetadataOptions", "State"),
-    "monitoring-state": ("Monitoring", "State"),
-    "network-interface.addresses.primary": (_NIC, "PrivateIpAddresses", "Primary"),
-    "network-interface.addresses.private-dns-name": (_NIC, "PrivateIpAddresses", "PrivateDnsName"),
-    "network-interface.addresses.association.public-ip": (_NIC, "PrivateIpAddresses", "Association", "PublicIp"),
-    "network-interface.addresses.association.ip-owner-id": (_NIC, "PrivateIpAddresses", "Association", "IpOwnerId"),
-    "network-interface.association.allocation-id": (_NIC, "Association", "AllocationId"),
-    "network-interface.association.association-id": (_NIC, "Association", "AssociationId"),
-    "network-interface.association.ip-owner-id": (_NIC, "Association", "IpOwnerId"),
-    "network-interface.association.public-dns-name": (_NIC, "Association", "PublicDnsName"),
-    "network-interface.association.public-ip": (_NIC, "Association", "PublicIp"),
-    "network-interface.attachment.attach-time": (_NIC, "Attachment", "AttachTime"),
-    "network-interface.attachment.delete-on-termination": (_NIC, "Attachment", "DeleteOnTermination"),
-    "network-interface.attachment.device-index": (_NIC, "Attachment", "DeviceIndex"),
-    "network-interface.attachment.instance-id": (_NIC, "Attachment", "InstanceId"),
-    "network-interface.attachment.instance-owner-id": (_NIC, "Attachment", "InstanceOwnerId"),
-    "network-interface.attachment.network-card-index": (_NIC, "Attachment", "NetworkCardIndex"),
-    "network-interface.attachment.status": (_NIC, "Attachment", "Status"),
-    "network-interface.availability-zone": (_NIC, "AvailabilityZone"),
-    "network-interface.description": (_NIC, "Description"),
-    "network-interface.group-id": (_NIC, "Groups", "GroupId"),
-    "network-interface.group-name": (_NIC, "Groups", "GroupName"),
-    "network-interface.ipv6-addresses.ipv6-address": (_NIC, "Ipv6Addresses", "Ipv6Address"),
-    "network-interface.mac-address": (_NIC, "MacAddress"),
-    "network-interface.owner-id": (_NIC, "OwnerId"),
-    "network-interface.private-dns-name": (_NIC, "PrivateDnsName"),
-    "network-interface.private-ip-address": (_NIC, "PrivateIpAddress"),
-    "network-interface.requester-id": (_NIC, "RequesterId"),
-    "network-interface.requester-managed": (_NIC, "RequesterManaged"),
-    "network-interface.source-dest-check": (_NIC, "SourceDestCheck"),
-    "network-performance-options.bandwidth-weighting": ("NetworkPerformanceOptions", "BandwidthWeighting"),
-    "operator.managed": ("Operator", "Managed"),
-    "placement-group-name": ("Placement", "GroupName"),
-    "platform": ("Platform",),
-    "platform-details": ("PlatformDetails",),
-    "private-dns-name-options.enable-resource-name-dns-a-record": (
-        "PrivateDnsNameOptions",
-        "EnableResourceNameDnsARecord",
-    ),
-    "private-dns-name-options.enable-resource-name-dns-aaaa-record": (
-        "PrivateDnsNameOptions",
-        "EnableResourceNameDnsAAAARecord",
-    ),
-    "private-dns-name-options.hostname-type": ("PrivateDnsNameOptions", "HostnameType"),
-    "product-code": ("ProductCodes", "ProductCodeId"),
-    "product-code.type": ("ProductCodes", "ProductCodeType"),
-    "ramdisk-id": ("RamdiskId",),
-    "reason": ("StateTransitionReason",),
-    "root-device-name": ("RootDeviceName",),
-    "root-device-type": ("RootDeviceType",),
-    "state-reason-code": ("StateReason", "Code"),
-    "state-reason-message": ("StateReason", "Message"),
-    "tenancy": ("Placement", "Tenancy"),
-    "tpm-support": ("TpmSupport",),
-    "usage-operation": ("UsageOperation",),
-    "usage-operation-update-time": ("UsageOperationUpdateTime",),
-    "virtualization-type": ("VirtualizationType",),
-}
-
-
 def state(name: str) -> dict[str, Any]:
     return {"Code": _CODES[name], "Name": name}
 
@@ -135,6 +43,7 @@ LISTING = Listing(
     kind="instance",
     page_member="Instances",
     filters={
+        **instance_filters.INSTANCES,
         "availability-zone": member("Placement", "AvailabilityZone"),
         "dns-name": member("PublicDnsName"),
         "image-id": member("ImageId"),
@@ -162,7 +71,6 @@ LISTING = Listing(
         "source-dest-check": member("SourceDestCheck"),
         "subnet-id": member("SubnetId"),
         "vpc-id": member("VpcId"),
-        **{name: member(*path) for name, path in _MORE_FILTERS.items()},
     },
 )
 
@@ -222,6 +130,7 @@ def _launch(
             private_ip=nic.private_ip,
             secondary_count=nic.secondary_count,
             tags=tags["network-interface"],
+            ipv6_request=nic.ipv6,
         )
         eni = interfaces.attach(call, eni, instance, nic.device_index, delete_on_termination=nic.delete_on_termination)
         if nic.public_ip:
@@ -281,15 +190,16 @@ def _view(instance: Record, enis: list[Record], attached: list[Record]) -> Recor
     doc["NetworkInterfaces"] = [{k: v for k, v in e.doc.items() if k != "TagSet"} for e in enis]
     primary = enis[0] if enis and enis[0].doc["Attachment"]["DeviceIndex"] == 0 else None
     if primary is not None:
-        doc["PrivateIpAddress"] = primary.doc["PrivateIpAddress"]
-        doc["PrivateDnsName"] = primary.doc["PrivateDnsName"]
+        doc["PrivateIpAddress"] = primary.doc.get("PrivateIpAddress")
+        doc["PrivateDnsName"] = primary.doc.get("PrivateDnsName", "")
+        doc["Ipv6Address"] = primary.doc.get("Ipv6Address")
         doc["SecurityGroups"] = primary.doc["Groups"]
         doc["SourceDestCheck"] = primary.doc["SourceDestCheck"]
         association = primary.doc.get("Association")
         if association:
             doc["PublicIpAddress"] = association["PublicIp"]
             doc["PublicDnsName"] = association["PublicDnsName"]
-    return instance.evolve(doc=doc)
+    return instance.evolve(doc={k: v for k, v in doc.items() if v is not None})
 
 
 def _visible(call: Call, instance: Record) -> bool:

@@ -12,8 +12,10 @@ at device index 0 cannot be detached; attachment ids are ``eni-attach-`` + 17 he
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from vpcsim.control.compute import ipv6_addresses as ipv6
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
@@ -24,8 +26,12 @@ from vpcsim.control.security import groups as security_groups
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
-MAX_GROUPS = 5  # security groups per interface, default quota [VPCUG23 8.3]
+MAX_GROUPS = 5
+# How long a detached interface still shows its attachment "detached" [choice: vpcsim; AWS drops it "shortly"].
+DETACHED_SHOWN = timedelta(seconds=60)  # security groups per interface, default quota [VPCUG23 8.3]
 _CREATION_TYPES = {"interface", "efa", "efa-only", "branch", "trunk"}
+# Interfaces of services that work on IPv4 (NAT gateways translate to IPv4; NLB and GWLB nodes take IPv4 subnets).
+_NEEDS_IPV4 = {"nat_gateway", "network_load_balancer", "gateway_load_balancer"}
 _ATTRIBUTES = {
     "description": "Description",
     "groupSet": "Groups",
@@ -63,6 +69,7 @@ LISTING = Listing(
         "group-name": member("Groups", "GroupName"),
         "interface-type": member("InterfaceType"),
         "ipv6-addresses.ipv6-address": member("Ipv6Addresses", "Ipv6Address"),
+        "ipv6-address": member("Ipv6Addresses", "Ipv6Address"),
         "mac-address": member("MacAddress"),
         "network-interface-id": member("NetworkInterfaceId"),
         "owner-id": member("OwnerId"),
@@ -107,15 +114,25 @@ def create_interface(
     tags: dict[str, str] | None = None,
     secondary_ips: list[str] | None = None,
     secondary_count: int = 0,
+    ipv6_request: ipv6.Ipv6Request | None = None,
 ) -> Record:
     """A new interface in ``subnet`` with the next free (or the ``private_ip``) address, status ``available``.
 
     ``groups`` default to the VPC's default security group, as AWS does. Interfaces AWS creates on a user's behalf
     (endpoints, NAT gateways, load balancers) pass ``requester_managed=True`` and the ``requester_id`` AWS shows.
-    ``secondary_ips`` and ``secondary_count`` add secondary private addresses.
+    ``secondary_ips`` and ``secondary_count`` add secondary private addresses; ``ipv6_request`` IPv6 addresses and
+    prefixes (None: none, unless the subnet is IPv6-only). In an IPv6-only subnet the interface has no IPv4 address.
     """
     eid = call.new_id("eni", "network-interface")
-    address = subnets.allocate_ip(call, call.tx.find("subnet", subnet.id) or subnet, eid, private_ip)
+    subnet = call.tx.find("subnet", subnet.id) or subnet
+    native = bool(subnet.doc.get("Ipv6Native"))
+    if native and (private_ip or secondary_ips or secondary_count or interface_type in _NEEDS_IPV4):
+        raise InvalidParameter(
+            "InvalidParameterCombination",
+            f"The IPv6-only subnet '{subnet.id}' has no private IPv4 addresses"
+            + (f": a {interface_type} interface needs one." if interface_type in _NEEDS_IPV4 else "."),
+        )
+    address = None if native else subnets.allocate_ip(call, subnet, eid, private_ip)
     if groups is None:
         groups = [g for g in call.tx.children("security-group", subnet.parent or "") if g.doc["GroupName"] == "default"]
     doc: dict[str, Any] = {
@@ -128,21 +145,25 @@ def create_interface(
         "Groups": group_list(groups),
         "InterfaceType": interface_type,
         "Ipv6Addresses": [],
+        "Ipv6Native": native,
         "MacAddress": _mac(call),
         "OwnerId": call.account,
-        "PrivateDnsName": private_dns_name(call, address),
+        "PrivateDnsName": private_dns_name(call, address) if address else None,
         "PrivateIpAddress": address,
-        "PrivateIpAddresses": [_address(call, address, True)],
+        "PrivateIpAddresses": [_address(call, address, True)] if address else [],
         "RequesterManaged": requester_managed,
         "SourceDestCheck": True,
         "Status": "available",
     }
     if requester_id:
         doc["RequesterId"] = requester_id
+    doc = {k: v for k, v in doc.items() if v is not None}
     record = call.record("network-interface", eid, doc, subnet.parent).evolve(tags=tags or {})
     if requester_managed:
         record = _service_attachment(call, record)
-    call.tx.put(record)
+    record = call.tx.put(record)
+    if ipv6_request is not None or native:
+        record = ipv6.give(call, record, subnet, ipv6_request or ipv6.Ipv6Request(count=0), must_have=native)
     if secondary_ips or secondary_count:
         record, _ = add_private_ips(call, record, secondary_ips or [], secondary_count)
     return record
@@ -164,6 +185,7 @@ def delete_interface(call: Call, interface: Record) -> None:
     """Remove an interface and give its addresses back to its subnet."""
     for item in interface.doc["PrivateIpAddresses"]:
         subnets.release_ip(call, interface.doc["SubnetId"], item["PrivateIpAddress"])
+    ipv6.release_all(call, interface)
     call.tx.delete("network-interface", interface.id)
 
 
@@ -208,19 +230,19 @@ def detach(call: Call, eni: Record) -> Record:
     attachment = eni.doc["Attachment"]
     _index_on_instance(call, attachment["InstanceId"], eni.id, None)
     gone = {**attachment, "Status": "detached"}
-    return call.tx.put(eni.with_doc(Attachment=None, Status="available").with_extra(detached=gone, detached_seen=False))
+    detached = eni.with_doc(Attachment=None, Status="available")
+    return call.tx.put(detached.with_extra(detached=gone, detached_at=call.now.isoformat()))
 
 
-def _detach_step(call: Call, eni: Record) -> Record:
-    """Lifecycle of a detachment (docs/architecture.md "Lifecycles"): the first describe that lists a detached
-    interface shows its attachment ``detached``, as AWS does before dropping it, and later ones show none. Clients
-    that wait for a detachment (Terraform's aws_network_interface_attachment) poll for exactly that status."""
+def _shown(call: Call, eni: Record) -> Record:
+    """An interface as describes show it: for ``DETACHED_SHOWN`` after a detachment, with its attachment
+    ``detached``, as AWS shows it before dropping it; clients that wait for a detachment (Terraform's
+    aws_network_interface_attachment) poll for exactly that status. Reading changes nothing."""
     gone = eni.extra.get("detached")
-    if not gone:
+    if not gone or eni.doc.get("Attachment"):
         return eni
-    if eni.extra.get("detached_seen"):
-        return call.tx.put(eni.with_extra(detached=None, detached_seen=None))
-    call.tx.put(eni.with_extra(detached_seen=True))
+    if call.now - datetime.fromisoformat(eni.extra["detached_at"]) >= DETACHED_SHOWN:
+        return eni
     return eni.with_doc(Attachment=gone)
 
 
@@ -290,6 +312,7 @@ def create_network_interface(call: Call, params: Params) -> Result:
         tags=tags_for(call, params, "network-interface"),
         secondary_ips=secondaries,
         secondary_count=params.get("SecondaryPrivateIpAddressCount") or 0,
+        ipv6_request=ipv6.requested(params),
     )
     shown = present(eni)
     shown["Status"] = "pending"  # AWS answers CreateNetworkInterface pending; it is available on the next describe.
@@ -301,6 +324,8 @@ def create_network_interface(call: Call, params: Params) -> Result:
 
 def requested_addresses(params: Params) -> tuple[str | None, list[str]]:
     listed = params.get("PrivateIpAddresses") or []
+    if any(not a.get("PrivateIpAddress") for a in listed):
+        raise InvalidParameter("InvalidParameterValue", "Each PrivateIpAddresses entry must name its PrivateIpAddress.")
     primary = params.get("PrivateIpAddress")
     marked = [a["PrivateIpAddress"] for a in listed if a.get("Primary")]
     if len(marked) > 1 or (marked and primary and marked[0] != primary):
@@ -318,8 +343,8 @@ def describe_network_interfaces(call: Call, params: Params) -> Result:
             "InvalidParameterCombination",
             "The parameter NetworkInterfaceIds cannot be used with the parameter maxResults",
         )
-    LISTING.validate_filters(params)
-    return LISTING.run(call, params, records=[_detach_step(call, r) for r in LISTING.candidates(call, params)])
+    LISTING.validate_filters(params, call)
+    return LISTING.run(call, params, records=[_shown(call, r) for r in LISTING.candidates(call, params)])
 
 
 def delete_network_interface(call: Call, params: Params) -> Result:

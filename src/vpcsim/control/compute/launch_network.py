@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Any
 
-from vpcsim.catalog.instance_types import eni_limits
+from vpcsim.catalog.instance_types import eni_limits, offered_types
 from vpcsim.control.compute import interfaces
+from vpcsim.control.compute import ipv6_addresses as ipv6
+from vpcsim.control.compute.launch_spec import requested_type
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.lookup import get
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
@@ -37,6 +39,7 @@ class Nic:
     delete_on_termination: bool = True
     description: str = ""
     existing: Record | None = None
+    ipv6: ipv6.Ipv6Request | None = None
 
 
 def launch_count(params: Params, nics: list[Nic]) -> int:
@@ -50,7 +53,7 @@ def launch_count(params: Params, nics: list[Nic]) -> int:
             "InvalidParameterValue",
             f"Value ({high}) for parameter maxCount is invalid. It must be at least minCount ({low}).",
         )
-    if high > 1 and any(n.private_ip or n.existing for n in nics):
+    if high > 1 and any(n.private_ip or n.existing or (n.ipv6 and n.ipv6.addresses) for n in nics):
         raise InvalidParameter(
             "InvalidParameterCombination",
             "A private IP address or an existing network interface can only be given when launching one instance.",
@@ -70,6 +73,8 @@ def launch_count(params: Params, nics: list[Nic]) -> int:
 
 
 def _free(subnet: Record) -> int:
+    if not subnet.doc.get("CidrBlock"):
+        return 1 << 32  # an IPv6-only subnet: its /64 never runs out for a launch
     network = IPv4Network(subnet.doc["CidrBlock"])
     return int(network.num_addresses) - 5 - len(subnet.extra.get("allocated", {}))
 
@@ -79,11 +84,15 @@ def launch_interfaces(call: Call, params: Params) -> list[Nic]:
     if not specs:
         subnet = _subnet(call, params)
         groups = _groups(call, subnet, params)
-        return [Nic(0, subnet, groups, params.get("PrivateIpAddress"), 0, bool(subnet.doc["MapPublicIpOnLaunch"]))]
+        public = bool(subnet.doc["MapPublicIpOnLaunch"])
+        request = ipv6.requested(params)
+        return [Nic(0, subnet, groups, params.get("PrivateIpAddress"), 0, public, ipv6=request)]
     for name, noun in (
         ("SubnetId", "subnet ID"),
         ("SecurityGroupIds", "security groups"),
         ("PrivateIpAddress", "private IP address"),
+        ("Ipv6AddressCount", "IPv6 address count"),
+        ("Ipv6Addresses", "IPv6 addresses"),
     ):
         if params.get(name) or (name == "SecurityGroupIds" and params.get("SecurityGroups")):
             raise InvalidParameter(
@@ -125,6 +134,7 @@ def _nic(call: Call, spec: dict[str, Any], params: Params, total: int) -> Nic:
         bool(subnet.doc["MapPublicIpOnLaunch"]) if public is None else bool(public),
         spec.get("DeleteOnTermination", True) is not False,
         spec.get("Description") or "",
+        ipv6=ipv6.requested(spec, primary_member="PrimaryIpv6"),
     )
 
 
@@ -148,13 +158,19 @@ def _subnet(call: Call, params: Params) -> Record:
             "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.",
         )
     wanted = (params.get("Placement") or {}).get("AvailabilityZone")
-    zone = call.zone(wanted).name if wanted else call.region.zones[0].name
-    found = [
-        s for s in call.tx.children("subnet", vpc.id) if s.doc["DefaultForAz"] and s.doc["AvailabilityZone"] == zone
-    ]
-    if not found:
+    defaults = {s.doc["AvailabilityZone"]: s for s in call.tx.children("subnet", vpc.id) if s.doc["DefaultForAz"]}
+    if wanted:
+        found = defaults.get(call.zone(wanted).name)
+    else:
+        # "If you don't specify a subnet ID, we choose a default subnet from your default VPC for you" [EC2API
+        # RunInstances]: one in a zone that offers the instance type, the account's first such zone.
+        kind = requested_type(params)
+        offering = [z.name for z in call.region.zones if kind in offered_types(call.region.name, z.zone_id)]
+        found = next((defaults[z] for z in offering if z in defaults), None)
+        found = found or next((defaults[z.name] for z in call.region.zones if z.name in defaults), None)
+    if found is None:
         raise ApiError("MissingInput", f"No subnets found for the default VPC '{vpc.id}'. Please specify a subnet.")
-    return found[0]
+    return found
 
 
 def _groups(call: Call, subnet: Record, params: Params) -> list[Record]:

@@ -20,7 +20,7 @@ from vpcsim.catalog import Zone
 from vpcsim.control.compute import volumes
 from vpcsim.control.compute.key_pairs import find_key_pair
 from vpcsim.control.core.call import Call, Params
-from vpcsim.control.images.images import get_image
+from vpcsim.control.images.images import launchable
 from vpcsim.control.images.instance_types import check_architecture, check_offered, instance_type_info
 from vpcsim.errors import InvalidParameter, MissingParameter, NotFound
 
@@ -58,7 +58,7 @@ def launch_image(call: Call, params: Params) -> dict[str, Any]:
     """The image a launch names (checked first, as AWS does), as DescribeImages shows it."""
     if not params.get("ImageId"):
         raise MissingParameter("ImageId")
-    return get_image(call, params["ImageId"]).doc
+    return launchable(call, params["ImageId"]).doc
 
 
 def launch_spec(call: Call, params: Params, image: dict[str, Any], zone: Zone) -> LaunchSpec:

@@ -33,6 +33,16 @@ def attached_to(call: Call, instance: Record) -> list[Record]:
     return sorted(found, key=lambda e: e.doc["Attachment"]["DeviceIndex"])
 
 
+def private_zone_names(call: Call, vpc: Record) -> set[str]:
+    """The names (fully qualified, lowercase) of the private hosted zones associated with ``vpc``, whoever owns
+    them (Route 53 keeps a zone's VPCs in ``extra["vpcs"]`` as ``{"VPCId", "VPCRegion"}``)."""
+    return {
+        str(zone.doc["Name"])
+        for zone in call.tx.scan("hosted-zone")
+        if any(v["VPCId"] == vpc.id and v["VPCRegion"] == vpc.region for v in zone.extra.get("vpcs", []))
+    }
+
+
 def groups_using_prefix_list(call: Call, pl_id: str) -> list[Record]:
     """The caller's groups with a rule naming ``pl_id`` (GetManagedPrefixListAssociations, DeleteManagedPrefixList)."""
     ids = dict.fromkeys(r.parent for r in call.scan("security-group-rule") if r.doc.get("PrefixListId") == pl_id)

@@ -26,7 +26,7 @@ from vpcsim.control.elbv2.load_balancers import (
     security_groups,
     subnet_mappings,
 )
-from vpcsim.control.elbv2.records import configuration, validation
+from vpcsim.control.elbv2.records import configuration, keyed, validation
 from vpcsim.control.elbv2.target_groups import check_attribute
 from vpcsim.errors import ApiError
 from vpcsim.model import Record
@@ -62,7 +62,7 @@ def describe_load_balancer_attributes(call: Call, params: Params) -> Result:
 
 def modify_load_balancer_attributes(call: Call, params: Params) -> Result:
     lb = get_load_balancer(call, params["LoadBalancerArn"])
-    changes = {a["Key"]: str(a.get("Value") or "") for a in params["Attributes"]}
+    changes = {keyed(a): str(a.get("Value") or "") for a in params["Attributes"]}
     known = _defaults(lb)
     for key, value in changes.items():
         check_attribute(known, key, value, "Load balancer")

@@ -53,6 +53,14 @@ def configuration(message: str) -> ApiError:
     return InvalidParameter("InvalidConfigurationRequest", message)
 
 
+def keyed(attribute: dict[str, Any]) -> str:
+    """An attribute's Key; the model does not require one, ELBv2 does."""
+    key = attribute.get("Key")
+    if not key:
+        raise validation("An attribute key is required for every attribute")
+    return str(key)
+
+
 def arn(call: Call, resource: str) -> str:
     """``arn:aws:elasticloadbalancing:<region>:<account>:<resource>``."""
     return str(Arn("elasticloadbalancing", call.region.name, call.account, resource))
@@ -184,6 +192,7 @@ __all__ = [
     "find",
     "get",
     "get_many",
+    "keyed",
     "new_suffix",
     "not_found",
     "page",

@@ -23,7 +23,7 @@ from typing import Any
 from vpcsim.control.core import lookup
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.elbv2 import records
-from vpcsim.control.elbv2.records import configuration, validation
+from vpcsim.control.elbv2.records import configuration, keyed, validation
 from vpcsim.errors import ApiError
 from vpcsim.model import Record
 
@@ -257,7 +257,7 @@ def describe_target_group_attributes(call: Call, params: Params) -> Result:
 def modify_target_group_attributes(call: Call, params: Params) -> Result:
     group = records.get(call, "target-group", params["TargetGroupArn"])
     known = _attribute_defaults(group)
-    changes = {a["Key"]: str(a.get("Value") or "") for a in params["Attributes"]}
+    changes = {keyed(a): str(a.get("Value") or "") for a in params["Attributes"]}
     for key, value in changes.items():
         check_attribute(known, key, value, "Target group")
     delay = changes.get("deregistration_delay.timeout_seconds")

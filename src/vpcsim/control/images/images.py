@@ -14,9 +14,10 @@ Choice [vpcsim]: a catalog image is deprecated when its DeprecationTime is at or
 (``images_as_of()``), never the wall clock. The catalog shows AWS as of that day; judged by the wall clock, every
 Amazon Linux 2023 image in it would be deprecated from 2027-01-31 on and ``most_recent`` lookups would find nothing.
 
-Lifecycle: an image the account registers or creates is ``pending``; the first describe that lists it shows it so
-(and marks it observed), the next moves it to ``available``, as NAT gateways settle (docs/architecture.md
-"Lifecycles"). Any other call that uses the image (RunInstances) settles it at once.
+Lifecycle (``core/lifecycle.py``, docs/architecture.md "Lifecycles"): an image the account registers or creates is
+stored ``available`` with a transition that shows it ``pending`` meanwhile, ``IMAGE_SECONDS`` at AWS's pace [choice:
+vpcsim; AWS says an image from an instance takes "several minutes", depending on the size of its volumes]. A pending
+image cannot be launched (``InvalidAMIID.Unavailable``).
 """
 
 from __future__ import annotations
@@ -26,13 +27,33 @@ from functools import cache
 from typing import Any
 
 from vpcsim.catalog.images import images_as_of, public_images
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member
-from vpcsim.errors import InvalidParameter, Malformed, NotFound
+from vpcsim.errors import ApiError, InvalidParameter, Malformed, NotFound
 from vpcsim.model import Record, is_well_formed
 
+IMAGE_SECONDS = 180.0
 OWNER_ALIASES = frozenset({"amazon", "aws-marketplace", "aws-backup-vault"})
 _ACCOUNT = re.compile(r"^\d{12}$")
+
+_NOT_DESCRIBED = {
+    "image-watermark.source-image-creation-time": ("ImageWatermark", "SourceImageCreationTime"),
+    "image-watermark.source-image-id": ("ImageWatermark", "SourceImageId"),
+    "image-watermark.source-image-region": ("ImageWatermark", "SourceImageRegion"),
+    "image-watermark.watermark-creation-time": ("ImageWatermark", "WatermarkCreationTime"),
+    "image-watermark.watermark-key": ("ImageWatermark", "WatermarkKey"),
+    "instance-type-specification.supported-instance-type": ("InstanceTypeSpecification", "SupportedInstanceType"),
+    "instance-type-specification.unsupported-instance-type": ("InstanceTypeSpecification", "UnsupportedInstanceType"),
+    "public-ssm-parameter-name": ("PublicSsmParameterName",),
+    "scan-result.critical-fix-available-since": ("ScanResult", "CriticalFixAvailableSince"),
+    "scan-result.finding-scan-date": ("ScanResult", "FindingScanDate"),
+    "scan-result.high-fix-available-since": ("ScanResult", "HighFixAvailableSince"),
+    "scan-result.highest-finding-severity-label": ("ScanResult", "HighestFindingSeverityLabel"),
+    "scan-result.informational-fix-available-since": ("ScanResult", "InformationalFixAvailableSince"),
+    "scan-result.low-fix-available-since": ("ScanResult", "LowFixAvailableSince"),
+    "scan-result.medium-fix-available-since": ("ScanResult", "MediumFixAvailableSince"),
+}
 
 LISTING = Listing(
     kind="image",
@@ -77,6 +98,10 @@ LISTING = Listing(
         "state-reason-message": member("StateReason", "Message"),
         "sriov-net-support": member("SriovNetSupport"),
         "virtualization-type": member("VirtualizationType"),
+        "boot-mode": member("BootMode"),
+        # Documented filters on what vpcsim's images never have (watermarks, Inspector scans, SSM parameters,
+        # instance type requirements): they match no image, as AWS answers for images without them.
+        **{name: member(*path) for name, path in _NOT_DESCRIBED.items()},
     },
 )
 
@@ -129,39 +154,36 @@ def missing(image_ids: list[str]) -> NotFound:
 
 
 def get_image(call: Call, image_id: str) -> Record:
-    """The visible image with this id, settled if it was pending; Malformed or NotFound as AWS answers."""
+    """The visible image with this id as it is now; Malformed or NotFound as AWS answers."""
     check_image_id(image_id)
     found = find_image(call, image_id)
     if found is None:
         raise missing([image_id])
-    return settle(call, found)
+    return seen(call, found)
 
 
-def settle(call: Call, image: Record) -> Record:
-    """A pending image that a call uses becomes available."""
-    if image.extra.get("catalog") or image.doc.get("State") != "pending":
-        return image
-    return call.tx.put(image.with_doc(State="available").with_extra(observed=False))
+def launchable(call: Call, image_id: str) -> Record:
+    """An image RunInstances may launch: visible and available [EC2ERR InvalidAMIID.Unavailable]."""
+    image = get_image(call, image_id)
+    if image.doc.get("State") != "available":
+        raise ApiError("InvalidAMIID.Unavailable", f"AMI '{image.id}' is {image.doc.get('State')}, and cannot be run")
+    return image
 
 
-def _advance(call: Call, image: Record) -> Record:
-    """One describe step of the lifecycle (module docstring): shown pending once to its owner, then available."""
-    if image.extra.get("catalog") or image.doc.get("State") != "pending":
-        return image
-    if image.account == call.account and not image.extra.get("observed"):
-        return call.tx.put(image.with_extra(observed=True))
-    return settle(call, image)
+def seen(call: Call, image: Record) -> Record:
+    """The image as a reader sees it now (a catalog image never changes)."""
+    return image if image.extra.get("catalog") else lifecycle.seen(call, image)
 
 
 # -- DescribeImages ----------------------------------------------------------------------------------------------
 def describe_images(call: Call, params: Params) -> Result:
-    LISTING.validate_filters(params)
+    LISTING.validate_filters(params, call)
     named = params.get("ImageIds") or []
     candidates = _named(call, named) if named else visible_images(call)
     owners = _owner_test(call, params.get("Owners") or [])
     users = _user_test(call, params.get("ExecutableUsers") or [])
     kept = [r for r in candidates if owners(r) and users(r) and (named or _shown_by_default(call, r, params))]
-    return LISTING.run(call, params, records=[_advance(call, r) for r in kept])
+    return LISTING.run(call, params, records=[seen(call, r) for r in kept])
 
 
 def _named(call: Call, image_ids: list[str]) -> list[Record]:

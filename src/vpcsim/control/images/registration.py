@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
-from vpcsim.control.images.images import get_image, launch_permissions
+from vpcsim.control.images.images import IMAGE_SECONDS, get_image, launch_permissions
 from vpcsim.control.images.snapshots import create_snapshot_record, snapshot_for_registration
 from vpcsim.errors import ApiError, IncorrectState, InvalidParameter
 from vpcsim.model import Record
@@ -60,7 +61,7 @@ def _base_doc(call: Call, iid: str, name: str, description: str) -> dict[str, An
     doc: dict[str, Any] = {
         "ImageId": iid,
         "ImageLocation": f"{call.account}/{name}",
-        "State": "pending",
+        "State": "available",
         "OwnerId": call.account,
         "CreationDate": call.timestamp(),
         "Public": False,
@@ -97,8 +98,13 @@ def register_image(call: Call, params: Params) -> Result:
             "InvalidBlockDeviceMapping",
             "An EBS-backed image needs a root device name and a block device mapping for it with a snapshot.",
         )
-    call.tx.put(call.record("image", iid, doc).evolve(tags=tags))
+    _store(call, call.record("image", iid, doc).evolve(tags=tags))
     return {"ImageId": iid}
+
+
+def _store(call: Call, image: Record) -> None:
+    """A new image: available, shown pending while AWS would still be making it (``images`` module)."""
+    call.tx.put(lifecycle.become(call, image, "available", "pending", IMAGE_SECONDS))
 
 
 def _has_root(doc: dict[str, Any]) -> bool:
@@ -161,7 +167,7 @@ def create_image(call: Call, params: Params) -> Result:
             doc[member_name] = instance.doc[member_name]
     doc["SourceInstanceId"] = instance.id
     doc["BlockDeviceMappings"] = _imaged_mappings(call, instance, iid, params, snap_tags)
-    call.tx.put(call.record("image", iid, doc).evolve(tags=image_tags))
+    _store(call, call.record("image", iid, doc).evolve(tags=image_tags))
     return {"ImageId": iid}
 
 

@@ -3,8 +3,8 @@ DeleteSnapshot.
 
 Facts [EC2API; EC2UG "Create an AMI from an instance"]: CreateImage snapshots each EBS volume of the instance, the
 snapshot described "Created by CreateImage(<instance>) for <image>"; a snapshot an image uses cannot be deleted
-(``InvalidSnapshot.InUse``). Lifecycle as images (``images`` module): ``pending`` on the first describe that lists
-it, ``completed`` (Progress 100%) after.
+(``InvalidSnapshot.InUse``). Lifecycle as images (``core/lifecycle.py``): stored ``completed`` (Progress 100%),
+shown ``pending`` while AWS would still be copying the volume, ``SNAPSHOT_SECONDS`` at AWS's pace [choice: vpcsim].
 
 Only the account's own snapshots are described: the public snapshots behind catalog images are not shared by their
 owners in AWS either.
@@ -12,11 +12,14 @@ owners in AWS either.
 
 from __future__ import annotations
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member
 from vpcsim.control.core.lookup import get, get_many
-from vpcsim.errors import ApiError, InvalidParameter
+from vpcsim.errors import ApiError, IncorrectState, InvalidParameter
 from vpcsim.model import Record
+
+SNAPSHOT_SECONDS = 120.0
 
 LISTING = Listing(
     kind="snapshot",
@@ -44,28 +47,23 @@ def create_snapshot_record(call: Call, volume: Record, description: str, tags: d
     doc = {
         "SnapshotId": sid,
         "VolumeId": volume.id,
-        "State": "pending",
+        "State": "completed",
         "StartTime": call.timestamp(),
-        "Progress": "",
+        "Progress": "100%",
         "OwnerId": call.account,
         "Description": description,
         "VolumeSize": volume.doc["Size"],
         "Encrypted": bool(volume.doc.get("Encrypted")),
         "StorageTier": "standard",
     }
-    return call.tx.put(call.record("snapshot", sid, doc).evolve(tags=tags or {}))
+    record = call.record("snapshot", sid, doc).evolve(tags=tags or {})
+    return call.tx.put(lifecycle.become(call, record, "completed", "pending", SNAPSHOT_SECONDS))
 
 
-def settle(call: Call, snapshot: Record) -> Record:
-    if snapshot.doc["State"] != "pending":
-        return snapshot
-    return call.tx.put(snapshot.with_doc(State="completed", Progress="100%").with_extra(observed=False))
-
-
-def _advance(call: Call, snapshot: Record) -> Record:
-    if snapshot.doc["State"] == "pending" and not snapshot.extra.get("observed"):
-        return call.tx.put(snapshot.with_extra(observed=True))
-    return settle(call, snapshot)
+def seen(call: Call, snapshot: Record) -> Record:
+    """The snapshot as a reader sees it now: no progress while it is pending."""
+    shown = lifecycle.seen(call, snapshot)
+    return shown if shown.doc["State"] == "completed" else shown.with_doc(Progress="0%")
 
 
 def describe_snapshots(call: Call, params: Params) -> Result:
@@ -75,7 +73,7 @@ def describe_snapshots(call: Call, params: Params) -> Result:
         return {"Snapshots": []}
     named = params.get("SnapshotIds")
     records = get_many(call, "snapshot", named) if named else call.scan("snapshot")
-    return LISTING.run(call, params, records=[_advance(call, r) for r in records])
+    return LISTING.run(call, params, records=[seen(call, r) for r in records])
 
 
 def delete_snapshot(call: Call, params: Params) -> Result:
@@ -99,4 +97,7 @@ def snapshot_for_registration(call: Call, snapshot_id: str) -> Record:
     """A snapshot RegisterImage may use: the caller's own, completed."""
     if not snapshot_id:
         raise InvalidParameter("InvalidBlockDeviceMapping", "The root device mapping must name a snapshot.")
-    return settle(call, get(call, "snapshot", snapshot_id))
+    snapshot = seen(call, get(call, "snapshot", snapshot_id))
+    if snapshot.doc["State"] != "completed":
+        raise IncorrectState("IncorrectState", f"Snapshot '{snapshot.id}' is not 'completed'.")
+    return snapshot

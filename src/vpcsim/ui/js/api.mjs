@@ -24,7 +24,12 @@ export function topology(filter = {}) {
 export const revision = () => getJson(`${BASE}/revision`);
 
 export const trace = (request) =>
-  getJson(`${BASE}/trace`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request) });
+  getJson(`${BASE}/trace`, {
+    method: "POST",
+    // The header a page of another origin cannot send (server/guard.py); the trace itself only reads.
+    headers: { "Content-Type": "application/json", "X-Vpcsim-Request": "1" },
+    body: JSON.stringify(request),
+  });
 
 export const cost = (account, region) => getJson(`${BASE}/cost?${query({ account, region })}`);
 
