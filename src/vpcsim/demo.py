@@ -235,13 +235,19 @@ class _Builder:
         )
         return group
 
+    def image(self, vpc: Vpc) -> str:
+        """The newest Amazon Linux 2023 image of the VPC's Region, found as a user finds it."""
+        flt = [{"Name": "name", "Values": ["al2023-ami-2023.*-kernel-6.1-x86_64"]}]
+        found = self.call(vpc.account, vpc.region, "DescribeImages", Owners=["amazon"], Filters=flt)["Images"]
+        return str(max(found, key=lambda i: i["CreationDate"])["ImageId"])
+
     def instance(self, vpc: Vpc, subnet: str, name: str, groups: list[str] | None = None) -> str:
         extra: dict[str, Any] = {"SecurityGroupIds": groups} if groups else {}
         made = self.call(
             vpc.account,
             vpc.region,
             "RunInstances",
-            ImageId="ami-0d729d2846a86a9e7",
+            ImageId=self.image(vpc),
             InstanceType="t3.micro",
             MinCount=1,
             MaxCount=1,

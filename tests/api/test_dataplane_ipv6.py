@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.api.test_trace_faces import _post
 
 INTERNET_V6 = "2001:db8:feed::1"
@@ -45,7 +46,7 @@ def _vpc(ec2: Any) -> tuple[str, list[IPv6Network], str]:
 def _instance(ec2: Any, subnet: str, **extra: Any) -> tuple[str, str | None, str]:
     """An instance with one IPv6 address: (id, private IPv4 or None, IPv6)."""
     (instance,) = ec2.run_instances(
-        ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet, Ipv6AddressCount=1, **extra
+        ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet, Ipv6AddressCount=1, **extra
     )["Instances"]
     eni = instance["NetworkInterfaces"][0]
     return instance["InstanceId"], instance.get("PrivateIpAddress"), eni["Ipv6Addresses"][0]["Ipv6Address"]
@@ -153,9 +154,9 @@ def test_dual_stack_endpoint_answers_aaaa_and_the_trace_follows_it(vpcsim: Any, 
     assert set(trace["resolved"]) == {eni["PrivateIpAddress"], endpoint_v6}
     assert trace["source"]["destination"] == endpoint_v6  # a dual-stack client prefers the AAAA answer
     plain = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]
-    (v4_only,) = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=plain["SubnetId"])[
-        "Instances"
-    ]
+    (v4_only,) = ec2.run_instances(
+        ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=plain["SubnetId"]
+    )["Instances"]
     ipv4 = _trace(vpcsim, v4_only["InstanceId"], name)
     assert ipv4["verdict"] == "reachable" and ipv4["source"]["destination"] == eni["PrivateIpAddress"]
     ec2.modify_vpc_endpoint(VpcEndpointId=endpoint["VpcEndpointId"], DnsOptions={"DnsRecordIpType": "ipv4"})
@@ -211,9 +212,9 @@ def test_reachability_analyzer_paths_from_an_internet_gateway(vpcsim: Any, ec2: 
     ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[ssh])
     nic = {"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True, "Groups": [group]}
-    (instance,) = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[nic])[
-        "Instances"
-    ]
+    (instance,) = ec2.run_instances(
+        ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, NetworkInterfaces=[nic]
+    )["Instances"]
     described = ec2.describe_instances(InstanceIds=[instance["InstanceId"]])["Reservations"][0]["Instances"][0]
     public, private = described["PublicIpAddress"], described["PrivateIpAddress"]
 

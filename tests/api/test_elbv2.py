@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 from vpcsim.testing import Server
 
-AMI = "ami-0abcdef1234567890"
 LB_ARN = re.compile(r"^arn:aws:elasticloadbalancing:us-east-1:(\d{12}):loadbalancer/(net|gwy)/([\w-]+)/([0-9a-f]{16})$")
 FAST = {"Delay": 1, "MaxAttempts": 5}
 
@@ -70,7 +70,11 @@ def _lbs(elbv2: Any) -> list[dict[str, Any]]:
 
 
 def _instance(ec2: Any, subnet: str) -> str:
-    return str(ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"])
+    return str(
+        ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][
+            0
+        ]["InstanceId"]
+    )
 
 
 def _health(elbv2: Any, tg: str, **extra: Any) -> list[tuple[str, str | None]]:

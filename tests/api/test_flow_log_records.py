@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from tests.api.amis import ami
 from vpcsim.flowlogs.fields import DEFAULT_FIELDS
 from vpcsim.testing import ADMIN_HEADERS
 
@@ -78,7 +79,8 @@ class World:
         return str(created["Subnet"]["SubnetId"])
 
     def instance(self, subnet: str, **extra: Any) -> dict[str, Any]:
-        found = self.ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet, **extra)
+        run = {"ImageId": ami(REGION), "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1}
+        found = self.ec2.run_instances(**run, SubnetId=subnet, **extra)
         return dict(found["Instances"][0])
 
     def flow_log(self, resource_type: str, resource: str, **extra: Any) -> str:

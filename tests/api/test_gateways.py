@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 
 _FAST = {"Delay": 1, "MaxAttempts": 5}
@@ -201,7 +202,9 @@ def test_associate_address_with_an_interface(ec2: Any, account: str) -> None:
 
 def test_associate_address_with_an_instance(ec2: Any) -> None:
     _, subnet_id, _ = _public_network(ec2)
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet_id)[
+        "Instances"
+    ][0]
     allocation = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(AllocationId=allocation["AllocationId"], InstanceId=instance["InstanceId"])
     address = _address(ec2, allocation["AllocationId"])

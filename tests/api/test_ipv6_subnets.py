@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 
 
@@ -80,7 +81,7 @@ def test_ipv6_only_subnet(ec2: Any) -> None:
     (address,) = eni["Ipv6Addresses"]
     assert _usable(address["Ipv6Address"], blocks[1])
     _fails("InvalidParameterCombination", ec2.create_network_interface, SubnetId=sid, PrivateIpAddress="10.0.0.9")
-    reservation = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=sid)
+    reservation = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=sid)
     (instance,) = reservation["Instances"]
     (held,) = instance["NetworkInterfaces"][0]["Ipv6Addresses"]
     assert "PrivateIpAddress" not in instance and IPv6Address(held["Ipv6Address"]) in blocks[1]
@@ -172,11 +173,13 @@ def test_interface_ipv6_addresses_and_prefixes(ec2: Any) -> None:
 def test_instances_with_ipv6_addresses(ec2: Any) -> None:
     vpc_id, blocks = _vpc(ec2)
     sid = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24", Ipv6CidrBlock=str(blocks[0]))["Subnet"]["SubnetId"]
-    launched = ec2.run_instances(ImageId="ami-12345678", MinCount=2, MaxCount=2, SubnetId=sid, Ipv6AddressCount=2)
+    launched = ec2.run_instances(
+        ImageId=AMI, InstanceType=EVERYWHERE, MinCount=2, MaxCount=2, SubnetId=sid, Ipv6AddressCount=2
+    )
     addresses = [a["Ipv6Address"] for i in launched["Instances"] for a in i["NetworkInterfaces"][0]["Ipv6Addresses"]]
     assert len(addresses) == len(set(addresses)) == 4 and all(_usable(a, blocks[0]) for a in addresses)
     one = ec2.run_instances(
-        ImageId="ami-12345678",
+        ImageId=AMI, InstanceType=EVERYWHERE,
         MinCount=1,
         MaxCount=1,
         NetworkInterfaces=[
@@ -189,7 +192,8 @@ def test_instances_with_ipv6_addresses(ec2: Any) -> None:
     _fails(
         "InvalidParameterCombination",
         ec2.run_instances,
-        ImageId="ami-12345678",
+        ImageId=AMI,
+        InstanceType=EVERYWHERE,
         MinCount=2,
         MaxCount=2,
         SubnetId=sid,
@@ -198,7 +202,8 @@ def test_instances_with_ipv6_addresses(ec2: Any) -> None:
     _fails(
         "InvalidParameterCombination",
         ec2.run_instances,
-        ImageId="ami-12345678",
+        ImageId=AMI,
+        InstanceType=EVERYWHERE,
         MinCount=1,
         MaxCount=1,
         Ipv6AddressCount=1,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 
 
@@ -426,7 +427,9 @@ def test_route_to_an_instance_resolves_its_primary_interface(ec2: Any, account: 
     vpc_id = _vpc(ec2)
     subnet_id = _subnet(ec2, vpc_id, "10.0.1.0/24")
     table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet_id)[
+        "Instances"
+    ][0]
     eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
     ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="192.168.0.0/16", InstanceId=instance["InstanceId"])
     route = _table(ec2, table_id)["Routes"][1]

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.api.test_trace_faces import _post
 from tests.conftest import error_code
 from vpcsim.catalog import REGIONS
@@ -157,7 +158,7 @@ def _vpc(ec2: Any, cidr: str, zone_ids: tuple[str, ...]) -> tuple[str, list[str]
 
 
 def _instance(ec2: Any, subnet: str) -> str:
-    made = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)
+    made = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet)
     return str(made["Instances"][0]["InstanceId"])
 
 

@@ -13,6 +13,7 @@ import pytest
 from botocore.model import StructureShape
 
 import vpcsim.control
+from vpcsim.catalog.images import public_images
 from vpcsim.control import Control
 from vpcsim.control.core.describe import Listing, values_at
 from vpcsim.control.core.filter_names import derived, documented, item_shape, kebab, operation_for
@@ -60,8 +61,14 @@ class World:
         allocation = self.ec2("AllocateAddress", Domain="vpc")["AllocationId"]
         self.ec2("CreateNatGateway", SubnetId=subnets[0], AllocationId=allocation)
         self.ec2("CreateNetworkInterface", SubnetId=subnets[1], Description="spare")
-        instance = self.ec2("RunInstances", ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnets[0])
+        # A real image of the Region (RunInstances refuses unknown ones, as AWS does).
+        image = next(i["ImageId"] for i in public_images(REGION) if i["Architecture"] == "x86_64")
+        instance = self.ec2(
+            "RunInstances", ImageId=image, InstanceType="t2.micro", MinCount=1, MaxCount=1, SubnetId=subnets[0]
+        )
         self.ids["instance"] = instance["Instances"][0]["InstanceId"]
+        self.ec2("CreateKeyPair", KeyName="deploy", KeyType="ed25519")
+        self.ec2("CreateImage", InstanceId=self.ids["instance"], Name="golden")  # an image and its snapshot
         self.ec2("CreateManagedPrefixList", PrefixListName="office", MaxEntries=5, AddressFamily="IPv4")
         peer_vpc = self.ec2("CreateVpc", account=PEER, CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
         self.ec2("CreateVpcPeeringConnection", VpcId=vpc, PeerVpcId=peer_vpc, PeerOwnerId=PEER)

@@ -38,6 +38,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
         "security",
         "gateways",
         "compute",
+        "images",
         "endpoints",
         "privatelink",
         "interconnect",

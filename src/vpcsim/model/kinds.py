@@ -147,6 +147,14 @@ KINDS: dict[str, Kind] = {
             "InvalidRouteTableID.NotFound",
             "InvalidRouteTableId.Malformed",
         ),
+        # Codes as EC2 spells them [EC2ERR]; the images family writes its own NotFound text, which puts the ids in
+        # brackets ("The image id '[ami-1]' does not exist").
+        Kind("image", "ami", "image id", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", empty_tags=False),
+        Kind("volume", "vol", "volume", "InvalidVolume.NotFound", "InvalidVolumeID.Malformed", empty_tags=False),
+        Kind(
+            "snapshot", "snap", "snapshot", "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed", empty_tags=False
+        ),
+        Kind("key-pair", "key", "key pair", "InvalidKeyPair.NotFound", "InvalidKeyPair.Malformed"),
         # Site-to-Site VPN and DHCP options [EC2ERR]: "The customerGateway ID 'cgw-1' does not exist" and friends.
         Kind(
             "customer-gateway",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.control.compute import instance_filters, interfaces
+from vpcsim.control.compute import instance_filters, interfaces, volumes
 from vpcsim.control.compute.instances import state, visible_instances
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member
@@ -42,6 +42,7 @@ def _terminate(call: Call, instance: Record) -> None:
             interfaces.delete_interface(call, eni)
         else:
             interfaces.detach(call, eni)
+    volumes.release_volumes(call, instance)
     instance = call.tx.find("instance", instance.id) or instance
     doc = {k: v for k, v in instance.doc.items() if k not in ("SubnetId", "VpcId", "PrivateIpAddress")}
     doc.update(State=state("terminated"), StateTransitionReason=_reason(call), StateReason=_user_shutdown())
@@ -66,6 +67,12 @@ def stop_instances(call: Call, params: Params) -> Result:
             raise IncorrectState(
                 "IncorrectInstanceState",
                 f"This instance '{instance.id}' is not in a state from which it can be stopped.",
+            )
+        if previous["Name"] != "stopped" and instance.extra.get("disable_api_stop"):
+            raise ApiError(
+                "OperationNotPermitted",
+                f"The instance '{instance.id}' may not be stopped. Modify its 'disableApiStop' instance attribute "
+                "and try again.",
             )
         if previous["Name"] != "stopped":
             for eni in attached_to(call, instance):

@@ -1,11 +1,13 @@
 """Secondary private addresses of network interfaces: AssignPrivateIpAddresses and UnassignPrivateIpAddresses.
 
 [EC2API] Either named addresses or a count, not both; with AllowReassignment an address held as a secondary by
-another interface of the same subnet moves; the primary address cannot be unassigned.
+another interface of the same subnet moves; the primary address cannot be unassigned. An attached interface holds
+at most its instance type's Ipv4AddressesPerInterface addresses, primary included (``PrivateIpAddressLimitExceeded``).
 """
 
 from __future__ import annotations
 
+from vpcsim.catalog.instance_types import eni_limits
 from vpcsim.control.compute import interfaces
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.lookup import get
@@ -23,10 +25,19 @@ def assign_private_ip_addresses(call: Call, params: Params) -> Result:
             "InvalidParameterCombination",
             "Specify either privateIpAddresses or secondaryPrivateIpAddressCount, and not both.",
         )
+    _check_limit(call, eni, len(wanted) + count)
     if params.get("AllowReassignment"):
         _take_over(call, eni, wanted)
     eni, added = interfaces.add_private_ips(call, call.tx.find("network-interface", eni.id) or eni, wanted, count)
     return {"NetworkInterfaceId": eni.id, "AssignedPrivateIpAddresses": [{"PrivateIpAddress": a} for a in added]}
+
+
+def _check_limit(call: Call, eni: Record, adding: int) -> None:
+    """An attached interface holds at most its instance type's Ipv4AddressesPerInterface, primary included."""
+    instance = call.tx.find("instance", (eni.doc.get("Attachment") or {}).get("InstanceId") or "")
+    limits = eni_limits(instance.doc["InstanceType"]) if instance is not None else None
+    if limits is not None and len(eni.doc["PrivateIpAddresses"]) + adding > limits[1]:
+        raise interfaces.address_limit()
 
 
 def _take_over(call: Call, eni: Record, wanted: list[str]) -> None:

@@ -12,6 +12,7 @@ at device index 0 cannot be detached; attachment ids are ``eni-attach-`` + 17 he
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from vpcsim.control.compute import ipv6_addresses as ipv6
@@ -19,14 +20,15 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.public_ips import allocate_public_ip, public_dns_name
-from vpcsim.control.core.queries import attached_to
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import subnets
 from vpcsim.control.security import groups as security_groups
-from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, Malformed, NotFound
-from vpcsim.model import Record, is_well_formed
+from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound
+from vpcsim.model import Record
 
-MAX_GROUPS = 5  # security groups per interface, default quota [VPCUG23 8.3]
+MAX_GROUPS = 5
+# How long a detached interface still shows its attachment "detached" [choice: vpcsim; AWS drops it "shortly"].
+DETACHED_SHOWN = timedelta(seconds=60)  # security groups per interface, default quota [VPCUG23 8.3]
 _CREATION_TYPES = {"interface", "efa", "efa-only", "branch", "trunk"}
 # Interfaces of services that work on IPv4 (NAT gateways translate to IPv4; NLB and GWLB nodes take IPv4 subnets).
 _NEEDS_IPV4 = {"nat_gateway", "network_load_balancer", "gateway_load_balancer"}
@@ -221,12 +223,27 @@ def attach(call: Call, eni: Record, instance: Record, device_index: int, *, dele
         "Status": "attached",
     }
     _index_on_instance(call, instance.id, eni.id, attachment)
-    return call.tx.put(eni.with_doc(Attachment=attachment, Status="in-use"))
+    return call.tx.put(eni.with_doc(Attachment=attachment, Status="in-use").with_extra(detached=None))
 
 
 def detach(call: Call, eni: Record) -> Record:
-    _index_on_instance(call, eni.doc["Attachment"]["InstanceId"], eni.id, None)
-    return call.tx.put(eni.with_doc(Attachment=None, Status="available"))
+    attachment = eni.doc["Attachment"]
+    _index_on_instance(call, attachment["InstanceId"], eni.id, None)
+    gone = {**attachment, "Status": "detached"}
+    detached = eni.with_doc(Attachment=None, Status="available")
+    return call.tx.put(detached.with_extra(detached=gone, detached_at=call.now.isoformat()))
+
+
+def _shown(call: Call, eni: Record) -> Record:
+    """An interface as describes show it: for ``DETACHED_SHOWN`` after a detachment, with its attachment
+    ``detached``, as AWS shows it before dropping it; clients that wait for a detachment (Terraform's
+    aws_network_interface_attachment) poll for exactly that status. Reading changes nothing."""
+    gone = eni.extra.get("detached")
+    if not gone or eni.doc.get("Attachment"):
+        return eni
+    if call.now - datetime.fromisoformat(eni.extra["detached_at"]) >= DETACHED_SHOWN:
+        return eni
+    return eni.with_doc(Attachment=gone)
 
 
 def _index_on_instance(call: Call, instance_id: str, eni_id: str, attachment: dict[str, Any] | None) -> None:
@@ -308,9 +325,7 @@ def create_network_interface(call: Call, params: Params) -> Result:
 def requested_addresses(params: Params) -> tuple[str | None, list[str]]:
     listed = params.get("PrivateIpAddresses") or []
     if any(not a.get("PrivateIpAddress") for a in listed):
-        raise InvalidParameter(
-            "InvalidParameterValue", "Each PrivateIpAddresses entry must name its PrivateIpAddress."
-        )
+        raise InvalidParameter("InvalidParameterValue", "Each PrivateIpAddresses entry must name its PrivateIpAddress.")
     primary = params.get("PrivateIpAddress")
     marked = [a["PrivateIpAddress"] for a in listed if a.get("Primary")]
     if len(marked) > 1 or (marked and primary and marked[0] != primary):
@@ -328,7 +343,8 @@ def describe_network_interfaces(call: Call, params: Params) -> Result:
             "InvalidParameterCombination",
             "The parameter NetworkInterfaceIds cannot be used with the parameter maxResults",
         )
-    return LISTING.run(call, params)
+    LISTING.validate_filters(params, call)
+    return LISTING.run(call, params, records=[_shown(call, r) for r in LISTING.candidates(call, params)])
 
 
 def delete_network_interface(call: Call, params: Params) -> Result:
@@ -342,75 +358,15 @@ def delete_network_interface(call: Call, params: Params) -> Result:
     return {}
 
 
-def attach_network_interface(call: Call, params: Params) -> Result:
-    eni = get(call, "network-interface", params["NetworkInterfaceId"])
-    instance = get(call, "instance", params["InstanceId"])
-    if eni.doc.get("Attachment"):
-        raise ApiError("InvalidNetworkInterface.InUse", f"Interface: [{eni.id}] in use.")
-    state = instance.doc["State"]["Name"]
-    if state not in ("running", "stopped"):
-        raise IncorrectState(
-            "IncorrectInstanceState", f"The instance '{instance.id}' is not in a valid state for this operation."
-        )
-    _check_placement(eni, instance)
-    index = params["DeviceIndex"]
-    if any(e.doc["Attachment"]["DeviceIndex"] == index for e in attached_to(call, instance)):
-        raise InvalidParameter(
-            "InvalidParameterValue",
-            f"Instance '{instance.id}' already has an interface attached at device index '{index}'.",
-        )
-    eni = attach(call, eni, instance, index, delete_on_termination=False)
-    return {"AttachmentId": eni.doc["Attachment"]["AttachmentId"], "NetworkCardIndex": 0}
+def interface_limit(count: int, instance_type: str) -> LimitExceeded:
+    """More interfaces than the instance type allows [EC2UG "IP addresses per network interface per instance type"];
+    AWS's text, e.g. "Interface count 3 exceeds the limit for m1.small"."""
+    return LimitExceeded("AttachmentLimitExceeded", f"Interface count {count} exceeds the limit for {instance_type}")
 
 
-def _check_placement(eni: Record, instance: Record) -> None:
-    # Same AZ [EC2API AttachNetworkInterface]; same VPC [VPCUG23]. Code and text are vpcsim's [choice: no AWS text].
-    if eni.doc["AvailabilityZone"] != instance.doc["Placement"]["AvailabilityZone"]:
-        raise InvalidParameter(
-            "InvalidParameterValue",
-            f"The network interface '{eni.id}' ({eni.doc['AvailabilityZone']}) and the instance '{instance.id}' "
-            f"({instance.doc['Placement']['AvailabilityZone']}) must be in the same Availability Zone.",
-        )
-    if eni.doc["VpcId"] != instance.doc["VpcId"]:
-        raise InvalidParameter(
-            "InvalidParameterValue", f"The network interface '{eni.id}' and the instance must be in the same VPC."
-        )
-
-
-def detach_network_interface(call: Call, params: Params) -> Result:
-    attachment_id = params["AttachmentId"]
-    eni = _find_by_attachment(call, attachment_id)
-    if attachment_id.startswith("ela-attach-") and eni is not None:
-        raise ApiError("OperationNotPermitted", "You are not allowed to manage 'ela-attach' attachments.")
-    check_attachment_id(attachment_id)
-    if eni is None:
-        raise NotFound("InvalidAttachmentID.NotFound", f"The attachment ID '{attachment_id}' does not exist")
-    if eni.doc["Attachment"]["DeviceIndex"] == 0:
-        raise ApiError(
-            "OperationNotPermitted",
-            "The network interface at device index 0 and networkCard index 0 cannot be detached.",
-        )
-    detach(call, eni)
-    return {}
-
-
-def check_attachment_id(attachment_id: str) -> None:
-    if not is_well_formed(attachment_id, "eni-attach"):
-        raise Malformed(
-            "InvalidNetworkInterfaceAttachmentId.Malformed",
-            f'Invalid id: "{attachment_id}" (expecting "eni-attach-...")',
-        )
-
-
-def _find_by_attachment(call: Call, attachment_id: str) -> Record | None:
-    return next(
-        (
-            e
-            for e in call.scan("network-interface")
-            if (e.doc.get("Attachment") or {}).get("AttachmentId") == attachment_id
-        ),
-        None,
-    )
+def address_limit() -> LimitExceeded:
+    """More private IPv4 addresses on an interface than the instance type allows (AWS's text)."""
+    return LimitExceeded("PrivateIpAddressLimitExceeded", "Number of private addresses will exceed limit.")
 
 
 def modify_network_interface_attribute(call: Call, params: Params) -> Result:

@@ -168,6 +168,21 @@ def _top_level_list(operation: OperationModel, page_member: str) -> bool:
 
 
 _CODE = re.compile(r"<li>\s*<p>\s*<code>([^<]+)</code>")
+_LISTS = re.compile(r"(<ul>|</ul>)")
+
+
+def _outer_items(html: str) -> str:
+    """The documentation without lists nested in a list item: a filter's list of values (DescribeImages'
+    ``scan-result.highest-finding-severity-label``: ``low``, ``high`` ...) names no filter."""
+    depth, kept = 0, []
+    for part in _LISTS.split(html):
+        if part == "<ul>":
+            depth += 1
+        elif part == "</ul>":
+            depth -= 1
+        elif depth <= 1:
+            kept.append(part)
+    return "".join(kept)
 
 
 def documented(operation: str) -> tuple[str, ...]:
@@ -177,7 +192,7 @@ def documented(operation: str) -> tuple[str, ...]:
     flt = members.get("Filters") or members.get("Filter")
     if flt is None:
         return ()
-    names = [n.strip() for n in _CODE.findall(flt.documentation or "")]
+    names = [n.strip() for n in _CODE.findall(_outer_items(flt.documentation or ""))]
     return tuple(dict.fromkeys("tag:<key>" if n in ("tag", "tag:&lt;key&gt;") else n for n in names))
 
 

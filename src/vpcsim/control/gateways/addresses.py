@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.describe import Listing, member
+from vpcsim.control.core.describe import Listing, member, paginate
 from vpcsim.control.core.lookup import get, get_many
 from vpcsim.control.core.public_ips import allocate_public_ip, public_dns_name
 from vpcsim.control.core.tags import tags_for
@@ -233,3 +233,56 @@ def release_address(call: Call, params: Params) -> Result:
         )
     call.tx.delete("elastic-ip", address.id)
     return {}
+
+
+# -- attributes: the reverse DNS (PTR) record --------------------------------------------------------------------
+# [EC2UG "Use reverse DNS for email applications"; EC2API]: ``domain-name`` is the one address attribute; a record
+# set by ModifyAddressAttribute is answered PENDING and then shown as the address's PtrRecord (a fully qualified
+# name, with its final dot); ResetAddressAttribute removes it. Choice [vpcsim]: an address with no record of its own
+# is listed without a PtrRecord (Terraform's aws_eip then reads an empty ptr_record, as it does against AWS).
+_ADDRESS_ATTRIBUTES = ("domain-name",)
+
+
+def _check_attribute(attribute: str | None) -> None:
+    if attribute not in _ADDRESS_ATTRIBUTES:
+        raise InvalidParameter(
+            "InvalidParameterValue", f"Value ({attribute}) for parameter attribute is invalid. Expected: domain-name."
+        )
+
+
+def _attribute_view(address: Record) -> dict[str, Any]:
+    shown = {"PublicIp": address.doc["PublicIp"], "AllocationId": address.id}
+    if address.extra.get("ptr_record"):
+        shown["PtrRecord"] = address.extra["ptr_record"]
+    return shown
+
+
+def describe_addresses_attribute(call: Call, params: Params) -> Result:
+    _check_attribute(params.get("Attribute"))
+    named = params.get("AllocationIds")
+    records = get_many(call, "elastic-ip", named) if named else call.scan("elastic-ip")
+    page, token = paginate(records, params, (1, 1000))
+    result: Result = {"Addresses": [_attribute_view(r) for r in page]}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+def modify_address_attribute(call: Call, params: Params) -> Result:
+    address = get(call, "elastic-ip", params["AllocationId"])
+    name = (params.get("DomainName") or "").rstrip(".")
+    if not name or len(name) > 253 or any(not part for part in name.split(".")):
+        raise InvalidParameter(
+            "InvalidParameterValue", f"Value ({params.get('DomainName')}) for domainName is invalid."
+        )
+    shown = _attribute_view(address)
+    call.tx.put(address.with_extra(ptr_record=name + "."))
+    return {"Address": {**shown, "PtrRecordUpdate": {"Value": name + ".", "Status": "PENDING"}}}
+
+
+def reset_address_attribute(call: Call, params: Params) -> Result:
+    _check_attribute(params.get("Attribute"))
+    address = get(call, "elastic-ip", params["AllocationId"])
+    shown = _attribute_view(address)
+    call.tx.put(address.with_extra(ptr_record=None))
+    return {"Address": {**shown, "PtrRecordUpdate": {"Value": "", "Status": "PENDING"}}}
