@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.amis import ami
+from tests.api.amis import EVERYWHERE, ami
 
 
 @dataclass
@@ -54,7 +54,7 @@ def _instance(ec2: Any, subnet: str, **extra: Any) -> str:
     placement = {} if "NetworkInterfaces" in extra else {"SubnetId": subnet}
     image = ami(ec2.meta.region_name)
     reservation = ec2.run_instances(
-        ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, **placement, **extra
+        ImageId=image, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, **placement, **extra
     )
     return str(reservation["Instances"][0]["InstanceId"])
 
