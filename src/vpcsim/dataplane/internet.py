@@ -6,7 +6,7 @@ address, or to an IPv6 address of the VPC's Amazon-provided blocks, which it doe
 VPC_Internet_Gateway]. An egress-only internet gateway lets replies in, never a new connection: "prevents the internet
 from initiating an IPv6 connection with your instances" [VPCUG23 egress-only-internet-gateway]. Inside the VPC the
 packet meets the destination subnet's network ACL and the interface's security groups as any other, and the reply
-needs a route back to the same gateway.
+must leave through the same gateway (a route to a NAT gateway instead would give it another source).
 
 Named choices: the gateway route table (edge association) is not modelled, so the packet is delivered by the VPC's
 local route; a VPC with both an internet and an egress-only gateway is entered through the internet gateway. The
@@ -15,7 +15,6 @@ code for the egress-only refusal is NO_PATH (Reachability Analyzer has none of i
 
 from __future__ import annotations
 
-from vpcsim.dataplane.checks import check_return_route
 from vpcsim.dataplane.topology import Interface, Vpc
 from vpcsim.dataplane.walk import INTERNET_MS, PROCESSING_MS, DeliverInVpc, FromInternet, Stage, Walk, component
 from vpcsim.model.arns import ec2_arn
@@ -95,5 +94,5 @@ def _through_internet_gateway(walk: Walk, vpc: Vpc, gateway: str, target: Interf
         walk.hop(comp, step, latency=INTERNET_MS + PROCESSING_MS)
     walk.internet = True
     walk.arrived_via = gateway
-    check_return_route(walk, vpc, gateway)
+    walk.entered.setdefault(vpc.id, gateway)  # the reply must leave through it (checks.route_from)
     return DeliverInVpc(vpc, None)

@@ -293,6 +293,12 @@ class TgwAttachment:
     peer_gateway: str | None = None
     region: str = ""
     vpn_connection: str | None = None  # a VPN attachment's connection
+    subnets: tuple[tuple[str, str], ...] = ()  # (zone id, subnet id) of its interfaces, in SubnetIds order
+    appliance_mode: bool = False  # ApplianceModeSupport: one AZ for both directions of a flow [TGW appliance]
+
+    def subnet_in(self, zone_id: str) -> str | None:
+        """The attachment's subnet in the zone with id ``zone_id``, if it has one there."""
+        return next((subnet for zone, subnet in self.subnets if zone == zone_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +371,8 @@ class LoadBalancer:
     cross_zone: bool
     listeners: tuple[Listener, ...]
     state: str = "active"  # provisioning while it provisions: it takes no traffic yet
+    groups: tuple[str, ...] = ()  # a Network Load Balancer's security groups (none: every client reaches it)
+    privatelink_inbound_rules: bool = True  # EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is "on"
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +380,7 @@ class TargetGroup:
     arn: str
     protocol: str
     targets: tuple[Target, ...]
+    preserve_client_ip: bool = False  # preserve_client_ip.enabled: targets see the client's address, not the node's
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,6 +440,7 @@ class Topology:
     vpce_records: dict[str, tuple[tuple[int, Endpoint, DnsName], ...]] = field(default_factory=dict)  # by name
     tgw_vpc_attachments: dict[tuple[str, str], TgwAttachment] = field(default_factory=dict)  # (gateway, vpc id)
     service_addresses: dict[tuple[str, str], Address | None] = field(default_factory=dict)  # dns.service_address
+    peered: dict[str, frozenset[str]] = field(default_factory=dict)  # vpc id -> VPCs actively peered in its Region
     vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
     # When the first lifecycle under way when compiled ends (a NAT gateway pending, a target registering...): from

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, targets, transit
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, reply, targets, transit
 from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
     INTERNET_HOST,
@@ -33,11 +33,15 @@ from vpcsim.dataplane.walk import (
     FromInternet,
     Judge,
     OverVpn,
+    ReplyFrom,
+    ReplyInto,
     RouteFrom,
     Stage,
     Stop,
+    ThroughLoadBalancer,
     ToEndpointService,
     TransitRoute,
+    Unwind,
     ViaTransitGateway,
     ViaVpnGateway,
     Walk,
@@ -60,6 +64,10 @@ _STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
     FromCustomerNetwork: onprem.from_customer_network,
     ViaVpnGateway: onprem.via_vpn_gateway,
     OverVpn: onprem.over_vpn,
+    ThroughLoadBalancer: privatelink.through_load_balancer,
+    ReplyFrom: reply.reply_from,
+    ReplyInto: reply.reply_into,
+    Unwind: reply.unwind,
 }
 # Where a walk from the internet starts when no address is named (documentation ranges, RFC 5737 and RFC 3849).
 _INTERNET_HOSTS: dict[int, Address] = {4: IPv4Address("198.51.100.10"), 6: IPv6Address("2001:db8::10")}
@@ -182,18 +190,25 @@ def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
 def _finish(walk: Walk, answer: dns.Answer, first: Stage | None = None) -> Trace:
     origin = walk.header.source
     drive(walk, first)
+    last, request = walk.hops[-1], walk.header  # where the request ended
+    crossed, endpoint = walk.internet, walk.endpoint
+    start = reply.begin(walk)
+    if start is not None:  # the request arrived: its reply walks back (reply.py)
+        drive(walk, start)
+        if walk.stopped is None:
+            walk.notes.extend(reply.symmetry_notes(walk))
     verdict = _verdict(walk)
     return Trace(
         verdict,
         tuple(walk.hops),
         tuple(walk.explanations),
-        walk.internet,
-        walk.endpoint,
+        crossed,
+        endpoint,
         source=Header(
             origin,
-            walk.hops[-1].inbound.destination if walk.hops[-1].inbound else "",
-            walk.header.protocol,
-            walk.header.destination_port,
+            last.inbound.destination if last.inbound else "",
+            request.protocol,
+            request.destination_port,
         ),
         resolved=tuple(str(a) for a in answer.addresses),
         notes=tuple(walk.notes),

@@ -460,27 +460,28 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
                     region=mine["Region"],
                 )
         else:
-            gid = doc["TransitGatewayId"]
-            zones = tuple(
-                sorted(
-                    {
-                        s.doc["AvailabilityZoneId"]
-                        for sid in doc.get("SubnetIds", [])
-                        if (s := tx.find("subnet", sid)) is not None
-                    }
-                )
-            )
-            views[(gid, record.id)] = t.TgwAttachment(
-                record.id,
-                gid,
-                "vpc",
-                doc["State"],
-                transit.association_of(record, gid),
-                doc["VpcId"],
-                zones,
-                region=record.region,
-            )
+            views[(doc["TransitGatewayId"], record.id)] = _tgw_vpc_view(tx, record)
     return views
+
+
+def _tgw_vpc_view(tx: Transaction, record: Record) -> t.TgwAttachment:
+    """A VPC attachment: its interfaces' subnets by zone id (in SubnetIds order) and its appliance mode."""
+    doc, gid = record.doc, record.doc["TransitGatewayId"]
+    subnets = tuple(
+        (s.doc["AvailabilityZoneId"], s.id) for sid in doc.get("SubnetIds", []) if (s := tx.find("subnet", sid))
+    )
+    return t.TgwAttachment(
+        record.id,
+        gid,
+        "vpc",
+        doc["State"],
+        transit.association_of(record, gid),
+        doc["VpcId"],
+        tuple(sorted({zone for zone, _ in subnets})),
+        region=record.region,
+        subnets=subnets,
+        appliance_mode=(doc.get("Options") or {}).get("ApplianceModeSupport") == "enable",
+    )
 
 
 def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
@@ -511,6 +512,8 @@ def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBala
         cross,
         tuple(listeners),
         record.doc["State"]["Code"],
+        tuple(record.doc.get("SecurityGroups") or ()),
+        record.doc.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on") != "off",
     )
 
 
@@ -533,7 +536,8 @@ def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
         zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
         healthy = targets.is_healthy(call, record, entry)  # as DescribeTargetHealth shows it now
         found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
-    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
+    preserve = target_groups.attributes_of(record).get("preserve_client_ip.enabled") == "true"
+    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found), preserve)
 
 
 def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[t.Address | None, str]:
