@@ -138,9 +138,7 @@ def _inbound_rules(walk: Walk, lb: LoadBalancer, node: Interface, endpoint: Inte
     security_group_ingress(walk, node, walk.sender)
 
 
-def _to_target(
-    walk: Walk, lb: LoadBalancer, node: Interface, zone: tuple[str, str], group_arn: str
-) -> Stage | None:
+def _to_target(walk: Walk, lb: LoadBalancer, node: Interface, zone: tuple[str, str], group_arn: str) -> Stage | None:
     """``zone``: the node's zone, its provider's name and its id."""
     group = walk.topo.target_groups.get(group_arn)
     comp = component(ComponentKind.TARGET_GROUP, group_arn, arn=group_arn, region=walk.region)

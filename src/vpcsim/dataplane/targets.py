@@ -25,26 +25,23 @@ from ipaddress import IPv4Address
 
 from vpcsim.dataplane import dns
 from vpcsim.dataplane.appliances import (
-    endpoint_component,
     gateway_load_balancer_endpoint,
     leave_subnet,
     network_interface,
 )
 from vpcsim.dataplane.checks import acl_check, security_group_ingress
-from vpcsim.dataplane.topology import Endpoint, Interface, Route, Subnet, Vpc
+from vpcsim.dataplane.endpoints import arrive_at_service, enter_interface_endpoint, gateway_endpoint
+from vpcsim.dataplane.topology import Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
     INTERNET_MS,
     PROCESSING_MS,
-    SERVICE_MS,
     DeliverInVpc,
     FollowRoute,
-    PolicyQuestion,
     ReplyFrom,
     ReplyInto,
     RouteFrom,
     Stage,
     ThroughLoadBalancer,
-    ToEndpointService,
     Unwind,
     ViaTransitGateway,
     ViaVpnGateway,
@@ -322,112 +319,6 @@ def _nat64_destination(walk: Walk, comp: Component) -> IPv4Address:
     return IPv4Address(int(destination) & 0xFFFFFFFF)
 
 
-# -- VPC endpoints -----------------------------------------------------------------------------------------------------
-def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage | None:
-    endpoint = walk.topo.endpoints[route.target]
-    if endpoint.kind == "GatewayLoadBalancer":  # AWS shows GWLB endpoint routes with GatewayId vpce-... too
-        return gateway_load_balancer_endpoint(walk, vpc, subnet, route)
-    comp = endpoint_component(endpoint)
-    if walk.arrived_via is not None:
-        walk.block(
-            comp,
-            Code.VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION,
-            f"gateway endpoints serve only their own VPC; this traffic arrived over {walk.arrived_via} "
-            "(no edge-to-edge routing)",
-        )
-    if walk.header.protocol != "tcp":
-        walk.block(comp, Code.VPCE_GATEWAY_PROTOCOL_RESTRICTION, "gateway endpoints carry TCP only")
-    walk.endpoint = endpoint.id
-    walk.hop(
-        comp,
-        Step(
-            Action.FORWARDED,
-            f"gateway endpoint {endpoint.id} to {endpoint.service_name} "
-            f"(prefix list {endpoint.prefix_list}), privately",
-        ),
-        latency=PROCESSING_MS,
-    )
-    service = endpoint.service_name.rsplit(".", 1)[-1]
-    arrive_at_service(walk, service, endpoint.region, endpoint, SERVICE_MS)
-    # The service answers from its prefix list's addresses, through the endpoint, into the VPC.
-    walk.reply_to(ReplyInto(vpc, walk.hops[-1].component, comp))
-    return None
-
-
-def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stage | None:
-    endpoint = walk.topo.endpoints[eni.owner]
-    security_group_ingress(walk, eni, walk.sender)
-    comp = endpoint_component(endpoint)
-    if endpoint.state != "available":
-        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
-    if endpoint.service_id is None and walk.header.protocol != "tcp":
-        walk.block(
-            comp,
-            Code.PROTOCOL_RESTRICTION,
-            f"interface endpoints of AWS services carry TCP only; {endpoint.service_name} does not answer "
-            f"{walk.header.protocol.upper()}",
-            "ingress",
-        )
-    walk.endpoint = endpoint.id
-    walk.hop(
-        comp,
-        Step(
-            Action.FORWARDED, f"interface endpoint {endpoint.id} ({eni.id}, {eni.address}) to {endpoint.service_name}"
-        ),
-        latency=latency + PROCESSING_MS,
-    )
-    if endpoint.service_id:
-        return ToEndpointService(endpoint, eni)
-    service = _service_of(endpoint.service_name)
-    arrive_at_service(
-        walk,
-        service,
-        endpoint.service_region,
-        endpoint,
-        SERVICE_MS + region_latency_ms(endpoint.region, endpoint.service_region),
-        private_ip=walk.source,
-    )
-    walk.reply_to(ReplyFrom(eni))
-    return None
-
-
-def _service_of(service_name: str) -> str:
-    """``com.amazonaws.eu-west-2.s3`` -> ``s3``; ``com.amazonaws.eu-west-2.ecr.dkr`` -> ``ecr.dkr``."""
-    parts = service_name.split(".")
-    return ".".join(parts[3:]) if len(parts) > 3 else parts[-1]
-
-
-def arrive_at_service(
-    walk: Walk,
-    service: str,
-    region: str,
-    endpoint: Endpoint | None,
-    latency: float,
-    *,
-    public_ip: str | None = None,
-    private_ip: Interface | None = None,
-) -> None:
-    comp = component(
-        ComponentKind.AWS_SERVICE, f"{service}.{region}", name=f"Amazon {service.upper()} in {region}", region=region
-    )
-    question = PolicyQuestion(
-        service,
-        region,
-        endpoint.id if endpoint else None,
-        endpoint.policy if endpoint else None,
-        endpoint.vpc_id if endpoint else None,
-        walk.header.source if endpoint else None,
-        public_ip,
-        walk.source.account,
-    )
-    answer = walk.judge(question) if walk.judge is not None else None
-    if answer is not None and not answer.allowed:
-        walk.block(comp, answer.code, answer.detail, "ingress", rule=dict(answer.statement))
-    steps = [Step(Action.ALLOWED, answer.detail, dict(answer.statement))] if answer is not None else []
-    walk.move_to("", region)
-    walk.hop(comp, *steps, Step(Action.DELIVERED, f"delivered to {service} in {region}"), latency=latency)
-
-
 # -- between VPCs ------------------------------------------------------------------------------------------------------
 def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     peering = walk.topo.peerings[route.target]
@@ -476,7 +367,7 @@ _HANDLERS: dict[str, Handler] = {
     "igw": _internet_gateway,
     "eigw": _egress_only_gateway,
     "nat": _nat_gateway,
-    "vpce-gateway": _gateway_endpoint,
+    "vpce-gateway": gateway_endpoint,
     "vpce-gwlb": gateway_load_balancer_endpoint,
     "pcx": _peering,
     "tgw": _transit_gateway,
