@@ -167,7 +167,9 @@ def test_an_appliance_interface_as_a_route_target_applies_its_own_rules(vpcsim: 
     ec2.authorize_security_group_ingress(GroupId=closed, IpPermissions=[_from("10.0.1.0/24", 443)])
     passed = trace(vpcsim, client, address)
     assert passed["verdict"] == "reachable", passed["explanations"]
-    assert request_ids(passed).count(eni) == 3  # its groups in, the appliance, its groups out
+    (at_appliance,) = [h for h in passed["hops"] if h["component"]["id"] == eni and not h["reply"]]
+    assert [s["action"] for s in at_appliance["steps"]] == ["allowed", "forwarded", "allowed"]  # its groups in, out
+    assert at_appliance["steps"][0]["rule"]["GroupId"] == closed
     assert request_ids(passed)[-1] == server
     (note,) = [n for n in passed["notes"] if eni in n]  # the server's subnet sends the reply straight back
     assert "does not pass" in note and eni not in reply_ids(passed)

@@ -19,7 +19,7 @@ appliances the request passed (reply.py).
 
 from __future__ import annotations
 
-from vpcsim.dataplane.checks import acl_check, security_group_egress, security_group_ingress
+from vpcsim.dataplane.checks import acl_check, security_group_rule
 from vpcsim.dataplane.topology import Endpoint, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import PROCESSING_MS, RouteFrom, Stage, Walk, component, interface_component
 from vpcsim.model.explanations import ExplanationCode as Code
@@ -78,16 +78,13 @@ def network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Sta
     where = walk.subnet(eni.subnet_id)
     if where.id != subnet.id:
         acl_check(walk, where, egress=False, peer=walk.sender, port=walk.header.destination_port)
+    forwarded = Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address}), which sends it on")
+    steps = [forwarded]
     if not walk.replying:  # stateful: the reply of a flow the groups allowed passes them
-        security_group_ingress(walk, eni, walk.sender)
-    walk.hop(
-        interface_component(eni),
-        Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address}), which sends it on"),
-        latency=walk.move_to(eni.zone_id, eni.region),
-    )
+        inbound = security_group_rule(walk, eni, walk.sender, egress=False)
+        steps = [inbound, forwarded, security_group_rule(walk, eni, walk.destination, egress=True)]
+    walk.hop(interface_component(eni), *steps, latency=walk.move_to(eni.zone_id, eni.region))
     walk.middleboxes.append((eni.id, eni.zone, walk.replying))
-    if not walk.replying:
-        security_group_egress(walk, eni)
     walk.pending_egress = where
     return RouteFrom(where)
 

@@ -21,34 +21,33 @@ _EXITS = frozenset({"igw", "eigw", "pcx", "tgw", "vgw", "nat"})
 
 
 def security_group_egress(walk: Walk, iface: Interface) -> None:
-    _security_groups(walk, iface, walk.destination, egress=True)
+    walk.hop(interface_component(iface), security_group_rule(walk, iface, walk.destination, egress=True))
 
 
 def security_group_ingress(walk: Walk, iface: Interface, peer: Address) -> None:
-    _security_groups(walk, iface, peer, egress=False)
+    walk.hop(interface_component(iface), security_group_rule(walk, iface, peer, egress=False))
 
 
-def _security_groups(walk: Walk, iface: Interface, peer: Address, *, egress: bool) -> None:
-    """The interface's groups must allow the packet to (egress) or from (ingress) ``peer``; the rule is named."""
+def security_group_rule(walk: Walk, iface: Interface, peer: Address, *, egress: bool) -> Step:
+    """The step of the rule of the interface's groups that allows the packet to (egress) or from (ingress) ``peer``;
+    none does: the walk ends at the interface. For a component that shows it in its own hop (an appliance, a load
+    balancer node)."""
     groups = [walk.topo.groups[g] for g in iface.groups if g in walk.topo.groups]
     protocol, port = walk.header.protocol, walk.header.destination_port
     peer_groups = _groups_at(walk, peer, iface.vpc_id)
     if not egress and walk.also_from_groups:  # from a load balancer with groups: a rule may reference them
         peer_groups, walk.also_from_groups = (*peer_groups, *walk.also_from_groups), ()
     verdict = filters.sg_allows(groups, egress, protocol, port, peer, peer_groups, walk.prefix_list(iface.region))
-    comp = interface_component(iface)
     if not verdict.allowed or verdict.rule is None:
         code = Code.SG_HAS_NO_RULES if not any(g.rules for g in groups) else Code.ENI_SG_RULES_MISMATCH
         way, preposition = ("outbound", "to") if egress else ("inbound", "from")
         detail = (
             f"no {way} rule of {', '.join(iface.groups) or 'its groups'} allows {protocol}/{port} {preposition} {peer}"
         )
-        walk.block(comp, code, detail, "egress" if egress else "ingress")
-        return
+        walk.block(interface_component(iface), code, detail, "egress" if egress else "ingress")
     rule = verdict.rule
-    walk.hop(
-        comp, Step(Action.ALLOWED, f"security group rule {filters.describe_sg_rule(rule)} allows it", dict(rule.raw))
-    )
+    assert rule is not None
+    return Step(Action.ALLOWED, f"security group rule {filters.describe_sg_rule(rule)} allows it", dict(rule.raw))
 
 
 def _groups_at(walk: Walk, address: Address, vpc_id: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from vpcsim.dataplane.checks import security_group_egress, security_group_ingress
+from vpcsim.dataplane.checks import security_group_rule
 from vpcsim.dataplane.topology import Interface, Listener, LoadBalancer, Target
 from vpcsim.dataplane.walk import (
     PROCESSING_MS,
@@ -94,7 +94,7 @@ def through_load_balancer(walk: Walk, stage: ThroughLoadBalancer) -> Stage | Non
         what = f"{walk.header.protocol.upper()} port {walk.header.destination_port}"
         walk.block(comp, Code.NO_PATH, f"{lb.name} has no listener for {what}", "ingress")
         return None
-    _inbound_rules(walk, lb, node, endpoint)
+    allowed = _inbound_rules(walk, lb, node, endpoint)
     group = walk.topo.target_groups.get(listener.target_group)
     preserved = endpoint is None and group is not None and group.preserve_client_ip
     client = walk.header.source
@@ -103,6 +103,7 @@ def through_load_balancer(walk: Walk, stage: ThroughLoadBalancer) -> Stage | Non
     heard += "; the target sees the client's address" if preserved else ""
     walk.hop(
         comp,
+        *allowed,
         Step(Action.FORWARDED if preserved else Action.TRANSLATED, heard),
         latency=walk.move_to(zone_id, node.region) + PROCESSING_MS,
         outbound=None if preserved else walk.translate(str(node.address)),
@@ -126,16 +127,18 @@ def _listener(lb: LoadBalancer, header: Header) -> Listener | None:
 _PROTOCOLS = {"TCP": {"tcp"}, "TLS": {"tcp"}, "UDP": {"udp"}, "TCP_UDP": {"tcp", "udp"}}
 
 
-def _inbound_rules(walk: Walk, lb: LoadBalancer, node: Interface, endpoint: Interface | None) -> None:
+def _inbound_rules(walk: Walk, lb: LoadBalancer, node: Interface, endpoint: Interface | None) -> list[Step]:
+    """The step of the NLB's group rule that admits the client (shown in the load balancer's hop), if it has groups
+    that apply."""
     if not lb.groups:
-        return  # "all client traffic can reach the Network Load Balancer listeners"
+        return []  # "all client traffic can reach the Network Load Balancer listeners"
     if endpoint is not None and not lb.privatelink_inbound_rules:
         walk.notes.append(
             f"{lb.name}'s security groups do not apply to PrivateLink traffic "
             "(EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is off)"
         )
-        return
-    security_group_ingress(walk, node, walk.sender)
+        return []
+    return [security_group_rule(walk, node, walk.sender, egress=False)]
 
 
 def _to_target(walk: Walk, lb: LoadBalancer, node: Interface, zone: tuple[str, str], group_arn: str) -> Stage | None:
@@ -153,11 +156,12 @@ def _to_target(walk: Walk, lb: LoadBalancer, node: Interface, zone: tuple[str, s
             "ingress",
         )
         return None
-    walk.hop(comp, Step(Action.FORWARDED, f"to target {chosen.id}:{chosen.port} in {chosen.zone}"))
     walk.header = replace(walk.header, destination=str(chosen.address), destination_port=chosen.port)
-    if lb.groups:
-        security_group_egress(walk, node)  # the NLB's outbound rules to the target
-        walk.also_from_groups = lb.groups  # a target's rule may name the NLB's group
+    steps = []
+    if lb.groups:  # the NLB's outbound rules to the target; a target's rule may name the NLB's group
+        steps.append(security_group_rule(walk, node, walk.destination, egress=True))
+        walk.also_from_groups = lb.groups
+    walk.hop(comp, *steps, Step(Action.FORWARDED, f"to target {chosen.id}:{chosen.port} in {chosen.zone}"))
     return DeliverInVpc(walk.vpc(lb.vpc_id), None)
 
 
