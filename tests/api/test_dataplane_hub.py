@@ -291,8 +291,8 @@ def test_centralized_egress_keeps_spokes_apart_and_needs_every_way_back(vpcsim: 
     other": a blackhole route stops the path (``TGW_RTB_BAD_STATE_ROUTE``: "a route to the destination that is in a
     bad state" [RA-EX]). The reply needs the public subnet's route back to the transit gateway
     (``NO_ROUTE_TO_DESTINATION``), the egress table's route to the spoke (``TGW_RTB_CANNOT_ROUTE``), and the NAT
-    subnet's inbound ACL to admit the reply from the internet host (``SUBNET_ACL_RESTRICTION``): each stops the
-    reply, after the whole request's path."""
+    subnet's inbound ACL to admit the reply from the internet host (``SUBNET_ACL_RESTRICTION``), and no blackhole on
+    the way back (``TGW_RTB_BAD_STATE_ROUTE``): each stops the reply, after the whole request's path."""
     world = centralized_egress(ec2)
     a, b, hub = world.spokes["a"], world.spokes["b"], world.hub
     open_https(ec2, b)
@@ -320,6 +320,13 @@ def test_centralized_egress_keeps_spokes_apart_and_needs_every_way_back(vpcsim: 
     ec2.enable_transit_gateway_route_table_propagation(
         TransitGatewayRouteTableId=world.egress_table, TransitGatewayAttachmentId=world.attachments["a"]
     )
+    ec2.create_transit_gateway_route(  # a static blackhole beats the propagated route of the same prefix
+        TransitGatewayRouteTableId=world.egress_table, DestinationCidrBlock="10.1.0.0/16", Blackhole=True
+    )
+    holed = trace(vpcsim, client, INTERNET)
+    assert holed["verdict"] == "no-route" and explained(holed) == [("TGW_RTB_BAD_STATE_ROUTE", True)]
+    ec2.delete_transit_gateway_route(TransitGatewayRouteTableId=world.egress_table, DestinationCidrBlock="10.1.0.0/16")
+    assert trace(vpcsim, client, INTERNET)["verdict"] == "reachable"
 
     acl = ec2.create_network_acl(VpcId=hub.id)["NetworkAcl"]["NetworkAclId"]
     for egress in (False, True):
@@ -371,3 +378,43 @@ def test_transit_gateway_reply_starts_in_the_servers_az(vpcsim: Any, ec2: Any) -
     lost = trace(vpcsim, client, near[2])
     assert lost["verdict"] == "no-route" and explained(lost) == [("NO_ROUTE_TO_DESTINATION", True)]
     assert codes(analyse(ec2, client, near[2])) == ["NO_ROUTE_TO_DESTINATION"]
+
+
+def test_an_interface_endpoint_in_a_shared_services_vpc_over_the_transit_gateway(vpcsim: Any, ec2: Any) -> None:
+    """A spoke reaches an interface endpoint in a shared-services VPC over the transit gateway (by the endpoint's own
+    regional name here; private hosted zones that name it for the spokes are the DNS side): the gateway delivers into
+    the hub through its attachment subnet's route table (local route) to the endpoint's interface, whose groups admit
+    the spoke; the reply leaves the endpoint's subnet back over the gateway. Cost: transit gateway and interface
+    endpoint processing."""
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    a = spoke(ec2, 1)
+    hub = make_vpc(ec2, "10.0.0.0/16", {"endpoints-a": ("10.0.1.0/24", "a"), "tgw-a": ("10.0.101.0/28", "a")})
+    attach(ec2, tgw, a, ("tgw-a",))
+    attach(ec2, tgw, hub, ("tgw-a",))
+    ec2.create_route(RouteTableId=a.tables["app-a"], DestinationCidrBlock="10.0.0.0/16", TransitGatewayId=tgw)
+    https = ec2.create_security_group(GroupName="https", Description="from spokes", VpcId=hub.id)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=https, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="10.1.0.0/16"
+    )
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=hub.id,
+        VpcEndpointType="Interface",
+        ServiceName=f"com.amazonaws.{REGION}.sqs",
+        SubnetIds=[hub.subnets["endpoints-a"]],
+        SecurityGroupIds=[https],
+        PrivateDnsEnabled=False,
+    )["VpcEndpoint"]
+    ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+    client, _, _ = instance(ec2, a.subnets["app-a"])
+    name = endpoint["DnsEntries"][0]["DnsName"]
+    lost = trace(vpcsim, client, name)  # the endpoint subnet has no route back to the spoke yet
+    assert lost["verdict"] == "no-route" and explained(lost) == [("NO_ROUTE_TO_DESTINATION", True)]
+    ec2.create_route(RouteTableId=hub.tables["endpoints-a"], DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw)
+    found = trace(vpcsim, client, name)
+    assert found["verdict"] == "reachable" and found["endpoint"] == endpoint["VpcEndpointId"], found["explanations"]
+    assert request_ids(found)[-2:] == [endpoint["VpcEndpointId"], f"sqs.{REGION}"]
+    assert hub.tables["tgw-a"] in request_ids(found) and reply_ids(found)[-1] == client
+    assert [c["item"] for c in found["charges"]] == [
+        f"Transit gateway data processing ({REGION})",
+        "Interface endpoint data processing",
+    ]
