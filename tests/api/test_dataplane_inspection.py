@@ -14,6 +14,10 @@ Sources cited by the tests:
   started in, so the reply may reach another AZ's appliance; with it, "the transit gateway uses the same network
   interface for the return traffic".
 [RA] Reachability Analyzer leaves the Gateway Load Balancer and its appliances out of the path ("considerations").
+[VPCUG-GWRT] "Gateway route tables" (Amazon VPC User Guide): a route table associated with an internet gateway
+  routes inbound traffic, for a subnet's CIDR, to a GWLB endpoint or an appliance's interface.
+[GWLB-PATTERNS] "Introducing AWS Gateway Load Balancer: Supported architecture patterns" (AWS blog): GWLB
+  endpoints in the application VPC with the internet gateway's ingress route table.
 """
 
 from __future__ import annotations
@@ -227,3 +231,62 @@ def test_inspection_in_reachability_analyzer(vpcsim: Any, account: str, ec2: Any
 
 def _address(ec2: Any, instance_id: str) -> str:
     return str(ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["PrivateIpAddress"])
+
+
+def test_north_south_inspection_with_an_ingress_route_table(vpcsim: Any, account: str, ec2: Any) -> None:
+    """[VPCUG-GWRT] "Gateway route tables" / [GWLB-PATTERNS]: an application VPC's public subnet sends 0.0.0.0/0 to a
+    GWLB endpoint, whose subnet sends 0.0.0.0/0 to the internet gateway; the route table associated with the internet
+    gateway (an edge association) sends the public subnet's CIDR to the endpoint, so the internet's replies (and
+    connections from the internet) pass the appliances too. Without the edge association the reply comes straight
+    in by the local route, and the trace says it skips the endpoint."""
+    security = make_vpc(ec2, "10.200.0.0/16", {"appliance-a": ("10.200.1.0/24", "a")})
+    app = make_vpc(ec2, "10.0.0.0/16", {"gwlbe": ("10.0.0.0/24", "a"), "public": ("10.0.1.0/24", "a")})
+    elbv2 = vpcsim.client("elbv2", REGION, account)
+    gwlb = elbv2.create_load_balancer(Name="edge", Type="gateway", Subnets=[security.subnets["appliance-a"]])
+    service = ec2.create_vpc_endpoint_service_configuration(
+        GatewayLoadBalancerArns=[gwlb["LoadBalancers"][0]["LoadBalancerArn"]], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=app.id,
+        VpcEndpointType="GatewayLoadBalancer",
+        ServiceName=service["ServiceName"],
+        SubnetIds=[app.subnets["gwlbe"]],
+    )["VpcEndpoint"]["VpcEndpointId"]
+    ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint])
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=app.id)
+    ec2.create_route(RouteTableId=app.tables["public"], DestinationCidrBlock="0.0.0.0/0", VpcEndpointId=endpoint)
+    ec2.create_route(RouteTableId=app.tables["gwlbe"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    edge = ec2.create_route_table(VpcId=app.id)["RouteTable"]["RouteTableId"]
+    edge_association = ec2.associate_route_table(RouteTableId=edge, GatewayId=igw)["AssociationId"]
+    ec2.create_route(RouteTableId=edge, DestinationCidrBlock="10.0.1.0/24", VpcEndpointId=endpoint)
+    https = ec2.create_security_group(GroupName="web", Description="https", VpcId=app.id)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=https, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="0.0.0.0/0")
+    interface = {"DeviceIndex": 0, "SubnetId": app.subnets["public"], "AssociatePublicIpAddress": True}
+    web = _instance_with(ec2, interface | {"Groups": [https]})
+    found = ec2.describe_instances(InstanceIds=[web])["Reservations"][0]["Instances"][0]
+    eni, public = found["NetworkInterfaces"][0]["NetworkInterfaceId"], found["PublicIpAddress"]
+
+    out = trace(vpcsim, web, "8.8.8.8")
+    assert out["verdict"] == "reachable", out["explanations"]
+    assert request_ids(out) == [
+        web, eni, app.acl, app.tables["public"], app.acl, endpoint, app.tables["gwlbe"], app.acl, igw, "8.8.8.8"
+    ]  # fmt: skip
+    assert reply_ids(out) == [
+        "8.8.8.8", igw, edge, app.acl, endpoint, app.tables["gwlbe"], app.acl, app.acl, web
+    ]  # fmt: skip
+    assert not any(endpoint in n for n in out["notes"])
+    inbound = trace(vpcsim, "internet", public)
+    assert inbound["verdict"] == "reachable", inbound["explanations"]
+    assert request_ids(inbound)[:3] == [request_ids(inbound)[0], igw, edge] and endpoint in request_ids(inbound)
+    assert endpoint in reply_ids(inbound) and reply_ids(inbound)[-2] == igw
+    ec2.disassociate_route_table(AssociationId=edge_association)
+    skipped = trace(vpcsim, web, "8.8.8.8")
+    assert skipped["verdict"] == "reachable" and endpoint not in reply_ids(skipped)
+    (note,) = [n for n in skipped["notes"] if endpoint in n]
+    assert "does not pass" in note
+
+
+def _instance_with(ec2: Any, interface: dict[str, Any]) -> str:
+    reservation = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[interface])
+    return str(reservation["Instances"][0]["InstanceId"])

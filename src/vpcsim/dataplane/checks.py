@@ -8,9 +8,11 @@ here. Sources: aws-behaviour 9.1 and 9.8; [RA-EX].
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from vpcsim.dataplane import filters, routing
 from vpcsim.dataplane.topology import Address, Interface, Route, RouteTable, Subnet, Vpc
-from vpcsim.dataplane.walk import FollowRoute, RouteFrom, Walk, component, interface_component
+from vpcsim.dataplane.walk import DeliverInVpc, FollowRoute, RouteFrom, Stage, Walk, component, interface_component
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
@@ -163,3 +165,15 @@ def _back_the_way_it_came(walk: Walk, vpc: Vpc, table: RouteTable, route: Route)
         Action.NO_ROUTE,
         route.raw,
     )
+
+
+def into_vpc_from(walk: Walk, vpc: Vpc, gateway: str) -> Stage:
+    """A packet comes into ``vpc`` through ``gateway`` (an internet gateway): routed by the gateway's route table
+    when one is associated with it (ingress routing to a middlebox [VPCUG23 gateway route tables]), else delivered
+    by the local route."""
+    table = vpc.edge_table(gateway)
+    if table is None or table not in walk.topo.route_tables:
+        return DeliverInVpc(vpc, None)
+    # The gateway is no subnet: a stand-in whose id is the gateway's, so every subnet the packet enters is another.
+    edge = Subnet(gateway, vpc.id, IPv4Network("0.0.0.0/32"), "", table, "")
+    return RouteFrom(edge)

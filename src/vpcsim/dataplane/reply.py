@@ -23,7 +23,7 @@ naming the attachment whose appliance mode would keep the flow in one AZ.
 
 from __future__ import annotations
 
-from vpcsim.dataplane.checks import acl_check
+from vpcsim.dataplane.checks import acl_check, into_vpc_from
 from vpcsim.dataplane.topology import Interface, Subnet
 from vpcsim.dataplane.walk import (
     DeliverInVpc,
@@ -79,7 +79,7 @@ def reply_into(walk: Walk, stage: ReplyInto) -> Stage:
     walk.hop(stage.origin, Step(Action.FORWARDED, f"answers {walk.header.destination} from {walk.header.source}"))
     if stage.private is None:
         walk.hop(stage.via, Step(Action.FORWARDED, f"into {stage.vpc.id}"))
-    else:
+    else:  # an internet gateway, translating the public address back
         public = walk.header.destination
         walk.hop(
             stage.via,
@@ -92,6 +92,8 @@ def reply_into(walk: Walk, stage: ReplyInto) -> Stage:
                 walk.header.source_port,
             ),
         )
+    if stage.via.kind in (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY):
+        return into_vpc_from(walk, stage.vpc, stage.via.id)
     return DeliverInVpc(stage.vpc, None)
 
 

@@ -68,6 +68,11 @@ class Vpc:
     dhcp_options: str = ""  # its DHCP options set id, or "default" for none
     # The DNS servers its DHCP options hand out; AmazonProvidedDNS is the Amazon DNS server (private zones answer).
     name_servers: tuple[str, ...] = ("AmazonProvidedDNS",)
+    edge_tables: tuple[tuple[str, str], ...] = ()  # (gateway id, route table id): gateway route tables (edge)
+
+    def edge_table(self, gateway: str) -> str | None:
+        """The route table associated with ``gateway`` (an edge association), if any."""
+        return next((table for edge, table in self.edge_tables if edge == gateway), None)
 
     @property
     def amazon_dns(self) -> bool:

@@ -65,7 +65,10 @@ def _compile(tx: Transaction) -> t.Topology:
     states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
+        vpcs={
+            r.id: replace(_vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)), edge_tables=associations.edges(r.id))
+            for r in tx.scan("vpc")
+        },
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -163,16 +166,22 @@ class _Associations:
         self.tables: dict[str, str] = {}  # subnet -> explicitly associated table
         self.main: dict[str, str] = {}  # vpc -> main table
         self.acls: dict[str, str] = {}  # subnet -> network ACL
+        self.gateways: dict[str, list[tuple[str, str]]] = {}  # vpc -> (gateway, its edge route table)
         for table in tx.scan("route-table"):
             for association in table.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.tables.setdefault(association["SubnetId"], table.id)
+                if association.get("GatewayId"):
+                    self.gateways.setdefault(table.doc["VpcId"], []).append((association["GatewayId"], table.id))
                 if association.get("Main"):
                     self.main.setdefault(table.doc["VpcId"], table.id)
         for acl in tx.scan("network-acl"):
             for association in acl.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.acls.setdefault(association["SubnetId"], acl.id)
+
+    def edges(self, vpc_id: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self.gateways.get(vpc_id, ()))
 
     def subnet(self, record: Record) -> t.Subnet:
         vpc_id = record.doc["VpcId"]
