@@ -1,11 +1,12 @@
 """Trace a request hop by hop: DNS, the source's security groups and network ACL, route tables, gateways, endpoints,
-peering and transit gateways, the destination's filters, the return path's ACLs, and the policies at the service.
+peering and transit gateways, the destination's filters and the policies at the service; then its reply, walked
+back from where the request arrived to the client through the same stages (reply.py).
 
 A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
-shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
-gateways in ``transit``, the way in from the internet in ``internet``, customer networks over a VPN in ``onprem``;
-only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
+shares live in ``checks``, what each route target does in ``targets`` (``endpoints``, ``appliances``), PrivateLink
+and load balancers in ``privatelink``, transit gateways in ``transit``, the way in from the internet in ``internet``,
+customer networks over a VPN in ``onprem``, the reply's own stages in ``reply``; only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
 step that stopped it.
 
 Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,

@@ -3,7 +3,10 @@ the stages a walk goes through.
 
 A stage is a small value naming what happens next (``RouteFrom(subnet)``, ``DeliverInVpc(vpc, ...)``); each stage's
 function returns the next stage or None when the packet has arrived, and raises ``Stop`` when the path ends early.
-One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other.
+One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other. The same
+walk then turns into its reply's (``replying``): the request records, where it arrives, where the reply starts and
+what the reply needs to undo (the NAT gateways and load balancer nodes that translated it, the gateway it came into
+each VPC through, the transit gateway AZs it used, the middleboxes it passed); reply hops are marked ``reply``.
 
 Latency estimates per hop (named choice, for comparing paths, not a measurement): 0.05 ms within an AZ, 0.5 ms across
 AZs, 0.1 ms for a gateway or endpoint's processing, 1 ms from a VPC to an AWS service's front end, 10 to 80 ms between

@@ -211,7 +211,7 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
     except UnknownSource as error:
         return {"NetworkPathFound": False, "StatusMessage": str(error), "Explanations": []}
     found = trace.verdict is Verdict.REACHABLE
-    missing = [a for a in filter_in if a not in {h.component.arn for h in trace.hops}]
+    missing = [a for a in filter_in if a not in {h.component.arn for h in trace.forward}]
     explanations = [explanation(e) for e in trace.explanations]
     if found and missing:
         found = False
