@@ -6,8 +6,8 @@ A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): eac
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
 shares live in ``checks``, what each route target does in ``targets`` (``endpoints``, ``appliances``), PrivateLink
 and load balancers in ``privatelink``, transit gateways in ``transit``, the way in from the internet in ``internet``,
-customer networks over a VPN in ``onprem``, the reply's own stages in ``reply``; only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
-step that stopped it.
+customer networks over a VPN in ``onprem``, the reply's own stages in ``reply``; only this module knows them all.
+``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the step that stopped it.
 
 Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,
 or an internet gateway id: Reachability Analyzer's source form, with an internet address as the source IP), or an
