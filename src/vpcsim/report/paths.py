@@ -1,0 +1,186 @@
+"""Each source's path to each target: the data plane's trace, what it goes through, and its month at the volumes.
+
+Traces come from ``control.analysis.run.run_trace`` (the engine every face uses: DNS, filters, routes, gateways,
+endpoints, peering, transit gateways; priced per GB with the packaged price book). One trace per group of targets
+that provably share it (targets.py). A row's path is the list of what it goes through, in order, named as the
+report names paths (``PATH_NAMES``); whether it arrives is the trace's verdict, and *by what* are its deciding steps:
+the routes chosen and the rules that allowed it, or the step that stopped it with its explanation code.
+
+A month (``Meter``): the row's volume through the trace's per-GB charges with ``cost.monthly_flow_cost``, tiers and
+the internet's free allowance applied per account in the order rows are made (sorted by account, Region, VPC,
+subnet, target), as one bill aggregates them. A row that does not arrive moves no data and costs nothing here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vpcsim.control.analysis.run import run_trace
+from vpcsim.cost import FlowCost, PathPrice, PriceBook, monthly_flow_cost
+from vpcsim.dataplane.topology import Topology
+from vpcsim.model.trace import Action, ComponentKind, Hop, Trace, Verdict
+from vpcsim.report.connections import neighbours
+from vpcsim.report.sources import Source
+from vpcsim.report.targets import Grouper, Target, TargetKind, endpoint_targets, interface_endpoints, rest_index
+from vpcsim.report.volumes import ASSUMED_OWN_REGION_GB, ASSUMED_THROUGH_INTERFACE_GB, Volume, Volumes, Wanted
+from vpcsim.store import Transaction
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+# What a path goes through, as the report names it (component kind, or endpoint type for VPC endpoints).
+PATH_NAMES = {
+    ComponentKind.INTERNET_GATEWAY: "internet gateway",
+    ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY: "egress-only internet gateway",
+    ComponentKind.NAT_GATEWAY: "NAT gateway",
+    ComponentKind.VPC_PEERING_CONNECTION: "peering",
+    ComponentKind.TRANSIT_GATEWAY: "transit gateway",
+    ComponentKind.TRANSIT_GATEWAY_ATTACHMENT: "transit gateway",
+    ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE: "transit gateway",
+    ComponentKind.VPN_GATEWAY: "VPN",
+    ComponentKind.VPN_CONNECTION: "VPN",
+}
+ENDPOINT_NAMES = {
+    "Gateway": "gateway endpoint",
+    "Interface": "interface endpoint",
+    "GatewayLoadBalancer": "GWLB endpoint",
+}
+_DECIDING = frozenset({Action.ROUTED, Action.ALLOWED, Action.DENIED, Action.NO_ROUTE, Action.DROPPED})
+
+
+@dataclass(frozen=True, slots=True)
+class PathRow:
+    source: Source
+    targets: tuple[Target, ...]  # the targets this trace stands for; the first is the one traced
+    rest: bool  # the rest of the catalog (targets.rest_index)
+    trace: Trace
+    volume: Volume
+    cost: FlowCost
+
+    @property
+    def through(self) -> tuple[str, ...]:
+        return path_of(self.trace)
+
+    @property
+    def label(self) -> str:
+        return path_label(self.trace)
+
+    @property
+    def reachable(self) -> bool:
+        return self.trace.verdict is Verdict.REACHABLE
+
+    def uses(self, component_id: str) -> bool:
+        return any(h.component.id == component_id for h in self.trace.forward)
+
+
+def hop_name(hop: Hop) -> str | None:
+    if hop.component.kind is ComponentKind.VPC_ENDPOINT:
+        return ENDPOINT_NAMES.get(hop.component.name)
+    return PATH_NAMES.get(hop.component.kind)
+
+
+def path_of(trace: Trace) -> tuple[str, ...]:
+    """What the path goes through, in order, each once: ('NAT gateway', 'internet gateway')."""
+    seen: list[str] = []
+    for hop in trace.forward:
+        name = hop_name(hop)
+        if name is not None and name not in seen:
+            seen.append(name)
+    return tuple(seen)
+
+
+def path_label(trace: Trace) -> str:
+    """'NAT gateway + internet gateway'; 'within the VPC' for a path that arrives through none of them ('stopped in
+    the VPC' for one that does not); 'unresolved' when the name does not resolve."""
+    if trace.verdict is Verdict.UNRESOLVED:
+        return "unresolved"
+    return " + ".join(path_of(trace)) or (
+        "within the VPC" if trace.verdict is Verdict.REACHABLE else "stopped in the VPC"
+    )
+
+
+def deciding_steps(trace: Trace) -> list[tuple[Hop, str, str]]:
+    """(hop, action, detail) of the steps that decided: routes chosen, rules that allowed, the step that stopped."""
+    return [
+        (hop, str(step.action), step.detail) for hop in trace.hops for step in hop.steps if step.action in _DECIDING
+    ]
+
+
+@dataclass
+class Meter:
+    """Tier positions and the internet's free allowance, per account, as rows are priced (module docstring)."""
+
+    book: PriceBook
+    prior: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    free: dict[str, float] = field(default_factory=dict)
+
+    def month(self, account: str, trace: Trace, gb: float) -> FlowCost:
+        if gb <= 0 or trace.verdict is not Verdict.REACHABLE:
+            return FlowCost(gb, ())
+        free = self.free.get(account, self.book.internet_free_gb)
+        path = PathPrice(trace.charges, trace.unpriced)
+        cost = monthly_flow_cost(path, gb, self.book, prior_gb=self.prior[account], internet_free_gb_left=free)
+        for charge in trace.charges:
+            self.prior[account][charge.usage_type] = self.prior[account].get(charge.usage_type, 0.0) + gb
+        if any(c.item == "Data transfer out to the internet" for c in trace.charges):
+            self.free[account] = max(0.0, free - gb)
+        return cost
+
+
+def through_interface(trace: Trace) -> bool:
+    return "interface endpoint" in path_of(trace)
+
+
+def wanted(source: Source, target: Target, trace: Trace) -> Wanted:
+    """The names a volume line may give for ``target`` from ``source``, and the GB assumed without a file."""
+    if target.kind is TargetKind.AWS:
+        names = {target.key, target.service_name}
+        assumed = ASSUMED_OWN_REGION_GB.get(target.key, ASSUMED_THROUGH_INTERFACE_GB if through_interface(trace) else 0)
+        return Wanted(source.subnet, source.vpc, frozenset(names), True, assumed)
+    names = {target.service_name, target.endpoint or ""}
+    if target.alternative:
+        return Wanted(source.subnet, source.vpc, frozenset({target.endpoint or ""}), False, 0.0)
+    assumed = ASSUMED_THROUGH_INTERFACE_GB if through_interface(trace) else 0.0
+    return Wanted(source.subnet, source.vpc, frozenset(names), True, assumed)
+
+
+def row_volume(volumes: Volumes, source: Source, targets: tuple[Target, ...], trace: Trace) -> Volume:
+    found = [volumes.for_target(wanted(source, t, trace)) for t in targets]
+    bases = sorted({v.basis for v in found})
+    return Volume(sum(v.gb for v in found), "; ".join(bases))
+
+
+class PathTracer:
+    """Traces every source to its targets (module docstring)."""
+
+    def __init__(self, tx: Transaction, topo: Topology, volumes: Volumes, book: PriceBook) -> None:
+        self.tx, self.topo, self.volumes = tx, topo, volumes
+        self.meter = Meter(book)
+        self.grouper = Grouper(topo)
+        self.near = neighbours(topo)
+        self.endpoints = interface_endpoints(topo)
+        self.traces = 0
+
+    def rows(self, sources: list[Source], progress: Progress | None = None) -> list[PathRow]:
+        found: list[PathRow] = []
+        for done, source in enumerate(sources, 1):
+            found.extend(self.rows_of(source))
+            if progress is not None:
+                progress("paths", done, len(sources))
+        return found
+
+    def rows_of(self, source: Source) -> list[PathRow]:
+        vpc = self.topo.vpcs[source.vpc]
+        groups = self.grouper.groups(vpc, self.topo.subnets[source.subnet].dns64)
+        rest = rest_index(groups)
+        rows = [self._row(source, group, index == rest) for index, group in enumerate(groups)]
+        more = endpoint_targets(self.topo, vpc, self.near.get(vpc.id, set()), self.endpoints)
+        return rows + [self._row(source, (t,), False) for t in more]
+
+    def _row(self, source: Source, targets: tuple[Target, ...], rest: bool) -> PathRow:
+        first = targets[0]
+        trace = run_trace(self.tx, source.interface, first.host, port=first.port)
+        self.traces += 1
+        volume = row_volume(self.volumes, source, targets, trace)
+        return PathRow(source, targets, rest, trace, volume, self.meter.month(source.account, trace, volume.gb))
