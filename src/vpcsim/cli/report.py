@@ -22,6 +22,7 @@ from vpcsim.app import default_state_path
 from vpcsim.report import Volumes, VolumesError, build_report, load_volumes, report_json
 from vpcsim.report import html as html_form
 from vpcsim.report import text as text_form
+from vpcsim.report.parallel import default_jobs
 from vpcsim.store import SqliteBackend, Store
 
 LARGE = 50  # sources (or matrix pairs / 40) from which a terminal gets a progress bar
@@ -77,6 +78,9 @@ def report(
         bool, typer.Option(help="Trace the reachability matrix between the subnets that hold compute.")
     ] = True,
     port: Annotated[int, typer.Option(min=1, max=65535, help="The TCP port the matrix traces.")] = 443,
+    jobs: Annotated[
+        int, typer.Option(min=0, max=64, help="Processes tracing in parallel; 0: as many as there are cores.")
+    ] = 0,
 ) -> None:
     """Paths from every compute subnet to AWS services, their monthly cost, savings, and reachability.
 
@@ -91,7 +95,7 @@ def report(
     try:
         store = _open(path)
         with store.snapshot() as tx:
-            built = build_report(tx, given, matrix=matrix, port=port, progress=bar)
+            built = build_report(tx, given, matrix=matrix, port=port, jobs=jobs or default_jobs(), progress=bar)
     finally:
         bar.stop()
     doc = report_json(built)

@@ -154,7 +154,7 @@ def path_costs(rows: list[PathRow]) -> list[dict[str, Any]]:
 def endpoints_json(report: Report) -> list[dict[str, Any]]:
     found = []
     for e in sorted(billed_interface_endpoints(report.topo), key=lambda e: (e.account, e.region, e.vpc_id, e.id)):
-        use = report.endpoint_use.get(e.id, {"by_name": 0, "by_endpoint_name": 0})
+        use = report.endpoint_use[e.id]
         line = hourly_line("interface endpoint", "interface_endpoint_hour", e.region, len(e.interfaces), report.book)
         found.append(
             {
@@ -169,6 +169,7 @@ def endpoints_json(report: Report) -> list[dict[str, Any]]:
                 "private_dns": e.private_dns,
                 "paths_by_name": use["by_name"],
                 "paths_by_endpoint_name": use["by_endpoint_name"],
+                "reached_by_endpoint_name_from": use["reached_from"],
                 "monthly_usd": None if line.usd is None else round(line.usd, 2),
             }
         )

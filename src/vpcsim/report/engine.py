@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from vpcsim.control.analysis.run import topology_of
 from vpcsim.cost import PriceBook, price_book
 from vpcsim.dataplane.topology import Topology
 from vpcsim.report.matrix import Matrix, Progress, reachability
 from vpcsim.report.paths import PathRow, PathTracer
-from vpcsim.report.recommend import Recommendation, endpoint_use, recommend
+from vpcsim.report.recommend import Recommendation, Uses, billed_interface_endpoints, recommend
 from vpcsim.report.sources import Source, compute_sources, names
 from vpcsim.report.targets import REST_MIN
 from vpcsim.report.volumes import Volumes
@@ -56,7 +57,7 @@ class Report:
     topo: Topology
     names: dict[str, str]
     traces: int
-    endpoint_use: dict[str, dict[str, int]] = field(default_factory=dict)
+    endpoint_use: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def name(self, rid: str) -> str:
@@ -70,20 +71,22 @@ def build_report(
     book: PriceBook | None = None,
     matrix: bool = True,
     port: int = 443,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> Report:
-    """The report of the state ``tx`` sees (module docstring)."""
+    """The report of the state ``tx`` sees (module docstring); ``jobs``: processes tracing (parallel.py)."""
     volumes = volumes or Volumes()
     book = book or price_book()
     topo = topology_of(tx)
     sources = compute_sources(tx, topo)
-    tracer = PathTracer(tx, topo, volumes, book)
+    tracer = PathTracer(topo, volumes, book, jobs=jobs)
     rows = tracer.rows(sources, progress)
     if progress is not None:
         progress("recommendations", 0, 1)
-    recommendations = recommend(tx, topo, sources, rows, book)
-    found = reachability(topo, sources, port=port, progress=progress) if matrix else None
-    traces = tracer.traces + (len(found.cells) if found else 0)
+    uses = Uses(topo, sources, rows)
+    recommendations = recommend(tx, topo, sources, rows, uses, book)
+    found = reachability(topo, sources, port=port, jobs=jobs, progress=progress) if matrix else None
+    traces = tracer.traces + uses.traces + (len(found.cells) if found else 0)
     return Report(
         revision=tx.revision,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -96,7 +99,7 @@ def build_report(
         topo=topo,
         names=names(tx),
         traces=traces,
-        endpoint_use=endpoint_use(rows),
+        endpoint_use={e.id: uses.to_json(e.id) for e in billed_interface_endpoints(topo)},
         warnings=_warnings(volumes, topo),
     )
 

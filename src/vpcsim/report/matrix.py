@@ -12,14 +12,16 @@ no other pair can reach); the others are stated as not connected, without a trac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.model.trace import Action, Trace, Verdict
 from vpcsim.report.connections import components
+from vpcsim.report.parallel import fan_out
 from vpcsim.report.sources import Source
 
 Progress = Callable[[str, int, int], None]
@@ -67,16 +69,30 @@ def representatives(sources: list[Source]) -> dict[str, Source]:
 
 
 def reachability(
-    topo: Topology, sources: list[Source], *, port: int = 443, protocol: str = "tcp", progress: Progress | None = None
+    topo: Topology,
+    sources: list[Source],
+    *,
+    port: int = 443,
+    protocol: str = "tcp",
+    jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Matrix:
+    """The matrix (module docstring): each source's row traced on one of ``jobs`` processes (parallel.py)."""
     chosen = representatives(sources)
     groups = _subnet_groups(topo, chosen)
-    total = sum(len(g) * (len(g) - 1) for g in groups)
-    cells: list[Cell] = []
-    for pair in _pairs(groups):
-        cells.append(_cell(topo, chosen[pair[0]], chosen[pair[1]], port, protocol))
-        if progress is not None and (len(cells) % 200 == 0 or len(cells) == total):
-            progress("matrix", len(cells), total)
+    rows = [(subnet, group) for group in groups if len(group) > 1 for subnet in group]
+    pairs = list(accumulate(len(group) - 1 for _, group in rows))
+
+    def row(item: tuple[str, tuple[str, ...]]) -> list[Cell]:
+        subnet, group = item
+        return [_cell(topo, chosen[subnet], chosen[other], port, protocol) for other in group if other != subnet]
+
+    def tell(done: int) -> None:
+        if progress is not None:
+            progress("matrix", pairs[done - 1], pairs[-1])
+
+    cells = [cell for found in fan_out(row, rows, jobs=jobs, progress=tell, chunk=4) for cell in found]
+    total = len(cells)
     n = len(chosen)
     return Matrix(
         port, protocol, tuple(chosen), tuple(g for g in groups if len(g) > 1), tuple(cells), n * (n - 1) - total
@@ -89,14 +105,6 @@ def _subnet_groups(topo: Topology, chosen: dict[str, Source]) -> list[tuple[str,
         by_vpc.setdefault(source.vpc, []).append(subnet)
     groups = [tuple(s for vpc in component for s in by_vpc.get(vpc, ())) for component in components(topo)]
     return [g for g in groups if g]
-
-
-def _pairs(groups: list[tuple[str, ...]]) -> Iterator[tuple[str, str]]:
-    for group in groups:
-        for source in group:
-            for destination in group:
-                if source != destination:
-                    yield source, destination
 
 
 def _cell(topo: Topology, source: Source, destination: Source, port: int, protocol: str) -> Cell:

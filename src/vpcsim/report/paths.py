@@ -1,10 +1,12 @@
 """Each source's path to each target: the data plane's trace, what it goes through, and its month at the volumes.
 
-Traces come from ``control.analysis.run.run_trace`` (the engine every face uses: DNS, filters, routes, gateways,
-endpoints, peering, transit gateways; priced per GB with the packaged price book). One trace per group of targets
-that provably share it (targets.py). A row's path is the list of what it goes through, in order, named as the
-report names paths (``PATH_NAMES``); whether it arrives is the trace's verdict, and *by what* are its deciding steps:
-the routes chosen and the rules that allowed it, or the step that stopped it with its explanation code.
+Traces come from ``dataplane.trace.trace`` on the compiled topology, priced per GB by ``control.analysis.run.priced``
+(what ``run_trace``, behind every face, does: DNS, filters, routes, gateways, endpoints, peering, transit gateways;
+no API request is named, so no policy is judged). One trace per group of targets that provably share it
+(targets.py); the traces run on several cores (parallel.py) and rows are priced afterwards, in order. A row's path
+is the list of what it goes through, in order, named as the report names paths (``PATH_NAMES``); whether it arrives
+is the trace's verdict, and *by what* are its deciding steps: the routes chosen and the rules that allowed it, or the
+step that stopped it with its explanation code.
 
 A month (``Meter``): the row's volume through the trace's per-GB charges with ``cost.monthly_flow_cost``, tiers and
 the internet's free allowance applied per account in the order rows are made (sorted by account, Region, VPC,
@@ -17,15 +19,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from vpcsim.control.analysis.run import run_trace
+from vpcsim.control.analysis.run import priced
 from vpcsim.cost import FlowCost, PathPrice, PriceBook, monthly_flow_cost
+from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.model.trace import Action, ComponentKind, Hop, Trace, Verdict
 from vpcsim.report.connections import neighbours
+from vpcsim.report.parallel import fan_out
 from vpcsim.report.sources import Source
 from vpcsim.report.targets import Grouper, Target, TargetKind, endpoint_targets, interface_endpoints, rest_index
 from vpcsim.report.volumes import ASSUMED_OWN_REGION_GB, ASSUMED_THROUGH_INTERFACE_GB, Volume, Volumes, Wanted
-from vpcsim.store import Transaction
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -132,30 +135,43 @@ def through_interface(trace: Trace) -> bool:
     return "interface endpoint" in path_of(trace)
 
 
-def wanted(source: Source, target: Target, trace: Trace) -> Wanted:
-    """The names a volume line may give for ``target`` from ``source``, and the GB assumed without a file."""
+def assumed_gb(target: Target, interface: bool) -> float:
+    """The GB a month assumed without a volumes file (volumes.ASSUMED_TEXT); ``interface``: the path goes through an
+    interface endpoint."""
+    if target.kind is TargetKind.AWS and target.key in ASSUMED_OWN_REGION_GB:
+        return ASSUMED_OWN_REGION_GB[target.key]
+    return ASSUMED_THROUGH_INTERFACE_GB if interface and not target.alternative else 0.0
+
+
+def wanted(target: Target) -> Wanted:
+    """The names a volume line may give for ``target`` (volumes.py)."""
     if target.kind is TargetKind.AWS:
-        names = {target.key, target.service_name}
-        assumed = ASSUMED_OWN_REGION_GB.get(target.key, ASSUMED_THROUGH_INTERFACE_GB if through_interface(trace) else 0)
-        return Wanted(source.subnet, source.vpc, frozenset(names), True, assumed)
-    names = {target.service_name, target.endpoint or ""}
+        return Wanted(frozenset({target.key, target.service_name}), True)
     if target.alternative:
-        return Wanted(source.subnet, source.vpc, frozenset({target.endpoint or ""}), False, 0.0)
-    assumed = ASSUMED_THROUGH_INTERFACE_GB if through_interface(trace) else 0.0
-    return Wanted(source.subnet, source.vpc, frozenset(names), True, assumed)
+        return Wanted(frozenset({target.endpoint or ""}), False)
+    return Wanted(frozenset({target.service_name, target.endpoint or ""}), True)
 
 
 def row_volume(volumes: Volumes, source: Source, targets: tuple[Target, ...], trace: Trace) -> Volume:
-    found = [volumes.for_target(wanted(source, t, trace)) for t in targets]
-    bases = sorted({v.basis for v in found})
-    return Volume(sum(v.gb for v in found), "; ".join(bases))
+    if volumes.assumed:
+        interface = through_interface(trace)
+        return Volume(sum(assumed_gb(t, interface) for t in targets), "assumed")
+    return volumes.for_targets(source.subnet, source.vpc, [wanted(t) for t in targets])
+
+
+Traced = list[tuple[tuple[Target, ...], bool, Trace]]  # a source's (targets, rest of catalog, trace)
+
+
+def trace_to(topo: Topology, source: Source, host: str, port: int = 443) -> Trace:
+    """The data plane's trace from ``source``'s representative to ``host``, priced per GB (``run.priced``)."""
+    return priced(tracing.trace(topo, source.interface, host, port=port))
 
 
 class PathTracer:
-    """Traces every source to its targets (module docstring)."""
+    """Traces every source to its targets (module docstring), on ``jobs`` processes (parallel.py)."""
 
-    def __init__(self, tx: Transaction, topo: Topology, volumes: Volumes, book: PriceBook) -> None:
-        self.tx, self.topo, self.volumes = tx, topo, volumes
+    def __init__(self, topo: Topology, volumes: Volumes, book: PriceBook, *, jobs: int = 1) -> None:
+        self.topo, self.volumes, self.jobs = topo, volumes, jobs
         self.meter = Meter(book)
         self.grouper = Grouper(topo)
         self.near = neighbours(topo)
@@ -163,24 +179,32 @@ class PathTracer:
         self.traces = 0
 
     def rows(self, sources: list[Source], progress: Progress | None = None) -> list[PathRow]:
-        found: list[PathRow] = []
-        for done, source in enumerate(sources, 1):
-            found.extend(self.rows_of(source))
+        def tell(done: int) -> None:
             if progress is not None:
                 progress("paths", done, len(sources))
-        return found
 
-    def rows_of(self, source: Source) -> list[PathRow]:
+        traced = fan_out(self.traced, sources, jobs=self.jobs, progress=tell)
+        rows: list[PathRow] = []
+        for source, found in zip(sources, traced, strict=True):
+            for targets, rest, trace in found:
+                volume = row_volume(self.volumes, source, targets, trace)
+                rows.append(
+                    PathRow(source, targets, rest, trace, volume, self.meter.month(source.account, trace, volume.gb))
+                )
+            self.traces += len(found)
+        return rows
+
+    def traced(self, source: Source) -> Traced:
+        """The source's traces: one per group of aws targets, then its VPC's PrivateLink endpoints, then the
+        endpoints of connected VPCs in other Regions, of providers' services, or of services whose name path from
+        this source does not arrive (an alternative then worth knowing; one whose name path arrives is left out)."""
         vpc = self.topo.vpcs[source.vpc]
         groups = self.grouper.groups(vpc, self.topo.subnets[source.subnet].dns64)
         rest = rest_index(groups)
-        rows = [self._row(source, group, index == rest) for index, group in enumerate(groups)]
-        more = endpoint_targets(self.topo, vpc, self.near.get(vpc.id, set()), self.endpoints)
-        return rows + [self._row(source, (t,), False) for t in more]
-
-    def _row(self, source: Source, targets: tuple[Target, ...], rest: bool) -> PathRow:
-        first = targets[0]
-        trace = run_trace(self.tx, source.interface, first.host, port=first.port)
-        self.traces += 1
-        volume = row_volume(self.volumes, source, targets, trace)
-        return PathRow(source, targets, rest, trace, volume, self.meter.month(source.account, trace, volume.gb))
+        found: Traced = [(g, i == rest, trace_to(self.topo, source, g[0].host)) for i, g in enumerate(groups)]
+        named = {t.service_name for g, _, _ in found for t in g}
+        failing = {t.service_name for g, _, trace in found if trace.verdict is not Verdict.REACHABLE for t in g}
+        for target in endpoint_targets(self.topo, vpc, self.near.get(vpc.id, set()), self.endpoints):
+            if not target.alternative or target.service_name in failing or target.service_name not in named:
+                found.append(((target,), False, trace_to(self.topo, source, target.host, target.port)))
+        return found

@@ -7,15 +7,18 @@ Four kinds (``Kind``), each computed from rows the data plane traced, never from
   the traffic in the VPC: it saves the whole per-GB cost of those paths at their volumes (NAT processing, and the
   transit gateway processing and AZ crossings on the way). The NAT gateway's hours stay (it carries other traffic).
 - ``remove-unused-interface-endpoint``: an interface endpoint (billed in every state but deleted and failed) that no
-  traced path goes through, neither by a service's name nor by the endpoint's own DNS name from a connected VPC:
-  saves its hours (per AZ-hour, one AZ per endpoint network interface).
+  traced path goes through, neither by a service's name nor by the endpoint's own DNS name from a connected VPC
+  (``Uses`` traces that on demand, from one subnet per connected VPC): saves its hours (per AZ-hour, one AZ per
+  endpoint network interface).
 - ``consolidate-interface-endpoints``: N interface endpoints of one AWS service in one Region in VPCs already joined
   by a transit gateway: keep one (the one in the most AZs) as the shared endpoint, remove N-1. Saves the N-1
   endpoints' hours minus the transit gateway data processing the moved traffic then pays (the volumes of the paths
-  that went through the removed endpoints). Only offered when that is a saving. Sharing also needs the kept
+  that went through the removed endpoints). Only offered when that is a saving; whether the subnets whose traffic
+  moves reach the kept endpoint today is traced and said. Sharing also needs the kept
   endpoint's private DNS answered in the other VPCs (a Route 53 private hosted zone associated with them): stated.
 - ``policy-requires-endpoint``: an S3 bucket or DynamoDB table whose resource policy denies requests that do not come
-  through a given endpoint or VPC (``aws:SourceVpce`` / ``aws:SourceVpc``), and the subnets of its Region whose path
+  through a given endpoint or VPC (``aws:SourceVpce`` / ``aws:SourceVpc``), and the subnets of its own account and
+  Region (the ones meant to use it; another account's are refused anyway without a grant) whose path
   does not: traced with the policy judge (``s3:GetObject`` on ``bucket/*``, ``dynamodb:GetItem`` on the table, as
   the source's account) and denied by a statement with that condition. No saving: it is a request that fails.
 """
@@ -37,16 +40,17 @@ from vpcsim.dataplane.topology import Endpoint, ResourcePolicyHolder, Topology
 from vpcsim.model.arns import bucket_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import ComponentKind, Trace, Verdict
-from vpcsim.report.connections import transit_groups
-from vpcsim.report.paths import PathRow, path_label
+from vpcsim.report.connections import neighbours, transit_groups
+from vpcsim.report.paths import PathRow, path_label, trace_to
 from vpcsim.report.sources import Source
-from vpcsim.report.targets import TargetKind
+from vpcsim.report.targets import TargetKind, endpoint_host
 from vpcsim.store import Transaction
 
 _BILLED_NOT = frozenset({"deleted", "failed"})  # an endpoint bills in every other state [PLPR] (cost/monthly.py)
 _SERVICE_NAMES = {"s3": "S3", "dynamodb": "DynamoDB"}
 _ARTICLES = {"s3": "an", "dynamodb": "a"}
 _CONDITION_KEYS = ("aws:sourcevpce", "aws:sourcevpc")
+_VPCE = ComponentKind.VPC_ENDPOINT
 
 
 class Kind(StrEnum):
@@ -90,12 +94,12 @@ def money(usd: float | None, complete: bool = True) -> str:
 
 
 def recommend(
-    tx: Transaction, topo: Topology, sources: list[Source], rows: list[PathRow], book: PriceBook
+    tx: Transaction, topo: Topology, sources: list[Source], rows: list[PathRow], uses: Uses, book: PriceBook
 ) -> list[Recommendation]:
     found = [
         *gateway_endpoints(topo, rows),
-        *unused_endpoints(topo, rows, book),
-        *consolidations(topo, rows, book),
+        *unused_endpoints(topo, uses, book),
+        *consolidations(topo, uses, book),
         *policy_findings(tx, topo, sources),
     ]
     return sorted(found, key=lambda r: (-(r.saving_usd or 0.0), str(r.kind), r.title))
@@ -166,53 +170,73 @@ def _gateway_endpoint(topo: Topology, vpc: str, key: str, rows: list[PathRow]) -
 
 
 # -- interface endpoints no path uses ----------------------------------------------------------------------------------
-def endpoint_use(rows: list[PathRow]) -> dict[str, dict[str, int]]:
-    """Endpoint id -> how many rows go through it by a service's name ("by_name") and by its own DNS name from a
-    connected VPC ("by_endpoint_name"), whatever their verdict."""
-    use: dict[str, dict[str, int]] = defaultdict(lambda: {"by_name": 0, "by_endpoint_name": 0})
-    for row in rows:
-        how = "by_endpoint_name" if row.targets[0].kind is TargetKind.CONNECTED else "by_name"
-        for hop in row.trace.forward:
-            if hop.component.kind is ComponentKind.VPC_ENDPOINT:
-                use[hop.component.id][how] += 1
-    return use
+class Uses:
+    """Which rows go through each endpoint, and, for an interface endpoint no row goes through, whether a subnet of a
+    connected VPC reaches it by its own DNS name: traced on demand from one source per connected VPC, first found."""
+
+    def __init__(self, topo: Topology, sources: list[Source], rows: list[PathRow]) -> None:
+        self.topo = topo
+        self.rows: dict[str, list[PathRow]] = defaultdict(list)
+        for row in rows:
+            for endpoint in dict.fromkeys(h.component.id for h in row.trace.forward if h.component.kind is _VPCE):
+                self.rows[endpoint].append(row)
+        self.first: dict[str, Source] = {}
+        for source in sources:
+            self.first.setdefault(source.vpc, source)
+        self.near = neighbours(topo)
+        self.reached: dict[str, str | None] = {}
+        self.traces = 0
+
+    def by_name(self, endpoint: str) -> list[PathRow]:
+        return [r for r in self.rows.get(endpoint, ()) if r.targets[0].kind is not TargetKind.CONNECTED]
+
+    def reached_from(self, endpoint: Endpoint) -> str | None:
+        """A connected VPC whose subnet's path to the endpoint's DNS name goes through it (traced), if any."""
+        if endpoint.id not in self.reached:
+            self.reached[endpoint.id] = None
+            host = endpoint_host(endpoint)
+            for vpc in sorted(self.near.get(endpoint.vpc_id, ())):
+                if host is not None and vpc in self.first:
+                    self.traces += 1
+                    found = trace_to(self.topo, self.first[vpc], host)
+                    if any(h.component.id == endpoint.id for h in found.forward):
+                        self.reached[endpoint.id] = vpc
+                        break
+        return self.reached[endpoint.id]
+
+    def to_json(self, endpoint: str) -> dict[str, Any]:
+        rows = self.rows.get(endpoint, [])
+        connected = sum(1 for r in rows if r.targets[0].kind is TargetKind.CONNECTED)
+        return {"by_name": len(rows) - connected, "by_endpoint_name": connected,
+                "reached_from": self.reached.get(endpoint)}  # fmt: skip
 
 
 def billed_interface_endpoints(topo: Topology) -> list[Endpoint]:
     return [e for e in topo.endpoints.values() if e.kind == "Interface" and e.state not in _BILLED_NOT]
 
 
-def unused_endpoints(topo: Topology, rows: list[PathRow], book: PriceBook) -> list[Recommendation]:
-    use = endpoint_use(rows)
+def unused_endpoints(topo: Topology, uses: Uses, book: PriceBook) -> list[Recommendation]:
     found = []
     for endpoint in billed_interface_endpoints(topo):
-        if endpoint.id in use:
+        if uses.rows.get(endpoint.id) or uses.reached_from(endpoint) is not None:
             continue
         azs = len(endpoint.interfaces)
         line = hourly_line("interface endpoint", "interface_endpoint_hour", endpoint.region, azs, book, endpoint.id)
-        detail = (
-            f"No traced path goes through {endpoint.id} ({endpoint.service_name}, {endpoint.state}, {azs} AZ) in "
-            f"{endpoint.vpc_id}: not by the service's name from its VPC, nor by its own DNS name from a connected "
-            f"VPC. Deleting it saves its hours: {azs} AZ x {book.hours_per_month:g} h = {money(line.usd)} a month."
-        )
-        found.append(
-            Recommendation(
-                Kind.UNUSED_ENDPOINT,
-                f"Delete the unused interface endpoint {endpoint.id} ({endpoint.vpc_id})",
-                detail,
-                endpoint.account,
-                endpoint.region,
-                line.usd,
-                line.usd is not None,
-                {"endpoint": endpoint.id, "vpc": endpoint.vpc_id, "service": endpoint.service_name},
-                {"azs": azs, "hours": book.hours_per_month, "usd_per_az_hour": line.unit_usd},
-            )
-        )
+        detail = (f"No traced path goes through {endpoint.id} ({endpoint.service_name}, {endpoint.state}, {azs} AZ) "
+                  f"in {endpoint.vpc_id}: not by a service's name from its VPC, nor by its own DNS name from a "
+                  f"connected VPC. Deleting it saves its hours: {azs} AZ x {book.hours_per_month:g} h = "
+                  f"{money(line.usd)} a month.")  # fmt: skip
+        found.append(Recommendation(
+            Kind.UNUSED_ENDPOINT, f"Delete the unused interface endpoint {endpoint.id} ({endpoint.vpc_id})", detail,
+            endpoint.account, endpoint.region, line.usd, line.usd is not None,
+            {"endpoint": endpoint.id, "vpc": endpoint.vpc_id, "service": endpoint.service_name},
+            {"azs": azs, "hours": book.hours_per_month, "usd_per_az_hour": line.unit_usd},
+        ))  # fmt: skip
     return found
 
 
 # -- one shared endpoint instead of N ----------------------------------------------------------------------------------
-def consolidations(topo: Topology, rows: list[PathRow], book: PriceBook) -> list[Recommendation]:
+def consolidations(topo: Topology, uses: Uses, book: PriceBook) -> list[Recommendation]:
     found = []
     for gateways, vpcs in transit_groups(topo):
         members = set(vpcs)
@@ -222,31 +246,19 @@ def consolidations(topo: Topology, rows: list[PathRow], book: PriceBook) -> list
                 same[(endpoint.region, endpoint.service_name)].append(endpoint)
         for (region, service), endpoints in sorted(same.items()):
             if len({e.vpc_id for e in endpoints}) > 1:
-                made = _consolidation(gateways, region, service, endpoints, rows, book)
+                made = _consolidation(topo, gateways, region, service, endpoints, uses, book)
                 if made is not None:
                     found.append(made)
     return found
 
 
-def _consolidation(
-    gateways: tuple[str, ...],
-    region: str,
-    service: str,
-    endpoints: list[Endpoint],
-    rows: list[PathRow],
-    book: PriceBook,
-) -> Recommendation | None:
+def _consolidation(topo: Topology, gateways: tuple[str, ...], region: str, service: str, endpoints: list[Endpoint],
+                   uses: Uses, book: PriceBook) -> Recommendation | None:  # fmt: skip
     keep = max(endpoints, key=lambda e: (len(e.interfaces), e.id))
     removed = [e for e in endpoints if e is not keep]
-    lines = [
-        hourly_line("interface endpoint", "interface_endpoint_hour", region, len(e.interfaces), book, e.id)
-        for e in removed
-    ]
-    moved = [
-        r
-        for r in rows
-        if r.reachable and r.targets[0].kind is not TargetKind.CONNECTED and any(r.uses(e.id) for e in removed)
-    ]
+    lines = [hourly_line("interface endpoint", "interface_endpoint_hour", region, len(e.interfaces), book, e.id)
+             for e in removed]  # fmt: skip
+    moved = [r for e in removed for r in uses.by_name(e.id) if r.reachable]
     gb = sum(r.volume.gb for r in moved)
     tgw = book.find(region, "tgw_gb")
     hours = sum(line.usd or 0.0 for line in lines)
@@ -255,7 +267,7 @@ def _consolidation(
     saving = hours - added
     if complete and saving <= 0:
         return None
-    reach = _reachable_now(rows, moved, keep.id)
+    reach = _reachable_now(topo, moved, keep)
     rate = f"${tgw.usd:g}/GB" if tgw is not None else f"unpriced in {region}"
     figure = money(saving) if complete else f"unpriced (at most {money(hours)}: not every figure is in the price book)"
     detail = (
@@ -290,15 +302,15 @@ def _consolidation(
     )
 
 
-def _reachable_now(rows: list[PathRow], moved: list[PathRow], keep: str) -> str:
-    """Whether the subnets whose traffic moves reach the kept endpoint by its DNS name today (their connected rows)."""
-    sources = {r.source.key for r in moved}
-    if not sources:
+def _reachable_now(topo: Topology, moved: list[PathRow], keep: Endpoint) -> str:
+    """Whether the subnets whose traffic moves reach the kept endpoint by its DNS name today (traced)."""
+    sources = list({r.source.key: r.source for r in moved}.values())
+    host = endpoint_host(keep)
+    if not sources or host is None:
         return "No traced path went through the endpoints removed."
-    reaching = {r.source.key for r in rows if r.targets[0].endpoint == keep and r.reachable}
+    reaching = sum(1 for s in sources if trace_to(topo, s, host).verdict is Verdict.REACHABLE)
     return (
-        f"{len(sources & reaching)} of the {len(sources)} subnets whose traffic moves reach {keep} by its DNS name "
-        "today (traced)."
+        f"{reaching} of the {len(sources)} subnets whose traffic moves reach {keep.id} by its DNS name today (traced)."
     )
 
 
@@ -325,7 +337,8 @@ def policy_findings(tx: Transaction, topo: Topology, sources: list[Source]) -> l
         required = condition_values(holder.policy or "")
         if not required:
             continue
-        denied = [(s, t) for s in sources if s.region == holder.region and (t := _denied(tx, holder, s)) is not None]
+        mine = [s for s in sources if (s.account, s.region) == (holder.account, holder.region)]
+        denied = [(s, t) for s in mine if (t := _denied(tx, holder, s)) is not None]
         if denied:
             found.append(_policy_finding(holder, required, denied))
     return found

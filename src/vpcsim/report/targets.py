@@ -141,7 +141,7 @@ def endpoint_targets(topo: Topology, vpc: Vpc, near: set[str], by_vpc: dict[str,
 
 
 def _endpoint_target(topo: Topology, endpoint: Endpoint, kind: TargetKind, region: str) -> Target | None:
-    host = _endpoint_host(endpoint, private=kind is TargetKind.PRIVATELINK)
+    host = endpoint_host(endpoint, private=kind is TargetKind.PRIVATELINK)
     if host is None:
         return None
     return Target(
@@ -157,7 +157,7 @@ def _endpoint_target(topo: Topology, endpoint: Endpoint, kind: TargetKind, regio
     )
 
 
-def _endpoint_host(endpoint: Endpoint, *, private: bool) -> str | None:
+def endpoint_host(endpoint: Endpoint, *, private: bool = False) -> str | None:
     """The name a client uses: the private DNS name in the endpoint's own VPC (when on), else the regional vpce name."""
     if private and endpoint.private_dns:
         named = next((r.name for r in endpoint.dns if r.private and not r.name.startswith("*.")), None)

@@ -18,10 +18,11 @@ one with the most specific source (subnet, then VPC, then ``*``), then the most 
 ``*``); two lines with the same source and service are an error. A bad file is one ``VolumesError`` naming the file and
 the line, and nothing of it is used.
 
-Without a file the report assumes, and says so (``ASSUMED``): 100 GB a month to S3 and 100 GB to DynamoDB of the
-subnet's own Region, 10 GB to each other service whose path goes through an interface endpoint, and nothing to the
-rest. What a target is, and which names match it, is ``Wanted``; ``Volumes.for_target`` answers a ``Volume`` that says
-where its figure came from.
+Without a file the report assumes, and says so (``ASSUMED_TEXT``): 100 GB a month to S3 and 100 GB to DynamoDB of
+the subnet's own Region, 10 GB to each other service whose path goes through an interface endpoint (an endpoint of a
+connected VPC in the subnet's own Region, reached by its DNS name, excepted: the service's name path carries that
+traffic), nothing to the rest. ``Wanted`` is what a line may name a service by; ``Volumes.for_targets`` answers a
+``Volume`` that says where its figure came from.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ ASSUMED_OWN_REGION_GB = {"s3": 100.0, "dynamodb": 100.0}
 ASSUMED_THROUGH_INTERFACE_GB = 10.0
 ASSUMED_TEXT = (
     "No --volumes file: assumed 100 GB a month per subnet to S3 and 100 GB to DynamoDB of its own Region, 10 GB to "
-    "each other service whose path goes through an interface endpoint, 0 GB to every other service."
+    "each other service whose path goes through an interface endpoint (not to a connected VPC's endpoint of a service "
+    "of its own Region, reached by the endpoint's DNS name: the service's name path carries that traffic), 0 GB to "
+    "every other service."
 )
 
 
@@ -64,17 +67,12 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Wanted:
-    """What a path row is a volume of: a service (by its names) from a subnet.
+    """A service a path row carries, by the names a line may give for it (the short name of the subnet's Region,
+    the full service name, an endpoint id); ``any_ok``: whether a ``*`` service line applies (not to an endpoint of
+    a connected VPC that the subnet's own name path already stands for)."""
 
-    ``names``: every name a line may give for it (short name of the subnet's Region, full service name, endpoint id);
-    ``any_ok``: whether a ``*`` service line applies (not to an endpoint of a connected VPC that the subnet's own
-    name path already stands for); ``assumed``: the GB assumed without a file."""
-
-    subnet: str
-    vpc: str
     names: frozenset[str]
     any_ok: bool
-    assumed: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,31 +81,38 @@ class Volume:
     basis: str  # where the figure came from
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Volumes:
     lines: tuple[Line, ...] = ()
     origin: str = ""  # the file's path; "" when assumed
+    by_source: dict[str, tuple[Line, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Line]] = {}
+        for line in self.lines:
+            grouped.setdefault(line.source, []).append(line)
+        object.__setattr__(self, "by_source", {k: tuple(v) for k, v in grouped.items()})
 
     @property
     def assumed(self) -> bool:
         return not self.origin
 
-    def for_target(self, wanted: Wanted) -> Volume:
-        if self.assumed:
-            return Volume(wanted.assumed, "assumed")
-        best: Line | None = None
-        for line in self.lines:
-            if self._applies(line, wanted) and (best is None or line.rank > best.rank):
-                best = line
-        if best is None:
-            return Volume(0.0, f"no line of {self.origin} applies")
-        return Volume(best.gb, best.where)
-
-    @staticmethod
-    def _applies(line: Line, wanted: Wanted) -> bool:
-        if line.source not in (ANY, wanted.subnet, wanted.vpc):
-            return False
-        return line.service in wanted.names or (line.service == ANY and wanted.any_ok)
+    def for_targets(self, subnet: str, vpc: str, wanted: list[Wanted]) -> Volume:
+        """The GB a month of a row carrying ``wanted`` from ``subnet`` of ``vpc``: the sum of each one's best line."""
+        lines = [line for key in (ANY, vpc, subnet) for line in self.by_source.get(key, ())]
+        star = max((line for line in lines if line.service == ANY), key=lambda line: line.rank, default=None)
+        named: dict[str, Line] = {}
+        for line in lines:
+            if line.service != ANY and (line.service not in named or line.rank > named[line.service].rank):
+                named[line.service] = line
+        total, used = 0.0, set()
+        for want in wanted:
+            found = [named[n] for n in want.names if n in named] + ([star] if star and want.any_ok else [])
+            best = max(found, key=lambda line: line.rank, default=None)
+            if best is not None:
+                total += best.gb
+                used.add(best.where)
+        return Volume(total, "; ".join(sorted(used)) or f"no line of {self.origin} applies")
 
     def unmatched(self, known: Iterable[str]) -> list[Line]:
         """Lines naming a subnet or VPC the state does not hold (a typo would otherwise apply to nothing silently)."""
