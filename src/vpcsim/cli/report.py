@@ -102,7 +102,7 @@ def report(
     if html is not None:
         _write(html, html_form.render(built, doc))
     if as_json:
-        typer.echo(json.dumps(doc, indent=1))
+        typer.echo(json.dumps(doc))
     else:
         text_form.render(doc, Console(highlight=False))
     if html is not None:

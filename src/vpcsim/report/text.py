@@ -1,8 +1,8 @@
 """The report for a terminal: rich tables, the recommendations first (``vpcsim report`` without ``--json``).
 
-Renders the JSON document (document.py), so the text and the JSON can never disagree. A matrix component of up to
-``GRID_MAX`` subnets is drawn as a grid (a tick where the row reaches the column, else the stopping code); larger
-ones as one line per source.
+Renders the JSON document (document.py), so the text and the JSON can never disagree. Up to ``PATHS_MAX`` paths get
+a table per VPC, more one line per VPC. A matrix component of up to ``GRID_MAX`` subnets is drawn as a grid ("yes"
+where the row reaches the column, else the stopping code); larger ones as one line per source.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 GRID_MAX = 12
+PATHS_MAX = 1500  # more paths than this are shown one line per VPC (the JSON and HTML forms keep every path)
 _VERDICT = {"reachable": "green", "blocked": "red", "no-route": "red", "unresolved": "yellow"}
 
 
@@ -107,9 +108,12 @@ def _paths(doc: dict[str, Any], console: Console) -> None:
     by_vpc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in doc["paths"]:
         by_vpc[row["vpc"]].append(row)
+    console.rule(f"Paths from each subnet that holds compute ({len(doc['paths'])})")
+    if len(doc["paths"]) > PATHS_MAX:
+        _vpc_lines(doc, by_vpc, console)
+        return
     names = {s["subnet"]: s["name"] for s in doc["sources"]}
     vpc_names = {s["vpc"]: s["vpc_name"] for s in doc["sources"]}
-    console.rule(f"Paths from each subnet that holds compute ({len(doc['paths'])})")
     for vpc, rows in by_vpc.items():
         title = f"{vpc} {vpc_names.get(vpc, '')} ({rows[0]['account']}, {rows[0]['region']})"
         table = Table(title=title, title_justify="left", show_lines=False)
@@ -132,6 +136,21 @@ def _paths(doc: dict[str, Any], console: Console) -> None:
                 usd(row["monthly_usd"], row["monthly_complete"]),
             )
         console.print(table)
+
+
+def _vpc_lines(doc: dict[str, Any], by_vpc: dict[str, list[dict[str, Any]]], console: Console) -> None:
+    """A large estate: one line per VPC (its paths to S3 and DynamoDB, what stops, its month); every path is in the
+    JSON and HTML forms."""
+    console.print(f"{len(doc['paths'])} paths: one line per VPC here; --json or --html give every path.", style="bold")
+    for vpc, rows in by_vpc.items():
+        via = {k: sorted({r["label"] for r in rows if r["service"]["key"] == k and r["service"]["kind"] == "aws"})
+               for k in ("s3", "dynamodb")}  # fmt: skip
+        stopped = sum(1 for r in rows if r["verdict"] != "reachable")
+        month = usd(sum(r["monthly_usd"] for r in rows), all(r["monthly_complete"] for r in rows))
+        s3, dynamodb = ", ".join(via["s3"]) or "-", ", ".join(via["dynamodb"]) or "-"
+        console.print(f"{vpc} ({rows[0]['account']}, {rows[0]['region']}): {len({r['source'] for r in rows})} "
+                      f"sources; S3 via {s3}; DynamoDB via {dynamodb}; {stopped} of {len(rows)} paths stopped; "
+                      f"{month} a month", highlight=False)  # fmt: skip
 
 
 def _endpoints(doc: dict[str, Any], console: Console) -> None:
