@@ -15,7 +15,8 @@ AZ, gateway endpoints per Region), as a real estate would. A hub is:
 - a transit gateway, and a shared-services VPC (no compute) with interface endpoints for STS and KMS (private DNS off,
   two AZs): the spokes reach them by their DNS names over the transit gateway;
 - spokes: a /22 each (``10.0.0.0/8`` cut in order), two private subnets (AZs a and b) with one instance each in the
-  VPC's default security group (which gets TCP 443 from 10.0.0.0/8) and a public subnet; a private route table with
+  VPC's default security group (every VPC's gets TCP 443 from 10.0.0.0/8: its instances' and its interface
+  endpoints' group) and a public subnet; a private route table with
   10.0.0.0/8 to the transit gateway; then, drawn from the seed: egress through their own NAT gateway (70%) or none;
   an S3 gateway endpoint on the private table (half of those with NAT) and a DynamoDB one (a fifth); their own SQS
   interface endpoint (a third; private DNS on, two AZs): the endpoints a shared one could replace;
@@ -171,8 +172,8 @@ class Builder:
         for subnet in spoke.private:
             self.ec2(spoke, "AssociateRouteTable", RouteTableId=table, SubnetId=subnet)
         spoke.private_table = table
+        self.open_default_group(spoke)  # the instances' group, and the interface endpoints'
         if compute:
-            self.open_default_group(spoke)
             spoke.instances = [self.instance(spoke, s) for s in spoke.private]
         self.estate.vpcs.append(spoke)
         return spoke
@@ -225,7 +226,7 @@ class Builder:
     # -- the layout ---------------------------------------------------------------------------------------------------
     def hub(self, hub: int, size: int) -> None:
         account, region = account_of(hub), region_of(hub)
-        self.raise_quotas(account, region, 2 * size + 5)
+        self.raise_quotas(account, region, max(2 * size + 5, 30))  # above every default it raises
         tgw = self.call(account, region, "ec2", "CreateTransitGateway", Description=f"hub {hub}")["TransitGateway"]
         tgw_id = self.estate.transit_gateways[hub] = tgw["TransitGatewayId"]
         self.call(account, region, "ec2", "DescribeTransitGateways", TransitGatewayIds=[tgw_id])

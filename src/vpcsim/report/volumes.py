@@ -153,15 +153,16 @@ def _from_json(path: Path, text: str) -> list[tuple[str, Any]]:
 
 
 def _from_csv(path: Path, text: str) -> list[tuple[str, Any]]:
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].lstrip().startswith("#")]
+    reader = csv.reader(io.StringIO(text))
+    rows = [(reader.line_num, r) for r in reader if r and not r[0].lstrip().startswith("#")]
     if not rows:
         raise VolumesError(f"{path}: empty; expected a header source,service,gb_per_month and lines")
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.strip().lower() for c in rows[0][1]]
     if header != ["source", "service", "gb_per_month"]:
-        raise VolumesError(f"{path}: the first line must be 'source,service,gb_per_month' (got {','.join(rows[0])!r})")
+        got = ",".join(rows[0][1])
+        raise VolumesError(f"{path}: the first line must be 'source,service,gb_per_month' (got {got!r})")
     return [
-        (f"{path.name} line {n}", dict(zip(header, row, strict=False)) | {"_cells": len(row)})
-        for n, row in enumerate(rows[1:], 2)
+        (f"{path.name} line {n}", dict(zip(header, row, strict=False)) | {"_cells": len(row)}) for n, row in rows[1:]
     ]
 
 
