@@ -103,7 +103,6 @@ def measure(vpcs: int = 1000, seed: int = 1, keep: Path | None = None) -> Figure
 
 def section(f: Figures) -> list[str]:
     s = f.summary
-    best = min(r.wall_s for r in f.runs if r.what.startswith("--json"))
     rows = [f"| {r.what} | {r.wall_s:.1f} | {r.cpu_s:.1f} | {r.rss_mb:.0f} | {r.output_mb:.1f} |" for r in f.runs]
     return [
         "## 4. The estate report (`vpcsim report`)",
@@ -119,12 +118,23 @@ def section(f: Figures) -> list[str]:
         "|---|---:|---:|---:|---:|",
         *rows,
         "",
-        f"Target: 1,000 VPCs in under {TARGET_S:.0f} s on 2 cores: **{'met' if best <= TARGET_S else 'not met'}** "
-        f"({best:.1f} s wall for the best --json run). Load average (1, 5, 15 min) at start {f.loads[0]}, at end "
-        f"{f.loads[1]}: the 2 cores are shared with other work, so wall time is that contention's as much as the "
-        "report's; the CPU time is the report's own.",
+        _verdict(f),
         "",
     ]
+
+
+def _verdict(f: Figures) -> str:
+    """The target, judged on wall time; under contention, the report's own CPU time (one process) says the rest."""
+    best = min(r.wall_s for r in f.runs if r.what.startswith("--json"))
+    single = next(r for r in f.runs if "--jobs 1" in r.what)
+    if f.vpcs < 1000:
+        return f"Target (1,000 VPCs in under {TARGET_S:.0f} s on 2 cores): not judged at {f.vpcs} VPCs."
+    met = "met" if best <= TARGET_S else "not met in wall time"
+    cpu = f"one process used {single.cpu_s:.1f} s of CPU" + (
+        ", under the target: the wall time is this machine's contention" if best > TARGET_S >= single.cpu_s else "")
+    return (f"Target: 1,000 VPCs in under {TARGET_S:.0f} s on 2 cores: **{met}** ({best:.1f} s wall for the best "
+            f"--json run; {cpu}). Load average (1, 5, 15 min) at start {f.loads[0]}, at end {f.loads[1]} on 2 cores "
+            "shared with other work.")  # fmt: skip
 
 
 def main() -> None:
