@@ -308,7 +308,7 @@ def write_trace_section(
     if found:
         RESULTS.write_text(old[: found.start()] + body.rstrip("\n") + "\n\n" + old[found.end() :])
     elif RUN_END in old:
-        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n" + RUN_END, 1))
+        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n\n" + RUN_END, 1))
     else:
         write(lines, None)
 

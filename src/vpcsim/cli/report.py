@@ -79,7 +79,7 @@ def report(
     ] = True,
     port: Annotated[int, typer.Option(min=1, max=65535, help="The TCP port the matrix traces.")] = 443,
     jobs: Annotated[
-        int, typer.Option(min=0, max=64, help="Processes tracing in parallel; 0: as many as there are cores.")
+        int, typer.Option(min=0, max=64, help="Processes tracing the matrix; 0: as many as there are cores.")
     ] = 0,
 ) -> None:
     """Paths from every compute subnet to AWS services, their monthly cost, savings, and reachability.

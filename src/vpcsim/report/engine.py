@@ -74,12 +74,12 @@ def build_report(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Report:
-    """The report of the state ``tx`` sees (module docstring); ``jobs``: processes tracing (parallel.py)."""
+    """The report of the state ``tx`` sees (module docstring); ``jobs``: processes tracing the matrix (parallel.py)."""
     volumes = volumes or Volumes()
     book = book or price_book()
     topo = topology_of(tx)
     sources = compute_sources(tx, topo)
-    tracer = PathTracer(topo, volumes, book, jobs=jobs)
+    tracer = PathTracer(topo, volumes, book)
     rows = tracer.rows(sources, progress)
     if progress is not None:
         progress("recommendations", 0, 1)
