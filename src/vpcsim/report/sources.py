@@ -67,7 +67,8 @@ def compute_sources(tx: Transaction, topo: Topology) -> list[Source]:
     classes: dict[tuple[str, tuple[str, ...], bool], list[Interface]] = defaultdict(list)
     for iface in topo.interfaces.values():
         workload = iface.kind in WORKLOAD_KINDS and iface.id not in managed and iface.owner not in owned
-        if workload and iface.subnet_id in topo.subnets:
+        subnet = topo.subnets.get(iface.subnet_id)
+        if workload and subnet is not None and subnet.vpc_id in topo.vpcs:  # a partial state may lack either
             classes[(iface.subnet_id, tuple(sorted(iface.groups)), bool(iface.public_ip))].append(iface)
     found: list[Source] = []
     counts: dict[str, int] = defaultdict(int)
