@@ -110,7 +110,7 @@ def _recommendations(doc: dict[str, Any]) -> str:
             else (f"saves {usd(rec['saving_usd'])} a month")
         )
         parts.append(
-            f'<div class="rec {escape(rec["kind"])}"><b>{escape(rec["title"])}</b> '
+            f'<div class="rec {escape(rec["kind"])}"><b>{escape(rec["title"])}</b>: '
             f'<span class="saving">{escape(saving)}</span><br><span class="dim">{escape(rec["detail"])}'
             "</span></div>"
         )

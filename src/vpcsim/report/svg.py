@@ -55,7 +55,7 @@ def bar_chart(items: list[tuple[str, float, str]], title: str, *, chart_id: str,
         length = max(2.0, (width - 400) * value / top)
         colour = BAR_COLOURS[n % len(BAR_COLOURS)]
         parts += [
-            _text(0, y + 14, label[:48], font_size=12),
+            _text(0, y + 14, label if len(label) <= 44 else label[:43] + "…", font_size=12),
             f'<rect x="300" y="{y}" width="{length:.1f}" height="18" fill="{colour}">'
             f"<title>{escape(tip)}</title></rect>",
             _text(306 + length, y + 14, f"${value:,.2f}", font_size=12),
