@@ -101,6 +101,7 @@ def show_report(report: dict[str, Any], console: Console, top: int = TOP) -> Non
     _senders(report, console, top)
     if report["state"]:
         _paths(report, console, top)
+        _nat_gateways(report, console, top)
         _savings(report, console, top)
     for note in report["notes"]:
         console.print(f"Note: {note}")
@@ -113,7 +114,7 @@ def _summary(report: dict[str, Any], console: Console) -> None:
     if files["skipped"] or files["empty"]:
         console.print(f"  skipped {len(files['skipped'])} file(s) not named as flow logs, {len(files['empty'])} empty")
     if period["start"]:
-        console.print(f"Period: {period['start']} to {period['end']} ({period['hours']:.2f} h)")
+        console.print(f"Period: {period['start']} to {period['end']} ({_duration(period['hours'])})")
     ranges = report["ip_ranges"]
     console.print(f"AWS ip-ranges: {ranges.get('createDate', '?')} ({ranges.get('origin', '')})")
     console.print(
@@ -160,14 +161,14 @@ def _senders(report: dict[str, Any], console: Console, top: int) -> None:
 
 def _paths(report: dict[str, Any], console: Console, top: int) -> None:
     table = Table(title="Paths by subnet and service (one flow traced per row)")
-    for column in ("subnet", "service", "GB", "path", "via", "$ per GB"):
+    for column in ("subnet", "service", "bytes", "path", "via", "$ per GB"):
         table.add_column(column, overflow="fold")
     for p in report["paths"][:top]:
         per_gb = "-" if p["usd_per_gb"] is None else f"{p['usd_per_gb']:.4f}"
         table.add_row(
             p["subnet_id"],
             f"{p['service']} {p['service_region']}",
-            f"{p['gb']:.3f}",
+            _size(p["bytes_out"] + p["bytes_in"]),
             p["path"],
             " > ".join(p["via"]),
             per_gb,
@@ -178,8 +179,8 @@ def _paths(report: dict[str, Any], console: Console, top: int) -> None:
 def _savings(report: dict[str, Any], console: Console, top: int) -> None:
     if not report["savings"]:
         return
-    table = Table(title=f"What endpoints would have saved over the period ({report['period']['hours']:.2f} h)")
-    for column in ("add", "instead of", "VPC", "service", "GB", "now $", "then $", "saved $", "a month $"):
+    table = Table(title=f"What endpoints would have saved over the period ({_duration(report['period']['hours'])})")
+    for column in ("add", "instead of", "VPC", "service", "bytes", "now $", "then $", "saved $", "a month $"):
         table.add_column(column, overflow="fold")
     for s in report["savings"][:top]:
         table.add_row(
@@ -187,14 +188,14 @@ def _savings(report: dict[str, Any], console: Console, top: int) -> None:
             s["replaces"],
             s["vpc_id"],
             s["service"],
-            f"{s['gb']:.3f}",
+            _size(round(s["gb"] * 1024**3)),
             _usd(s["current_usd"]),
             _usd(s["alternative_usd"]),
             _usd(s["saved_usd"]),
-            _usd(s["saved_usd_per_month"]),
+            "-" if s["saved_usd_per_month"] is None else _usd(s["saved_usd_per_month"]),
         )
     console.print(table)
-    console.print(f"Best alternative per VPC and service, summed: ${report['saved_usd']:,.4f} over the period")
+    console.print(f"Best alternative per VPC and service, summed: ${_usd(report['saved_usd'])} over the period")
     for s in report["savings"][:top]:
         if s["add"] == "gateway-endpoint" and s["route_tables"]:
             console.print(
@@ -202,8 +203,31 @@ def _savings(report: dict[str, Any], console: Console, top: int) -> None:
             )
 
 
+def _nat_gateways(report: dict[str, Any], console: Console, top: int) -> None:
+    if not report["nat_gateways"]:
+        return
+    table = Table(title="NAT gateway interfaces: bytes their own legs carried, and the part traced to senders")
+    for column in ("interface", "NAT gateway", "bytes", "traced to senders", "busiest remote"):
+        table.add_column(column, overflow="fold")
+    for n in report["nat_gateways"][:top]:
+        busiest = max(n["by_remote"], key=lambda r: r["bytes"])["remote"] if n["by_remote"] else "-"
+        traced = "-" if n["bytes_traced_to_senders"] is None else _size(n["bytes_traced_to_senders"])
+        table.add_row(n["interface_id"], n["nat_gateway_id"] or "-", _size(n["bytes"]), traced, busiest)
+    console.print(table)
+
+
 def _usd(value: float | None) -> str:
-    return "unpriced" if value is None else f"{value:,.4f}"
+    if value is None:
+        return "unpriced"
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.6f}"
+
+
+def _duration(hours: float | None) -> str:
+    if hours is None:
+        return "unknown length"
+    if hours < 1:
+        return f"{hours * 3600:,.0f} s"
+    return f"{hours:,.1f} h" if hours < 48 else f"{hours / 24:,.1f} days"
 
 
 def _size(n: int) -> str:

@@ -163,7 +163,7 @@ def _paths(analysis: Analysis) -> list[dict[str, Any]]:
                 "senders": sorted({p.interface.id if p.interface else p.exchange.address or "" for p in members}),
                 "bytes_out": sent,
                 "bytes_in": received,
-                "gb": round((sent + received) / GB, 9),
+                "gb": (sent + received) / GB,
                 **analysis.traced[(subnet, label, endpoint)].to_json(),
             }
         )
@@ -181,7 +181,7 @@ def _best_total(found: list[Saving]) -> float:
         if s.saved_usd is not None:
             key = (s.vpc_id, s.region, s.service, s.replaces)
             best[key] = max(best.get(key, 0.0), s.saved_usd)
-    return round(sum(best.values()), 6)
+    return sum(best.values())
 
 
 def _nat_gateways(usage: Usage, analysis: Analysis | None, nat_ids: dict[str, str]) -> list[dict[str, Any]]:
