@@ -152,7 +152,8 @@ def published_ranges() -> list[dict[str, str]]:
 
 def published_owner(address: str, service: str) -> str | None:
     """The Region of the ``service`` prefix that holds ``address``, found by a scan of every prefix."""
-    held = [p for p in published_ranges() if p["service"] == service and ip_address(address) in ip_network(p["ip_prefix"])]
+    wanted = ip_address(address)
+    held = [p for p in published_ranges() if p["service"] == service and wanted in ip_network(p["ip_prefix"])]
     return max(held, key=lambda p: ip_network(p["ip_prefix"]).prefixlen)["region"] if held else None
 
 
@@ -217,7 +218,8 @@ def test_bytes_sent_through_a_nat_gateway_round_trip(estate: Estate) -> None:
     assert gateway["saved_usd"] == pytest.approx(s3_gb * NAT_PER_GB, rel=1e-6)
     # The far subnet reaches the NAT gateway across an AZ boundary: charged each way, both directions of the flow.
     far_gateway = saving(report, "gateway-endpoint", "DYNAMODB")
-    assert far_gateway["saved_usd"] == pytest.approx(dynamodb_gb * (NAT_PER_GB + 2 * INTER_AZ_PER_GB_EACH_WAY), rel=1e-6)
+    far_rate = NAT_PER_GB + 2 * INTER_AZ_PER_GB_EACH_WAY
+    assert far_gateway["saved_usd"] == pytest.approx(dynamodb_gb * far_rate, rel=1e-6)
     interface = saving(report, "interface-endpoint", "DYNAMODB")
     alternative = dynamodb_gb * INTERFACE_PER_GB + 1 * hours * INTERFACE_PER_AZ_HOUR
     assert interface["zones"] == [f"{REGION}b"]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -252,7 +253,19 @@ def _conversations(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> None
     try:
         con.execute(_CONVERSATIONS.format(records=records), params)
     except duckdb.Error as error:
-        raise FlowLogError(f"reading the flow logs failed: {first_line(error)}") from None
+        raise FlowLogError(explained(error)) from None
+
+
+def explained(error: duckdb.Error) -> str:
+    """DuckDB's many-line CSV error as one line: the file, the line and what was wrong with it."""
+    text = str(error)
+    where = re.search(r"^\s*file = (.+)$", text, re.M)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    if where is None or line is None:
+        return f"reading the flow logs failed: {first_line(error)}"
+    wanted = ("Error when converting", "Expected Number of Columns")
+    detail = next((ln.strip() for ln in text.splitlines() if ln.startswith(wanted)), first_line(error))
+    return f"{where.group(1).strip()}: line {line.group(1)}: {detail} (a record that does not fit the header)"
 
 
 _CONVERSATIONS = """
