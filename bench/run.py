@@ -11,6 +11,9 @@ Parts (each a section of RESULTS.md, in this order):
    the control plane; compile time, single-trace p50/p99 and the matrix of every subnet to S3, DynamoDB and SQS in its
    Region with verdict and cost. ``--trace-only`` runs this part alone and replaces only its section in RESULTS.md.
 3. The profile (``--profile``, bench/hotspots.py): pyinstrument on vpcsim's server under the workload.
+4. Reading real flow logs (bench/flowlogs_bench.py): generated logs (bench/flowgen.py; gzipped text and Parquet,
+   ``--flowlogs-records N ...``, default 10^7) read by ``vpcsim flowlogs --state``: time and peak memory.
+   ``--flowlogs-only`` runs this part alone and replaces only its section in RESULTS.md.
 
 ``--keep-previous LABEL`` keeps the last run's section in RESULTS.md as the "before" of a fix named LABEL (only for
 that: otherwise a run replaces the last one). Benchmarks are not tests: nothing here fails on a figure.
@@ -29,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import boto3
+import flowlogs_bench
 import footprint
 import hotspots
 import report
@@ -238,6 +242,33 @@ def profile_section(profiles: list[hotspots.Profile] | None) -> list[str]:
     return out
 
 
+# -- part 4: reading real flow logs -----------------------------------------------------------------------------------
+FLOWLOGS_RECORDS, FLOWLOGS_RECORDS_QUICK = [10_000_000], [1_000_000]
+
+
+def flowlogs_section(records: list[int], stamp: str) -> list[str]:
+    """Generate (once, kept in bench/.flowlogs-data) and read flow logs of each size, text and Parquet."""
+    figures = []
+    for count in records:
+        for kind in ("text", "parquet"):
+            print(f"bench: flow logs, {count:,} records, {kind}", flush=True)
+            figures.append(flowlogs_bench.measure(count, kind, flowlogs_bench.BENCH / ".flowlogs-data"))
+    return flowlogs_bench.section(figures, stamp)
+
+
+def write_section(number: int, lines: list[str]) -> None:
+    """Replace section ``number`` of the current run in RESULTS.md (or add it before the run's end)."""
+    body = "\n".join(re.sub(r"^(#+) ", r"#\1 ", ln) for ln in lines)
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    found = re.search(rf"^### {number}\. .*?(?=^### {number + 1}\. |^" + re.escape(RUN_END) + ")", old, re.M | re.S)
+    if found:
+        RESULTS.write_text(old[: found.start()] + body.rstrip("\n") + "\n\n" + old[found.end() :])
+    elif RUN_END in old:
+        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n\n" + RUN_END, 1))
+    else:
+        write(lines, None)
+
+
 # -- RESULTS.md --------------------------------------------------------------------------------------------------------
 def header(command: str, started: str, loads: tuple[str, str], sizes: Sizes, seconds: float) -> list[str]:
     m = report.machine()
@@ -302,7 +333,10 @@ def main() -> None:
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--keep-previous", metavar="LABEL", help="keep the last run as the 'before' of fix LABEL")
     parser.add_argument("--trace-only", action="store_true", help="only the trace engine (part 2)")
+    parser.add_argument("--flowlogs-only", action="store_true", help="only reading flow logs (part 4)")
+    parser.add_argument("--flowlogs-records", type=int, nargs="+", help="sizes for part 4 [default: 10^7]")
     args = parser.parse_args()
+    flow_records = args.flowlogs_records or (FLOWLOGS_RECORDS_QUICK if args.quick else FLOWLOGS_RECORDS)
     sizes = Sizes(vpcs=10, grow_vpcs=40, describes=40, describe_all=3) if args.quick else Sizes()
     command = "make bench" + (f" BENCH_ARGS='{shlex.join(sys.argv[1:])}'" if sys.argv[1:] else "")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -312,6 +346,14 @@ def main() -> None:
         write_trace_section(lines, command, started, (load_start, report.load()))
         print(f"bench: wrote section 2 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
         return
+    if args.flowlogs_only:
+        m = "; ".join(f"{k} {v}" for k, v in report.machine().items())
+        stamp = f"Run alone: `{command}` on {started}; machine: {m}; load average at start {load_start}"
+        stamp += ", at end {end}."
+        lines = flowlogs_section(flow_records, stamp)
+        write_section(4, [line.replace("{end}", report.load()) for line in lines])
+        print(f"bench: wrote section 4 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
+        return
     with tempfile.TemporaryDirectory(prefix="vpcsim-bench-") as tmp:
         if not args.skip_moto:
             servers.ensure_moto()
@@ -320,13 +362,14 @@ def main() -> None:
         fp = footprint.measure(target=10_000 if not args.quick else 1_000)
         print("bench: the trace engine", flush=True)
         trace_lines = trace_engine_section(args.quick)
+        flow_lines = flowlogs_section(flow_records, "Part of the run above.")
         profiles = None
         if args.profile:
             print("bench: profiling", flush=True)
             profiles = hotspots.run(Path(tmp) / "profile", sizes, describes=1000 if not args.quick else 100)
         seconds = time.perf_counter() - began
         lines = header(command, started, (load_start, report.load()), sizes, seconds)
-        lines += api_section(results, fp, sizes) + trace_lines + profile_section(profiles)
+        lines += api_section(results, fp, sizes) + trace_lines + profile_section(profiles) + flow_lines
     write(lines, args.keep_previous)
     print(f"bench: wrote {RESULTS} ({seconds:.0f} s)")
 
