@@ -188,9 +188,10 @@ def _nat_gateways(usage: Usage, analysis: Analysis | None, nat_ids: dict[str, st
     """Per NAT gateway interface: what its own legs processed, by remote owner, and how much the senders behind it
     that the report traced through it account for."""
     traced: dict[str, int] = defaultdict(int)
-    for key, members in analysis.groups.items() if analysis else ():
-        for via in analysis.traced[key].via if analysis else ():
-            traced[via] += sum(p.exchange.accepted for p in members)
+    if analysis is not None:
+        for key, members in analysis.groups.items():
+            for via in analysis.traced[key].via:
+                traced[via] += sum(p.exchange.accepted for p in members)
     out: dict[str, dict[str, Any]] = {}
     for total in nat_totals(usage.rows):
         nat = nat_ids.get(total.interface_id)
