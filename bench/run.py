@@ -12,8 +12,9 @@ Parts (each a section of RESULTS.md, in this order):
    Region with verdict and cost. ``--trace-only`` runs this part alone and replaces only its section in RESULTS.md.
 3. The profile (``--profile``, bench/hotspots.py): pyinstrument on vpcsim's server under the workload.
 4. Reading real flow logs (bench/flowlogs_bench.py): generated logs (bench/flowgen.py; gzipped text and Parquet,
-   ``--flowlogs-records N ...``, default 10^7) read by ``vpcsim flowlogs --state``: time and peak memory.
-   ``--flowlogs-only`` runs this part alone and replaces only its section in RESULTS.md.
+   ``--flowlogs KIND:RECORDS[xCOPIES] ...``, default text:10000000 parquet:10000000) read by ``vpcsim flowlogs
+   --state``: time, CPU time and peak memory. ``--flowlogs-only`` runs this part alone and replaces only its section
+   in RESULTS.md.
 
 ``--keep-previous LABEL`` keeps the last run's section in RESULTS.md as the "before" of a fix named LABEL (only for
 that: otherwise a run replaces the last one). Benchmarks are not tests: nothing here fails on a figure.
@@ -243,16 +244,19 @@ def profile_section(profiles: list[hotspots.Profile] | None) -> list[str]:
 
 
 # -- part 4: reading real flow logs -----------------------------------------------------------------------------------
-FLOWLOGS_RECORDS, FLOWLOGS_RECORDS_QUICK = [10_000_000], [1_000_000]
+FLOWLOGS_RUNS, FLOWLOGS_RUNS_QUICK = ["text:10000000", "parquet:10000000"], ["text:1000000", "parquet:1000000"]
 
 
-def flowlogs_section(records: list[int], stamp: str) -> list[str]:
-    """Generate (once, kept in bench/.flowlogs-data) and read flow logs of each size, text and Parquet."""
+def flowlogs_section(runs: list[str], stamp: str) -> list[str]:
+    """Generate (once, kept in bench/.flowlogs-data) and read flow logs; each run is ``KIND:RECORDS`` or
+    ``KIND:RECORDSxCOPIES`` (that set delivered COPIES times, as hard links)."""
     figures = []
-    for count in records:
-        for kind in ("text", "parquet"):
-            print(f"bench: flow logs, {count:,} records, {kind}", flush=True)
-            figures.append(flowlogs_bench.measure(count, kind, flowlogs_bench.BENCH / ".flowlogs-data"))
+    data = flowlogs_bench.BENCH / ".flowlogs-data"
+    for run in runs:
+        kind, _, size = run.partition(":")
+        count, _, times = size.partition("x")
+        print(f"bench: flow logs, {run}", flush=True)
+        figures.append(flowlogs_bench.measure(int(count), kind, data, copies=int(times or 1)))
     return flowlogs_bench.section(figures, stamp)
 
 
@@ -334,9 +338,9 @@ def main() -> None:
     parser.add_argument("--keep-previous", metavar="LABEL", help="keep the last run as the 'before' of fix LABEL")
     parser.add_argument("--trace-only", action="store_true", help="only the trace engine (part 2)")
     parser.add_argument("--flowlogs-only", action="store_true", help="only reading flow logs (part 4)")
-    parser.add_argument("--flowlogs-records", type=int, nargs="+", help="sizes for part 4 [default: 10^7]")
+    parser.add_argument("--flowlogs", nargs="+", metavar="KIND:RECORDS[xCOPIES]", help="part 4's sets")
     args = parser.parse_args()
-    flow_records = args.flowlogs_records or (FLOWLOGS_RECORDS_QUICK if args.quick else FLOWLOGS_RECORDS)
+    flow_runs = args.flowlogs or (FLOWLOGS_RUNS_QUICK if args.quick else FLOWLOGS_RUNS)
     sizes = Sizes(vpcs=10, grow_vpcs=40, describes=40, describe_all=3) if args.quick else Sizes()
     command = "make bench" + (f" BENCH_ARGS='{shlex.join(sys.argv[1:])}'" if sys.argv[1:] else "")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -350,7 +354,7 @@ def main() -> None:
         m = "; ".join(f"{k} {v}" for k, v in report.machine().items())
         stamp = f"Run alone: `{command}` on {started}; machine: {m}; load average at start {load_start}"
         stamp += ", at end {end}."
-        lines = flowlogs_section(flow_records, stamp)
+        lines = flowlogs_section(flow_runs, stamp)
         write_section(4, [line.replace("{end}", report.load()) for line in lines])
         print(f"bench: wrote section 4 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
         return
@@ -362,7 +366,7 @@ def main() -> None:
         fp = footprint.measure(target=10_000 if not args.quick else 1_000)
         print("bench: the trace engine", flush=True)
         trace_lines = trace_engine_section(args.quick)
-        flow_lines = flowlogs_section(flow_records, "Part of the run above.")
+        flow_lines = flowlogs_section(flow_runs, "Part of the run above.")
         profiles = None
         if args.profile:
             print("bench: profiling", flush=True)

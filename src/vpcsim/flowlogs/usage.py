@@ -60,7 +60,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "vpc": ("vpc-id", "VARCHAR"),
     "subnet": ("subnet-id", "VARCHAR"),
 }
-_NUMERIC = frozenset({"version", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "tcp-flags"})
+# Fields read as numbers; the others, used or not, as text (a number the reader never uses costs nothing to skip).
+_NUMERIC = frozenset({"packets", "bytes", "start", "end"})
 # Interfaces that AWS services create and manage, whose records repeat what a sender's own interface logs (a NAT
 # gateway's are read for the senders behind it). InterfaceType values [EC2API NetworkInterface].
 MANAGED_KINDS = (
