@@ -4,14 +4,11 @@ leaving the state as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from tests.api.test_elbv2 import _error, _listener, _nlb, _tg, elbv2, net
 from tests.conftest import Cli
-from vpcsim.testing import Server, free_port
+from vpcsim.testing import Server
 
 __all__ = ["elbv2", "net"]  # fixtures used here
 
@@ -88,16 +85,6 @@ def test_capacity_refusals_change_nothing(elbv2: Any, net: dict[str, Any], accou
     tls = {"CapacityUnits": 100}
     assert _error(modify, LoadBalancerArn=arn, MinimumLoadBalancerCapacity=tls) == "InvalidConfigurationRequest"
     assert "MinimumLoadBalancerCapacity" not in elbv2.describe_capacity_reservation(LoadBalancerArn=arn)
-
-
-@pytest.fixture(scope="module")
-def slow() -> Iterator[Server]:
-    """Lifecycles a thousand times slower than AWS's: a reservation requested in a test stays pending."""
-    server = Server(free_port(), ["--ephemeral", "--time-scale", "1000"]).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_pending_reservation_refuses_the_next_request(slow: Server, account: str) -> None:

@@ -5,7 +5,6 @@ gone once their time is over (in process, with the clock moved on)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +18,7 @@ from vpcsim.control.core import lifecycle
 from vpcsim.errors import ApiError
 from vpcsim.model import IdFactory
 from vpcsim.store import MemoryBackend, Store
-from vpcsim.testing import Server, free_port
+from vpcsim.testing import Server
 
 
 def _fails(call: Any, **params: Any) -> str:
@@ -153,17 +152,6 @@ def test_a_deleted_vpn_attachment_and_gateways_are_shown_deleted(ec2: Any) -> No
     # An identical customer gateway is a new one: the deleted one is never answered again.
     twin = ec2.create_customer_gateway(Type="ipsec.1", IpAddress="203.0.113.20", BgpAsn=65020)["CustomerGateway"]
     assert twin["CustomerGatewayId"] != cgw["CustomerGatewayId"] and twin["State"] == "available"
-
-
-# -- on a slow clock, ``deleting`` first -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def slow() -> Iterator[Server]:
-    """A server whose lifecycles run a thousand times slower than AWS's: nothing started in a test finishes in it."""
-    server = Server(free_port(), ["--ephemeral", "--time-scale", "1000"]).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_deleting_attachment_is_deleting_to_every_reader_and_blocks_nothing(slow: Server) -> None:

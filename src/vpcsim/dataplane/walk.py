@@ -368,6 +368,13 @@ def component(
     return Component(rid, kind, arn, name, region, zone, account, zone_id)
 
 
+def instance_component(iface: Interface) -> Component:
+    """The instance ``iface`` belongs to (its owner), where the interface is."""
+    arn = ec2_arn(iface.region, iface.account, "instance", iface.owner)
+    kind = ComponentKind.INSTANCE
+    return Component(iface.owner, kind, arn, "", iface.region, iface.zone, iface.account, iface.zone_id)
+
+
 def interface_component(iface: Interface) -> Component:
     arn = ec2_arn(iface.region, iface.account, "network-interface", iface.id)
     kind = ComponentKind.NETWORK_INTERFACE
