@@ -322,3 +322,21 @@ def test_the_cli_creates_and_reads_a_role(aws: Cli) -> None:
     assert created["Role"]["RoleName"] == "cli"
     assert aws("iam", "get-role", "--role-name", "cli")["Role"]["AssumeRolePolicyDocument"] == TRUST
     assert aws.error("iam", "get-role", "--role-name", "nobody") == "NoSuchEntity"
+
+
+def test_get_user_answers_the_caller(vpcsim: Server, iam: Any, account: str) -> None:
+    root = iam.get_user()["User"]
+    assert root["Arn"] == f"arn:aws:iam::{account}:root" and root["UserId"] == account
+    with pytest.raises(ClientError) as missing:
+        iam.get_user(UserName="alice")
+    assert error_code(missing) == "NoSuchEntity" and _status(missing) == 404
+    key = f"AKIAUSER{account}"
+    vpcsim.map_principal(key, f"arn:aws:iam::{account}:user/alice")
+    alice = vpcsim.client("iam", access_key=key).get_user()["User"]
+    assert (alice["UserName"], alice["Arn"]) == ("alice", f"arn:aws:iam::{account}:user/alice")
+    assert alice["UserId"].startswith("AIDA")
+    role_key = f"AKIAROLE{account}"
+    vpcsim.map_principal(role_key, f"arn:aws:iam::{account}:role/app")
+    with pytest.raises(ClientError) as refused:
+        vpcsim.client("iam", access_key=role_key).get_user()
+    assert error_code(refused) == "ValidationError"
