@@ -252,6 +252,14 @@ def test_aws_managed_policies_come_from_the_catalog(iam: Any) -> None:
     with pytest.raises(ClientError) as missing:
         iam.attach_role_policy(RoleName="r", PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicy")
     assert error_code(missing) == "NoSuchEntity" and "not attachable" in str(missing.value)
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [("v1", True)]
+    with pytest.raises(ClientError) as denied:
+        iam.delete_policy(PolicyArn=arn)
+    assert error_code(denied) == "AccessDenied" and _status(denied) == 403
+    with pytest.raises(ClientError) as denied:
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(PUBLISH))
+    assert error_code(denied) == "AccessDenied"
 
 
 def test_lists_page_with_marker(iam: Any) -> None:

@@ -71,7 +71,7 @@ def page(call: Call, params: Params, items: Sequence[Any], member: str) -> dict[
 def _position(marker: str | None) -> int:
     if marker is None:
         return 0
-    if not marker.isdigit():
+    if not (marker.isascii() and marker.isdigit()):
         raise InvalidParameter("ValidationError", "Invalid Marker.")
     return int(marker)
 

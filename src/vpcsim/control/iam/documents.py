@@ -110,7 +110,7 @@ def trusts_service(document: str, service: str) -> bool:
 def _statements(document: str) -> list[Mapping[str, Any]]:
     try:
         data = json.loads(document)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than any policy grammar allows
         raise Malformed("This policy contains invalid Json") from None
     if not isinstance(data, dict) or set(data) - _TOP or data.get("Version", _VERSIONS[1]) not in _VERSIONS:
         raise Malformed("Syntax errors in policy.")
@@ -132,7 +132,10 @@ def _well_formed(statement: Any) -> bool:
         return False
     if not isinstance(statement.get("Effect"), str) or statement["Effect"].lower() not in ("allow", "deny"):
         return False
-    if not isinstance(statement.get("Sid", ""), str) or not isinstance(statement.get("Condition", {}), dict):
+    condition = statement.get("Condition", {})
+    if not isinstance(condition, dict) or not all(isinstance(block, dict) for block in condition.values()):
+        return False
+    if not isinstance(statement.get("Sid", ""), str):
         return False
     pairs = (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal"))
     if any(a in statement and b in statement for a, b in pairs):

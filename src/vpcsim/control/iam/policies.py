@@ -17,7 +17,8 @@ per account ("Cannot exceed quota for PoliciesPerAccount: 1500"). ListPolicies' 
 ``AWS`` or ``Local``; ListPolicies leaves out Tags and Description.
 Choices named here: the catalog does not hold AWS managed policies' ids, dates or versions: their PolicyId is
 derived from the ARN, DefaultVersionId is ``v1`` and both dates are 2015-02-06T18:39:46Z (the day AWS managed
-policies were introduced). Lists are in alphabetical order of name.
+policies were introduced); changing one (delete, tag, versions) is ``AccessDenied`` (AWS's wording is not
+recorded). Lists are in alphabetical order of name.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ def find_policy(call: Call, arn: str) -> Record | AwsPolicy | None:
 
 
 def get_customer_policy(call: Call, arn: str) -> Record:
+    """The caller's own policy, to change; an AWS managed one is ``AccessDenied`` (only AWS changes it)."""
+    if find_aws_policy(arn) is not None:
+        raise ApiError("AccessDenied", f"Policy {arn} is an AWS managed policy: only AWS can change it.")
     record = find_customer_policy(call, arn)
     if record is None:
         raise not_found(arn)
@@ -200,6 +204,8 @@ def untag_policy(call: Call, params: Params) -> Result:
 
 
 def list_policy_tags(call: Call, params: Params) -> Result:
+    if find_aws_policy(params["PolicyArn"]) is not None:
+        return common.page(call, params, [], "Tags")  # AWS managed policies carry no tags of the account's
     record = get_customer_policy(call, params["PolicyArn"])
     return common.page(call, params, common.tag_list(record.tags), "Tags")
 

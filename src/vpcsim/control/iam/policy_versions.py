@@ -7,18 +7,18 @@ version ids are ``v1``, ``v2`` ... and never reused; the default version cannot 
 default version of a policy.", DeleteConflict); UpdateDate is when the newest version was created; ListPolicyVersions
 does not carry the documents. The document comes back URL-encoded.
 Choices named here: an unknown version is ``NoSuchEntity`` "Policy <arn> version <id> does not exist or is not
-attachable."; versions are listed newest first; the catalog's AWS managed policies hold no documents, so their
-versions are ``UnsupportedOperation`` (never an invented document).
+attachable."; versions are listed newest first; the catalog's AWS managed policies hold no documents: they list
+one version, ``v1``, and reading it is ``UnsupportedOperation`` (never an invented document).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.catalog.iam_policies import PREFIX, find_aws_policy
+from vpcsim.catalog.iam_policies import PREFIX, AwsPolicy, find_aws_policy
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.iam import common, documents
-from vpcsim.control.iam.policies import get_customer_policy, not_found
+from vpcsim.control.iam.policies import AWS_POLICY_DATE, get_customer_policy, not_found
 from vpcsim.errors import ApiError, Unsupported
 from vpcsim.model import Record
 
@@ -26,14 +26,15 @@ MAX_VERSIONS = 5
 
 
 def _policy(call: Call, arn: str) -> Record:
-    if arn.startswith(PREFIX + "/"):
-        if find_aws_policy(arn) is None:
-            raise not_found(arn)
-        raise Unsupported(
-            "UnsupportedOperation",
-            f"vpcsim's catalog of AWS managed policies holds their names and ARNs, not their documents: {arn}",
-        )
+    """The caller's own policy, whose versions a call reads or changes (AWS managed ones: ``AccessDenied``)."""
     return get_customer_policy(call, arn)
+
+
+def _aws_policy(arn: str) -> AwsPolicy | None:
+    policy = find_aws_policy(arn)
+    if policy is None and arn.startswith(PREFIX + "/"):
+        raise not_found(arn)
+    return policy
 
 
 def _version(record: Record, version_id: str) -> dict[str, Any]:
@@ -53,11 +54,20 @@ def _shown(record: Record, version: dict[str, Any], *, document: bool = True) ->
 
 
 def get_policy_version(call: Call, params: Params) -> Result:
+    if _aws_policy(params["PolicyArn"]) is not None:
+        raise Unsupported(
+            "UnsupportedOperation",
+            "vpcsim's catalog of AWS managed policies holds their names and ARNs, not their documents: "
+            + params["PolicyArn"],
+        )
     record = _policy(call, params["PolicyArn"])
     return {"PolicyVersion": _shown(record, _version(record, params["VersionId"]))}
 
 
 def list_policy_versions(call: Call, params: Params) -> Result:
+    if _aws_policy(params["PolicyArn"]) is not None:
+        only = {"VersionId": "v1", "IsDefaultVersion": True, "CreateDate": AWS_POLICY_DATE}
+        return common.page(call, params, [only], "Versions")
     record = _policy(call, params["PolicyArn"])
     versions = [_shown(record, v, document=False) for v in reversed(record.extra["versions"])]
     return common.page(call, params, versions, "Versions")

@@ -173,7 +173,7 @@ def _sorted(call: Call, group_class: str | None) -> list[Record]:
 
 def _page(params: Params, items: list[dict[str, Any]], member: str, default: int) -> Result:
     token = params.get("nextToken")
-    if token is not None and not (token.isdigit() and int(token) <= len(items)):
+    if token is not None and not (token.isascii() and token.isdigit() and int(token) <= len(items)):
         raise bad(f"The specified nextToken is invalid: {token}")
     start = int(token) if token else 0
     end = start + int(params.get("limit") or default)
