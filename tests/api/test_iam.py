@@ -253,7 +253,13 @@ def test_aws_managed_policies_come_from_the_catalog(iam: Any) -> None:
         iam.attach_role_policy(RoleName="r", PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicy")
     assert error_code(missing) == "NoSuchEntity" and "not attachable" in str(missing.value)
     versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
-    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [("v1", True)]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [(policy["DefaultVersionId"], True)]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+    assert {"logs:CreateLogStream", "logs:PutLogEvents"} <= set(document["Statement"][0]["Action"])
+    admin = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")["Policy"]
+    assert (admin["CreateDate"].year, admin["DefaultVersionId"]) == (2015, "v1")  # as AWS records it
+    admin_document = iam.get_policy_version(PolicyArn=admin["Arn"], VersionId="v1")["PolicyVersion"]["Document"]
+    assert admin_document["Statement"] == [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
     with pytest.raises(ClientError) as denied:
         iam.delete_policy(PolicyArn=arn)
     assert error_code(denied) == "AccessDenied" and _status(denied) == 403

@@ -15,10 +15,9 @@ versions besides the default ("This policy has more than one version. Before you
 the policy's versions. The default version is deleted with the policy."); at most 1,500 customer managed policies
 per account ("Cannot exceed quota for PoliciesPerAccount: 1500"). ListPolicies' Scope is ``All`` (default),
 ``AWS`` or ``Local``; ListPolicies leaves out Tags and Description.
-Choices named here: the catalog does not hold AWS managed policies' ids, dates or versions: their PolicyId is
-derived from the ARN, DefaultVersionId is ``v1`` and both dates are 2015-02-06T18:39:46Z (the day AWS managed
-policies were introduced); changing one (delete, tag, versions) is ``AccessDenied`` (AWS's wording is not
-recorded). Lists are in alphabetical order of name.
+Choices named here: the catalog does not hold AWS managed policies' ids, so their PolicyId is derived from the
+ARN; changing one (delete, tag, versions) is ``AccessDenied`` (AWS's wording is not recorded). Lists are in
+alphabetical order of name.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from vpcsim.model import Record
 from vpcsim.model.arns import parse_arn
 
 MAX_POLICIES = 1500
-AWS_POLICY_DATE = "2015-02-06T18:39:46Z"
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _LISTED = (
     "PolicyName",
@@ -104,10 +102,10 @@ def shown(call: Call, policy: Record | AwsPolicy, *, listing: bool = False) -> d
             "PolicyId": _aws_policy_id(policy.arn),
             "Arn": policy.arn,
             "Path": policy.path,
-            "DefaultVersionId": "v1",
+            "DefaultVersionId": policy.default_version,
             "IsAttachable": True,
-            "CreateDate": AWS_POLICY_DATE,
-            "UpdateDate": AWS_POLICY_DATE,
+            "CreateDate": policy.create_date,
+            "UpdateDate": policy.update_date,
         }
     else:
         doc = {**policy.doc, "DefaultVersionId": policy.extra["default"]}

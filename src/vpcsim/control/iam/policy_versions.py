@@ -7,8 +7,8 @@ version ids are ``v1``, ``v2`` ... and never reused; the default version cannot 
 default version of a policy.", DeleteConflict); UpdateDate is when the newest version was created; ListPolicyVersions
 does not carry the documents. The document comes back URL-encoded.
 Choices named here: an unknown version is ``NoSuchEntity`` "Policy <arn> version <id> does not exist or is not
-attachable."; versions are listed newest first; the catalog's AWS managed policies hold no documents: they list
-one version, ``v1``, and reading it is ``UnsupportedOperation`` (never an invented document).
+attachable."; versions are listed newest first; the catalog carries the default version of each AWS managed
+policy only: it is the one listed, and reading another is ``UnsupportedOperation`` (never an invented document).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from vpcsim.catalog.iam_policies import PREFIX, AwsPolicy, find_aws_policy
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.iam import common, documents
-from vpcsim.control.iam.policies import AWS_POLICY_DATE, get_customer_policy, not_found
+from vpcsim.control.iam.policies import get_customer_policy, not_found
 from vpcsim.errors import ApiError, Unsupported
 from vpcsim.model import Record
 
@@ -53,20 +53,34 @@ def _shown(record: Record, version: dict[str, Any], *, document: bool = True) ->
     return shown
 
 
-def get_policy_version(call: Call, params: Params) -> Result:
-    if _aws_policy(params["PolicyArn"]) is not None:
+def _aws_version(policy: AwsPolicy, version_id: str) -> dict[str, Any]:
+    if version_id != policy.default_version:
         raise Unsupported(
             "UnsupportedOperation",
-            "vpcsim's catalog of AWS managed policies holds their names and ARNs, not their documents: "
-            + params["PolicyArn"],
+            f"vpcsim's catalog holds the default version ({policy.default_version}) of {policy.arn}, not "
+            f"{version_id}; the call changed nothing.",
         )
+    return {
+        "Document": documents.encoded(policy.document),
+        "VersionId": policy.default_version,
+        "IsDefaultVersion": True,
+        "CreateDate": policy.version_date,
+    }
+
+
+def get_policy_version(call: Call, params: Params) -> Result:
+    policy = _aws_policy(params["PolicyArn"])
+    if policy is not None:
+        return {"PolicyVersion": _aws_version(policy, params["VersionId"])}
     record = _policy(call, params["PolicyArn"])
     return {"PolicyVersion": _shown(record, _version(record, params["VersionId"]))}
 
 
 def list_policy_versions(call: Call, params: Params) -> Result:
-    if _aws_policy(params["PolicyArn"]) is not None:
-        only = {"VersionId": "v1", "IsDefaultVersion": True, "CreateDate": AWS_POLICY_DATE}
+    policy = _aws_policy(params["PolicyArn"])
+    if policy is not None:
+        only = _aws_version(policy, policy.default_version)
+        del only["Document"]
         return common.page(call, params, [only], "Versions")
     record = _policy(call, params["PolicyArn"])
     versions = [_shown(record, v, document=False) for v in reversed(record.extra["versions"])]
