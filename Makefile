@@ -38,7 +38,7 @@ lint: $(TEST_STAMP)
 	@$(BIN)/python scripts/check_lock.py --fix
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs
+	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs src/vpcsim/report
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
