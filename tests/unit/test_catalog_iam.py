@@ -1,6 +1,7 @@
 """The AWS managed policies catalog: its data loads, names its source, and every document in it, written by AWS,
 passes the checks IAM applies to policy documents (control/iam/documents.py), so those checks refuse nothing AWS
-itself writes (the size quota is for customer managed policies: AWS's own exceed it); the generator reproduces the committed file when the pinned tarball is in its cache."""
+itself writes (the size quota is for customer managed policies: AWS's own exceed it); the generator reproduces the
+committed file when the pinned tarball is in its cache."""
 
 from __future__ import annotations
 
