@@ -10,15 +10,26 @@ import json
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from vpcsim.testing import Server
+from vpcsim.testing import Server, free_port
 
 AWS = str(Path(sys.executable).with_name("aws"))
+
+
+@pytest.fixture(scope="module")
+def slow() -> Iterator[Server]:
+    """A server whose lifecycles run a thousand times slower than AWS's: nothing started in a test finishes in it."""
+    server = Server(free_port(), ["--ephemeral", "--time-scale", "1000"]).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

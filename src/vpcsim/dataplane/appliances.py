@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from vpcsim.dataplane.checks import acl_check, security_group_rule
 from vpcsim.dataplane.topology import Endpoint, Route, Subnet, Vpc
-from vpcsim.dataplane.walk import PROCESSING_MS, RouteFrom, Stage, Walk, component, interface_component
+from vpcsim.dataplane.walk import PRIVATELINK_MS, RouteFrom, Stage, Walk, component, interface_component
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
 
@@ -53,7 +53,7 @@ def gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: 
             f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id} "
             f"in {eni.zone}",
         ),
-        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
+        latency=walk.move_to(eni.zone_id, eni.region) + PRIVATELINK_MS,
     )
     walk.middleboxes.append((endpoint.id, eni.zone, walk.replying))
     walk.pending_egress = where

@@ -15,7 +15,7 @@ from vpcsim.dataplane.appliances import endpoint_component, gateway_load_balance
 from vpcsim.dataplane.checks import security_group_ingress
 from vpcsim.dataplane.topology import Endpoint, Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
-    PROCESSING_MS,
+    PRIVATELINK_MS,
     SERVICE_MS,
     PolicyQuestion,
     ReplyFrom,
@@ -52,7 +52,6 @@ def gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stag
             f"gateway endpoint {endpoint.id} to {endpoint.service_name} "
             f"(prefix list {endpoint.prefix_list}), privately",
         ),
-        latency=PROCESSING_MS,
     )
     service = endpoint.service_name.rsplit(".", 1)[-1]
     arrive_at_service(walk, service, endpoint.region, endpoint, SERVICE_MS)
@@ -81,7 +80,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stag
         Step(
             Action.FORWARDED, f"interface endpoint {endpoint.id} ({eni.id}, {eni.address}) to {endpoint.service_name}"
         ),
-        latency=latency + PROCESSING_MS,
+        latency=latency + PRIVATELINK_MS,
     )
     if endpoint.service_id:
         return ToEndpointService(endpoint, eni)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from vpcsim.dataplane.checks import into_vpc_from
 from vpcsim.dataplane.topology import Interface, Vpc
-from vpcsim.dataplane.walk import INTERNET_MS, PROCESSING_MS, FromInternet, Stage, Walk, component
+from vpcsim.dataplane.walk import INTERNET_MS, FromInternet, Stage, Walk, component
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
@@ -91,10 +91,10 @@ def _through_internet_gateway(walk: Walk, vpc: Vpc, gateway: str, target: Interf
             walk.header.source, str(private), walk.header.protocol, walk.header.destination_port
         )
         step = Step(Action.TRANSLATED, f"destination public {walk.destination} -> private {private} ({target.id})")
-        walk.hop(comp, step, latency=INTERNET_MS + PROCESSING_MS, outbound=out)
+        walk.hop(comp, step, latency=INTERNET_MS, outbound=out)
     else:
         step = Step(Action.FORWARDED, f"IPv6 {walk.destination} into {vpc.id}, not translated")
-        walk.hop(comp, step, latency=INTERNET_MS + PROCESSING_MS)
+        walk.hop(comp, step, latency=INTERNET_MS)
     walk.internet = True
     walk.arrived_via = gateway
     walk.entered.setdefault(vpc.id, gateway)  # the reply must leave through it (checks.route_from)

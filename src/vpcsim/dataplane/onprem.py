@@ -30,8 +30,8 @@ from ipaddress import ip_address
 from vpcsim.dataplane import routing
 from vpcsim.dataplane.topology import Address, Interface, Network, Topology, Vpc, VpnConnection
 from vpcsim.dataplane.walk import (
-    INTERNET_MS,
-    PROCESSING_MS,
+    TGW_MS,
+    VPN_MS,
     DeliverInVpc,
     FromCustomerNetwork,
     OverVpn,
@@ -150,7 +150,7 @@ def from_customer_network(walk: Walk, stage: FromCustomerNetwork) -> Stage | Non
     walk.hop(
         vpn,
         Step(Action.FORWARDED, f"over the IPsec tunnels of {connection.id} to {connection.gateway}"),
-        latency=INTERNET_MS,
+        latency=VPN_MS,
     )
     walk.move_to("", connection.region)
     return _into_transit(walk, connection) if connection.on_transit_gateway else _into_vpc(walk, connection)
@@ -164,7 +164,7 @@ def _into_vpc(walk: Walk, connection: VpnConnection) -> Stage:
     vpc = walk.vpc(gateway.vpc_id if gateway and gateway.vpc_id else "")
     if not _held_in(walk, vpc):
         walk.block(comp, Code.VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS, _not_in_vpc(walk, vpc), "ingress")
-    walk.hop(comp, Step(Action.FORWARDED, f"into {vpc.id} through {connection.gateway}"), latency=PROCESSING_MS)
+    walk.hop(comp, Step(Action.FORWARDED, f"into {vpc.id} through {connection.gateway}"))
     walk.arrived_via = connection.gateway
     if not walk.replying:
         walk.entered.setdefault(vpc.id, connection.gateway)
@@ -213,7 +213,7 @@ def _into_transit(walk: Walk, connection: VpnConnection) -> Stage:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"into {connection.gateway} through VPN attachment {view.id}"),
-        latency=PROCESSING_MS,
+        latency=TGW_MS,
     )
     return TransitRoute(connection.gateway, view, 0)
 
@@ -280,7 +280,7 @@ def over_vpn(walk: Walk, stage: OverVpn) -> None:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"over the IPsec tunnels of {connection.id} to {connection.customer_gateway_ip}"),
-        latency=INTERNET_MS,
+        latency=VPN_MS,
     )
     walk.hop(
         _customer_gateway(connection),

@@ -26,7 +26,6 @@ from dataclasses import replace
 from vpcsim.dataplane.checks import security_group_rule
 from vpcsim.dataplane.topology import Interface, Listener, LoadBalancer, Target
 from vpcsim.dataplane.walk import (
-    PROCESSING_MS,
     DeliverInVpc,
     Stage,
     ThroughLoadBalancer,
@@ -58,7 +57,7 @@ def to_endpoint_service(walk: Walk, stage: ToEndpointService) -> Stage | None:
         account=service.account,
         arn=ec2_arn(service.region, service.account, "vpc-endpoint-service", service.id),
     )
-    walk.hop(comp, Step(Action.FORWARDED, f"to {service.name} of account {service.account}"), latency=PROCESSING_MS)
+    walk.hop(comp, Step(Action.FORWARDED, f"to {service.name} of account {service.account}"))
     balancers = [walk.topo.load_balancers[a] for a in service.load_balancers if a in walk.topo.load_balancers]
     zone_id = eni.zone_id if endpoint.service_region == endpoint.region else ""
     for lb in balancers:
@@ -105,7 +104,7 @@ def through_load_balancer(walk: Walk, stage: ThroughLoadBalancer) -> Stage | Non
         comp,
         *allowed,
         Step(Action.FORWARDED if preserved else Action.TRANSLATED, heard),
-        latency=walk.move_to(zone_id, node.region) + PROCESSING_MS,
+        latency=walk.move_to(zone_id, node.region),
         outbound=None if preserved else walk.translate(str(node.address)),
     )
     if not preserved:  # the target answers the node, which answers the client (reply.py)

@@ -34,6 +34,7 @@ from vpcsim.dataplane.walk import (
     Unwind,
     Walk,
     component,
+    instance_component,
     interface_component,
 )
 from vpcsim.model.arns import ec2_arn
@@ -54,15 +55,7 @@ def reply_from(walk: Walk, stage: ReplyFrom) -> Stage:
     iface = stage.interface
     if iface.owner.startswith("i-"):
         walk.hop(
-            component(
-                ComponentKind.INSTANCE,
-                iface.owner,
-                region=iface.region,
-                zone=iface.zone,
-                zone_id=iface.zone_id,
-                account=iface.account,
-                arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
-            ),
+            instance_component(iface),
             Step(Action.FORWARDED, f"answers from {walk.header.source} to {walk.header.destination}"),
         )
     walk.hop(

@@ -34,7 +34,8 @@ from vpcsim.dataplane.endpoints import arrive_at_service, enter_interface_endpoi
 from vpcsim.dataplane.topology import Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
     INTERNET_MS,
-    PROCESSING_MS,
+    NAT_MS,
+    SERVICE_MS,
     DeliverInVpc,
     FollowRoute,
     ReplyFrom,
@@ -173,7 +174,6 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     walk.hop(
         comp,
         Step(Action.TRANSLATED, f"source {walk.header.source} -> public {public}; onto the internet"),
-        latency=PROCESSING_MS,
         outbound=out,
     )
     if walk.replying:
@@ -212,7 +212,6 @@ def _out_unchanged(walk: Walk, vpc: Vpc, comp: Component, noun: str) -> None:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"IPv6 from {source} onto the internet through the {noun}, not translated"),
-        latency=PROCESSING_MS,
     )
     if walk.replying:
         _reply_reaches_the_internet(walk)
@@ -252,7 +251,9 @@ def _to_public_address(walk: Walk, public_ip: str) -> None:
         return
     region, kind = owner
     service = {"S3": "s3", "DYNAMODB": "dynamodb", "EC2": "ec2"}.get(kind, "aws")
-    latency = INTERNET_MS + region_latency_ms(walk.region, region)
+    # A public AWS service endpoint is reached over AWS's network, not the internet [Amazon VPC FAQ, "Does traffic go
+    # over the internet when ... instances communicate with a public AWS service endpoint?": no].
+    latency = SERVICE_MS + region_latency_ms(walk.region, region)
     arrive_at_service(walk, service, region, None, latency, public_ip=public_ip)
 
 
@@ -275,7 +276,7 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     if nat_subnet.id != subnet.id:
         acl_check(walk, nat_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
     walk.nat_flows[nat.id] = (walk.header.source, walk.header.destination)
-    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + NAT_MS
     out = replace(walk.translate(str(nat.private_ip)), destination=str(destination))
     what = f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"
     if destination != walk.destination:

@@ -47,10 +47,9 @@ from vpcsim.dataplane.walk import (
     ViaTransitGateway,
     ViaVpnGateway,
     Walk,
-    component,
+    instance_component,
     interface_component,
 )
-from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Header, Hop, Step, Trace, Verdict
 
@@ -382,16 +381,7 @@ def leave_source(walk: Walk) -> Stage:
     iface = walk.source
     if iface.owner.startswith("i-"):
         walk.hop(
-            component(
-                ComponentKind.INSTANCE,
-                iface.owner,
-                region=iface.region,
-                zone=iface.zone,
-                zone_id=iface.zone_id,
-                account=iface.account,
-                arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
-            ),
-            Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}"),
+            instance_component(iface), Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}")
         )
     checks.security_group_egress(walk, iface)
     subnet = walk.subnet(iface.subnet_id)

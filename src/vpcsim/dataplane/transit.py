@@ -26,7 +26,7 @@ from vpcsim.dataplane import routing
 from vpcsim.dataplane.checks import acl_check
 from vpcsim.dataplane.topology import TgwAttachment
 from vpcsim.dataplane.walk import (
-    PROCESSING_MS,
+    TGW_MS,
     OverVpn,
     RouteFrom,
     Stage,
@@ -67,7 +67,7 @@ def via_transit_gateway(walk: Walk, stage: ViaTransitGateway) -> Stage | None:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"into {gateway} through attachment {attachment.id} (its interface in {entry})"),
-        latency=PROCESSING_MS,
+        latency=TGW_MS,
     )
     return TransitRoute(gateway, attachment, 0, subnet.zone_id)
 

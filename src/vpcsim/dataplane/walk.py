@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, ip_address
 
+from vpcsim.catalog import latency as rtt
 from vpcsim.dataplane.topology import (
     Address,
     Endpoint,
@@ -36,11 +37,17 @@ from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
 
-INTRA_AZ_MS = 0.05
-CROSS_AZ_MS = 0.5
-PROCESSING_MS = 0.1
-SERVICE_MS = 1.0
-INTERNET_MS = 20.0
+# A hop's latency is its share of the request's round trip, from the model of catalog/latency.py (sources and named
+# choices there); the reply's hops carry none, so the hops add up to the round trip. Routes alone (a gateway
+# endpoint, a peering connection, an internet or virtual private gateway) add only the distance they cover.
+INTRA_AZ_MS = rtt.SAME_AZ_RTT_MS
+CROSS_AZ_MS = rtt.CROSS_AZ_RTT_MS
+NAT_MS = rtt.NAT_GATEWAY_RTT_MS
+PRIVATELINK_MS = rtt.PRIVATELINK_RTT_MS  # an interface or Gateway Load Balancer endpoint, the load balancer behind it
+TGW_MS = rtt.TRANSIT_GATEWAY_RTT_MS
+SERVICE_MS = rtt.SERVICE_FRONT_RTT_MS
+INTERNET_MS = rtt.INTERNET_RTT_MS
+VPN_MS = rtt.VPN_RTT_MS
 MAX_HOPS = 48  # per direction
 # The port a reply goes back to (the client's ephemeral port), for the stateless checks of the return path (named
 # choice: Linux's range 32768-60999 starts here; REMAP_EPHEMERAL_PORT in Reachability Analyzer's terms).
@@ -207,9 +214,8 @@ Judge = Callable[[PolicyQuestion], PolicyAnswer | None]
 
 
 def region_latency_ms(a: str, b: str) -> float:
-    if a == b:
-        return 0.0
-    return 10.0 if a.split("-")[0] == b.split("-")[0] else 80.0
+    """The round trip between two Regions (catalog/latency.py: their cities' distance over fibre)."""
+    return rtt.inter_region_rtt_ms(a, b)
 
 
 @dataclass
@@ -262,7 +268,7 @@ class Walk:
         if self.counted >= MAX_HOPS:
             self.block(component, ExplanationCode.NO_PATH, "the path loops or is longer than vpcsim follows")
         self.counted += 1
-        if self.replying:  # the return path: its latency is not the request's (named choice: one way is shown)
+        if self.replying:  # the return path: the request's hops already count the round trip
             steps, latency, reply = tuple(_as_reply(s) for s in steps), 0.0, True
         self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency, reply))
         if outbound is not None:
@@ -360,6 +366,13 @@ def component(
     zone_id: str = "",
 ) -> Component:
     return Component(rid, kind, arn, name, region, zone, account, zone_id)
+
+
+def instance_component(iface: Interface) -> Component:
+    """The instance ``iface`` belongs to (its owner), where the interface is."""
+    arn = ec2_arn(iface.region, iface.account, "instance", iface.owner)
+    kind = ComponentKind.INSTANCE
+    return Component(iface.owner, kind, arn, "", iface.region, iface.zone, iface.account, iface.zone_id)
 
 
 def interface_component(iface: Interface) -> Component:
