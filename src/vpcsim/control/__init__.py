@@ -100,7 +100,7 @@ class Control:
             raise InvalidParameter("InvalidParameterValue", f"flows must be 1 to {flow_traffic.MAX_FLOWS}.")
         if traffic.bytes < 0 or traffic.response_bytes < 0:
             raise InvalidParameter("InvalidParameterValue", "bytes and response_bytes must not be negative.")
-        with self.store.snapshot() as tx:
+        with self.store.transaction() as tx:  # delivery may create a log group, as the flow logs service does
             try:
                 return flow_traffic.send(tx, traffic, self.flow_logs_dir, int(time.time()))
             except UnknownSource as error:
@@ -154,9 +154,7 @@ class Control:
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
         with self.store.transaction() as tx:
-            call = Call(
-                tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation
-            )
+            call = Call(tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation)
             if scope in REGIONAL:
                 defaults.ensure_scope(call)
             result = found.handler(call, params)

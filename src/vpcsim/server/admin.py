@@ -8,7 +8,8 @@
   provider proves it owns its endpoint service's private DNS name.
 - ``GET /_vpcsim/notifications[?account=ID]``: the endpoint connection notification events that fired.
 - ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
-  ``UnsupportedOperation``, with how often (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
+  ``UnsupportedOperation``, and every call to a service it does not serve (``UnknownService``), with how often
+  (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
 """
 
 from __future__ import annotations
