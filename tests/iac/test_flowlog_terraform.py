@@ -129,7 +129,7 @@ resource "aws_iam_instance_profile" "app" {
 }
 resource "aws_instance" "app" {
   ami                  = data.aws_ami.al2023.id
-  instance_type        = "t3.micro"
+  instance_type        = "t2.micro" # every zone offers it: the subnet names no zone
   subnet_id            = aws_subnet.app.id
   iam_instance_profile = aws_iam_instance_profile.app.name
 }
