@@ -1,10 +1,26 @@
-"""The composition root: builds the store, the control plane and the ASGI app from the server's options."""
+"""The composition root: builds the store, the control plane and the ASGI app from the server's options, and runs
+them: one process, or several pre-forked ones on a shared PostgreSQL state (``vpcsim serve --workers N``).
+
+Workers are forked after the parent has parsed botocore's models, so each starts in milliseconds and shares that
+memory; each then opens its own connection and in-memory indexes (store/shared.py keeps them current), and all accept
+on one listening socket. The parent only supervises: it restarts a worker that dies and stops them all on SIGTERM.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import ctypes
+import gc
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import uvicorn
 from platformdirs import user_data_dir
 from starlette.applications import Starlette
 
@@ -14,7 +30,9 @@ from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
 from vpcsim.server.wire import Identity, WireApi
-from vpcsim.store import Backend, MemoryBackend, SqliteBackend, Store
+from vpcsim.store import MemoryBackend, Store, open_store
+
+log = logging.getLogger("vpcsim")
 
 
 def default_state_path() -> Path:
@@ -23,10 +41,11 @@ def default_state_path() -> Path:
 
 @dataclass(frozen=True)
 class Options:
-    state: Path | None = None  # None: the user's data directory
+    state: str | Path | None = None  # an SQLite file or a postgresql:// URL; None: the user's data directory
     ephemeral: bool = False
     seed: int | None = None
     default_account: str = "123456789012"
+    writer: bool = True  # False: read the state without holding an SQLite file against other writers
 
 
 @dataclass
@@ -36,11 +55,88 @@ class Built:
     asgi: Starlette
 
 
+def open_state(options: Options) -> Store:
+    if options.ephemeral:
+        return Store(MemoryBackend())
+    return open_store(options.state or default_state_path(), writer=options.writer)
+
+
 def build(options: Options) -> Built:
-    backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
-    store = Store(backend)
+    store = open_state(options)
     control = Control(store, IdFactory(options.seed))
     wire = WireApi(control, Identity(options.default_account))
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
     return Built(store, control, build_asgi(wire, store.reset))
+
+
+def serve(built: Built, host: str, port: int) -> None:
+    """Serve ``built`` in this process until SIGINT/SIGTERM."""
+    try:
+        uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    finally:
+        built.store.close()
+
+
+def serve_workers(options: Options, host: str, port: int, workers: int) -> None:
+    """Run ``workers`` server processes on one socket until SIGINT/SIGTERM; the state must be shared."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=2048)
+    listener.set_inheritable(True)
+    gc.collect()
+    gc.freeze()  # what the parent built stays shared with the workers, copy-on-write
+    children = {_fork_worker(options, listener, index): index for index in range(workers)}
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        index = children.pop(pid, None)
+        if index is not None and not stopping:
+            log.warning("worker %d (pid %d) stopped (status %d); starting another", index, pid, status)
+            time.sleep(0.2)
+            children[_fork_worker(options, listener, index)] = index
+    listener.close()
+
+
+def _fork_worker(options: Options, listener: socket.socket, index: int) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        _die_with_parent()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        seed = None if options.seed is None else options.seed + index  # one id stream per worker
+        built = build(replace(options, seed=seed))
+        config = uvicorn.Config(built.asgi, log_level="warning", access_log=False, server_header=False)
+        try:
+            uvicorn.Server(config).run(sockets=[listener])
+        finally:
+            built.store.close()
+        code = 0
+    except BaseException:
+        log.exception("worker %d failed", index)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """On Linux, a worker gets SIGTERM when the parent dies, even by SIGKILL (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)

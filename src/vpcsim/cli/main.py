@@ -7,21 +7,26 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from vpcsim import __version__
-from vpcsim.app import Built, Options, build, default_state_path
+from vpcsim.app import Built, Options, build, default_state_path, serve_workers
+from vpcsim.app import serve as serve_here
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis import trace_json
 from vpcsim.control.demo import load_demo
 from vpcsim.control.policy_judge import ApiRequest
 from vpcsim.errors import ApiError
+from vpcsim.store import StateInUse, StateUnavailable, copy_state, is_postgres, open_backend, shown
+from vpcsim.store.locations import migrate_state
 
+T = TypeVar("T")
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
 
 
@@ -29,7 +34,13 @@ app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, e
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 4566,
-    state: Annotated[Path | None, typer.Option(help=f"SQLite state file [default: {default_state_path()}].")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            help=f"SQLite state file, or a postgresql://user@host:port/db URL shared by several servers "
+            f"(docs/postgresql.md) [default: {default_state_path()}]."
+        ),
+    ] = None,
     ephemeral: Annotated[bool, typer.Option(help="Keep all state in memory; nothing survives a restart.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible resource ids.")] = None,
     account: Annotated[str, typer.Option(help="Account for access keys that are not 12-digit ids.")] = "123456789012",
@@ -41,26 +52,58 @@ def serve(
         ),
     ] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo world first, unless the state holds it already.")] = False,
+    workers: Annotated[
+        int, typer.Option(help="Server processes sharing the port; more than 1 needs a PostgreSQL --state.")
+    ] = 1,
 ) -> None:
     """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
+    if workers < 1:
+        raise typer.BadParameter("--workers must be at least 1")
+    if workers > 1 and not (state and is_postgres(state)):
+        _fail(
+            "--workers needs a PostgreSQL state (--state postgresql://...): an SQLite state has one writer "
+            "process and an --ephemeral one lives in one process's memory"
+        )
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
-    built = build(Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account))
+    options = Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account)
+    built = _open(lambda: build(options))
     if principals is not None:
         _load_principals(built, principals)
     if demo and load_demo(built.control) is not None:
         typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
-    where = "in memory" if ephemeral else str(state or default_state_path())
-    typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where})", err=True)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    where = "in memory" if ephemeral else shown(state or default_state_path())
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where}{processes})", err=True)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(
-        f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True
+        f"Open http://{shown_host}:{port}/ in a browser to see the network, trace requests and compare costs.",
+        err=True,
     )
+    if workers == 1:
+        serve_here(built, host, port)
+        return
+    built.store.close()
+    del built
     try:
-        uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
-    finally:
-        built.store.close()
+        serve_workers(options, host, port, workers)
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr, never a traceback."""
+    typer.echo(f"vpcsim: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _open(opener: Callable[[], T]) -> T:
+    """Open a state, turning the reasons it cannot be opened into one line."""
+    try:
+        return opener()
+    except (StateInUse, StateUnavailable) as error:
+        _fail(error.message if isinstance(error, StateUnavailable) else str(error))
 
 
 def _load_principals(built: Built, path: Path) -> None:
@@ -84,7 +127,7 @@ def demo_command(
     """Load the demo world into the state: S3 through a NAT gateway and through a gateway endpoint (eu-west-2),
     DynamoDB through an interface endpoint reached from eu-west-1 over peering, a PrivateLink provider with an
     allowed consumer and an account that is not allowed, and a bucket policy limited to one endpoint."""
-    built = build(Options(state=state))
+    built = _open(lambda: build(Options(state=state)))
     try:
         world = load_demo(built.control)
     finally:
@@ -153,7 +196,7 @@ def trace(
     """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB."""
     host, port = _split(destination, 443)
     if state is not None:
-        built = build(Options(state=state))
+        built = _open(lambda: build(Options(state=state, writer=False)))
         try:
             request = ApiRequest(action, resource, principal) if action else None
             result = trace_json(built.control.trace(source, host, port=port, protocol=protocol, request=request))
@@ -219,6 +262,68 @@ def _local_or_remote(state: Path | None, local: Any, endpoint_url: str, path: st
     if state is None:
         return _api(endpoint_url, path)
     try:
-        return local(build(Options(state=state)).control)
+        return local(_open(lambda: build(Options(state=state, writer=False))).control)
     except ApiError as error:
         raise typer.BadParameter(error.message) from None
+
+
+# -- moving a state between SQLite files and PostgreSQL --------------------------------------------------------------
+state_app = typer.Typer(
+    help="Copy, migrate and inspect states: SQLite files and postgresql:// URLs.", no_args_is_help=True
+)
+app.add_typer(state_app, name="state")
+_LOCATION = "An SQLite state file or a postgresql://user@host:port/db URL."
+
+
+def _existing(location: str) -> str:
+    if not is_postgres(location) and not Path(location).is_file():
+        _fail(f"no state file at {location}")
+    return location
+
+
+@state_app.command("copy")
+def state_copy(
+    source: Annotated[str, typer.Argument(help=_LOCATION)],
+    target: Annotated[str, typer.Argument(help=_LOCATION + " Created if missing.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a target that holds records.")] = False,
+) -> None:
+    """Copy the whole state SOURCE into TARGET, in one transaction (SQLite to PostgreSQL, back, or alike)."""
+    if source == target:
+        _fail("SOURCE and TARGET are the same state")
+    src = _open(lambda: open_backend(_existing(source), writer=False))
+    try:
+        dst = _open(lambda: open_backend(target))
+        try:
+            held = len(dst.load().records)
+            if held and not replace:
+                _fail(f"{shown(target)} holds {held} records; give --replace to overwrite them")
+            copied = _open(lambda: copy_state(src, dst))
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    typer.echo(
+        f"copied {len(copied.records)} records from {shown(source)} to {shown(target)} (revision {copied.revision})"
+    )
+
+
+@state_app.command("migrate")
+def state_migrate(location: Annotated[str, typer.Argument(help=_LOCATION)]) -> None:
+    """Create or upgrade the state's schema to this vpcsim's version (run once, before starting newer servers)."""
+    before, now = _open(lambda: migrate_state(location))
+    verb = "is at" if before == now else f"migrated from {before} to"
+    typer.echo(f"{shown(location)} {verb} schema version {now}")
+
+
+@state_app.command("info")
+def state_info(location: Annotated[str, typer.Argument(help=_LOCATION)]) -> None:
+    """The state's revision and its records by kind."""
+    backend = _open(lambda: open_backend(_existing(location), writer=False))
+    try:
+        loaded = _open(backend.load)
+    finally:
+        backend.close()
+    kinds = Counter(r.kind for r in loaded.records)
+    typer.echo(f"{shown(location)}: revision {loaded.revision}, {len(loaded.records)} records")
+    for kind, count in sorted(kinds.items()):
+        typer.echo(f"  {kind:40} {count:>8}")

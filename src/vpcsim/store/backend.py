@@ -1,25 +1,76 @@
-"""The narrow interface a durable backend implements, and the in-memory one used by ``--ephemeral``."""
+"""The narrow interfaces a durable backend implements, and the in-memory one used by ``--ephemeral``.
+
+``Backend`` is what one server needs from a state it alone writes (SQLite): load everything, commit one change set,
+close. ``SharedBackend`` is what several servers writing one state need (PostgreSQL, store/postgres.py): the
+state's global revision in one cheap read (``head``), the changes since a revision (``changes_since``), and a
+``writer`` that holds the state's one write lock for the length of a call. Revisions only ever grow, across clears.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from vpcsim.errors import ApiError
 from vpcsim.model import Record
+
+Key = tuple[str, str]
 
 
 @dataclass(slots=True)
 class ChangeSet:
-    """What one API call changed: records written, records removed (kind, id), metadata keys set."""
+    """What one API call changed: records written, records removed (kind, id), metadata keys set, the revision the
+    state reaches with it, and which of the written records are new (a new key that exists already is a conflict).
+    ``clear`` empties the state first (a reset, or a whole state copied in)."""
 
     puts: list[Record] = field(default_factory=list)
-    deletes: list[tuple[str, str]] = field(default_factory=list)
+    deletes: list[Key] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    revision: int = 0
+    created: set[Key] = field(default_factory=set)
+    clear: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A whole state: every record in the order first written, the metadata, and its revision."""
+
+    records: list[Record]
+    meta: dict[str, str]
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """The changes between a revision and ``revision``: records written (in first-written order), keys deleted."""
+
+    revision: int
+    puts: list[Record]
+    deletes: list[Key]
+    meta: dict[str, str]
+
+
+class Conflict(Exception):
+    """Another server changed the state under this call (a serialization failure, a key written concurrently): the
+    call applied nothing and may run again."""
+
+
+class StateUnavailable(ApiError):
+    """The shared state cannot be reached; the call applied nothing, or (when the connection broke during its commit)
+    its outcome is unknown, as with any AWS call that fails with a 5xx."""
+
+    def __init__(self, message: str) -> None:
+        # EC2's code for "a temporary failure of the server" (EC2 API reference, Common client and server errors).
+        super().__init__("ServiceUnavailable", message, status=503)
+
+
+class StateInUse(Exception):
+    """A state file that another server holds (one writer per SQLite state)."""
 
 
 class Backend(Protocol):
-    def load(self) -> tuple[Iterable[Record], dict[str, str]]:
+    def load(self) -> Loaded:
         """Every record and the metadata, in the order they were first written."""
         ...
 
@@ -27,21 +78,46 @@ class Backend(Protocol):
         """Apply ``changes`` atomically and durably, or raise and apply nothing."""
         ...
 
-    def clear(self) -> None: ...
-
     def close(self) -> None: ...
+
+
+class Writer(Protocol):
+    """A shared state's write lock, held: ``revision`` is the state's revision now, and stays so until ``commit``."""
+
+    revision: int
+
+    def load(self) -> Loaded: ...
+
+    def changes_since(self, revision: int) -> Delta | None: ...
+
+    def commit(self, changes: ChangeSet) -> None:
+        """Write ``changes`` (``changes.revision`` is above ``revision``); they are committed, and the lock released,
+        when the ``writer`` block is left without an exception."""
+        ...
+
+
+class SharedBackend(Backend, Protocol):
+    def head(self) -> int:
+        """The state's revision now (one cheap read)."""
+        ...
+
+    def changes_since(self, revision: int) -> Delta | None:
+        """What changed after ``revision``, read at one instant; None when only a full ``load`` can tell (the state
+        was cleared or its deletion log pruned since)."""
+        ...
+
+    def writer(self) -> AbstractContextManager[Writer]:
+        """Wait for the state's write lock; leaving the block without ``commit`` applies nothing."""
+        ...
 
 
 class MemoryBackend:
     """Keeps nothing: the store's own memory is the state (``vpcsim serve --ephemeral``)."""
 
-    def load(self) -> tuple[Iterable[Record], dict[str, str]]:
-        return [], {}
+    def load(self) -> Loaded:
+        return Loaded([], {}, 0)
 
     def commit(self, changes: ChangeSet) -> None:
-        return None
-
-    def clear(self) -> None:
         return None
 
     def close(self) -> None:

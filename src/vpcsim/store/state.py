@@ -4,19 +4,25 @@ Indexes: by (kind, id); by scope (kind, account, region), insertion-ordered so d
 (kind, parent id) so that ``vpc-id`` filters touch only that VPC's records. A transaction keeps its writes in an
 overlay; ``commit`` hands them to the backend first and only then to the indexes, so a failed call leaves nothing.
 Calls are serialised by one lock: the control plane is synchronous and fast, and a call never sees another half-done.
+
+Every commit raises the state's revision by one, and a reset too: revisions only ever grow, so whatever is cached
+per revision (the compiled topology, an ETag) can never describe another state. ``run(fn)`` is the form a call takes
+when the state is shared (store/shared.py re-runs ``fn`` when another server got there first); here it runs once.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from vpcsim.model import Record
-from vpcsim.store.backend import Backend, ChangeSet
+from vpcsim.store.backend import Backend, ChangeSet, Loaded
 
 _Key = tuple[str, str]
 _GONE = None
+T = TypeVar("T")
 
 
 class _Indexes:
@@ -26,6 +32,21 @@ class _Indexes:
         self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
+        self.revision = 0
+
+    @classmethod
+    def of(cls, loaded: Loaded) -> _Indexes:
+        indexes = cls()
+        indexes.apply(loaded.records, [], loaded.meta, loaded.revision)
+        return indexes
+
+    def apply(self, puts: Iterable[Record], deletes: Iterable[_Key], meta: dict[str, str], revision: int) -> None:
+        for kind, rid in deletes:
+            self.delete(kind, rid)
+        for record in puts:
+            self.put(record)
+        self.meta.update(meta)
+        self.revision = revision
 
     def put(self, record: Record) -> None:
         old = self.by_id.get((record.kind, record.id))
@@ -86,7 +107,8 @@ class Transaction:
 
     @property
     def revision(self) -> int:
-        return int(self.meta("revision") or 0)
+        """The revision of the state this transaction started from."""
+        return self._base.revision
 
     def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
         overlay = self._overlay
@@ -120,31 +142,32 @@ class Transaction:
         return bool(self._overlay or self._meta)
 
     def changes(self) -> ChangeSet:
+        """The writes, as the change set that takes the state to the next revision."""
+        base = self._base.by_id
         puts = [r for r in self._overlay.values() if r is not None]
-        deletes = [key for key, r in self._overlay.items() if r is None and key in self._base.by_id]
-        return ChangeSet(puts, deletes, dict(self._meta))
+        deletes = [key for key, r in self._overlay.items() if r is None and key in base]
+        created = {key for key, r in self._overlay.items() if r is not None and key not in base}
+        return ChangeSet(puts, deletes, dict(self._meta), self._base.revision + 1, created)
 
 
 class Store:
-    """The state of one server: indexes in memory over a durable backend."""
+    """The state of one server that alone writes it: indexes in memory over a durable backend."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._lock = threading.RLock()
-        self._indexes = _Indexes()
-        self._load()
-
-    def _load(self) -> None:
-        records, meta = self.backend.load()
-        indexes = _Indexes()
-        for record in records:
-            indexes.put(record)
-        indexes.meta = dict(meta)
-        self._indexes = indexes
+        self._indexes = _Indexes.of(backend.load())
 
     @property
     def revision(self) -> int:
-        return int(self._indexes.meta.get("revision", "0"))
+        """The state's revision: how many calls changed it (and resets), ever."""
+        return self._indexes.revision
+
+    def run(self, fn: Callable[[Transaction], T]) -> T:
+        """Run one call: ``fn`` reads and writes through the transaction it is given; its writes are committed if it
+        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts."""
+        with self.transaction() as tx:
+            return fn(tx)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -162,19 +185,21 @@ class Store:
             yield Transaction(self._indexes)
 
     def _commit(self, tx: Transaction) -> None:
-        tx.set_meta("revision", str(self.revision + 1))
         changes = tx.changes()
         self.backend.commit(changes)
-        for kind, rid in changes.deletes:
-            self._indexes.delete(kind, rid)
-        for record in changes.puts:
-            self._indexes.put(record)
-        self._indexes.meta.update(changes.meta)
+        self._apply(changes)
+
+    def _apply(self, changes: ChangeSet) -> None:
+        if changes.clear:
+            self._indexes = _Indexes()
+        self._indexes.apply(changes.puts, changes.deletes, changes.meta, changes.revision)
 
     def reset(self) -> None:
+        """Clear every record; the revision still grows (it never goes back)."""
         with self._lock:
-            self.backend.clear()
-            self._indexes = _Indexes()
+            changes = ChangeSet(revision=self._indexes.revision + 1, clear=True)
+            self.backend.commit(changes)
+            self._apply(changes)
 
     def close(self) -> None:
         self.backend.close()

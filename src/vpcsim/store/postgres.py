@@ -1,0 +1,287 @@
+"""PostgreSQL: one state shared by any number of vpcsim servers (docs/postgresql.md). Imported only for a
+``postgresql://`` state, so SQLite users never load psycopg.
+
+Tables (``vpcsim_schema`` holds the version; ``migrate`` brings a database to this module's version under an
+advisory lock, so servers starting together migrate once):
+
+- ``vpcsim_head``: one row, the state's ``revision`` and ``horizon``. Its row lock is the state's write lock.
+- ``vpcsim_records``: one row per record, the scope columns and a jsonb body (psql can query it), ``seq`` (first
+  written order, so describes page alike on every server) and ``rev`` (the revision that last wrote it).
+- ``vpcsim_tombstones``: (kind, id, rev) of deleted records, so a server can catch up by revision; pruned after
+  ``_KEEP`` revisions, when ``horizon`` moves up: a server further behind reloads the whole state.
+- ``vpcsim_meta``: key, value, rev.
+
+A writer takes the head row ``FOR UPDATE`` at READ COMMITTED, reads what changed since its own revision, writes and
+commits revision + 1. Because every writer holds that one lock from its first read to its commit, writers run one at
+a time, each after every earlier commit: a serial history, which is what SERIALIZABLE promises, without the
+serialization failures SERIALIZABLE would give every waiting writer. Readers use REPEATABLE READ snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg.types.json import Jsonb
+
+from vpcsim.model import Record
+from vpcsim.store.backend import ChangeSet, Conflict, Delta, Key, Loaded, StateUnavailable
+
+SCHEMA_VERSION = 1
+_MIGRATIONS: dict[int, str] = {
+    1: """
+CREATE TABLE vpcsim_head (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    revision bigint NOT NULL,
+    horizon bigint NOT NULL
+);
+INSERT INTO vpcsim_head (one, revision, horizon) VALUES (true, 0, 0);
+CREATE TABLE vpcsim_records (
+    kind text NOT NULL, id text NOT NULL, account text NOT NULL, region text NOT NULL, parent text,
+    body jsonb NOT NULL, seq bigserial NOT NULL, rev bigint NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX vpcsim_records_rev ON vpcsim_records (rev);
+CREATE TABLE vpcsim_tombstones (kind text NOT NULL, id text NOT NULL, rev bigint NOT NULL, PRIMARY KEY (kind, id));
+CREATE INDEX vpcsim_tombstones_rev ON vpcsim_tombstones (rev);
+CREATE TABLE vpcsim_meta (key text PRIMARY KEY, value text NOT NULL, rev bigint NOT NULL);
+CREATE INDEX vpcsim_meta_rev ON vpcsim_meta (rev);
+""",
+}
+_MIGRATION_LOCK = 0x767063_73696D  # "vpcsim": the advisory lock migrations hold
+_PRUNE_EVERY = 1024
+_KEEP = 8192  # revisions of deletions kept for servers catching up
+_RECORD = "kind, id, account, region, parent, body"
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return url.split("@")[-1]
+    host = info.get("host") or "localhost"
+    return f"postgresql://{info.get('user') or ''}@{host}:{info.get('port') or 5432}/{info.get('dbname') or ''}"
+
+
+@contextmanager
+def _translated(url: str) -> Iterator[None]:
+    """psycopg's errors as the store's: a conflict to retry, or an unreachable state."""
+    try:
+        yield
+    except (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation) as error:
+        raise Conflict(str(error)) from error
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StateUnavailable(f"the PostgreSQL state {redact(url)} is unavailable: {reason}") from error
+
+
+def schema_version(conn: psycopg.Connection[Any]) -> int:
+    if conn.execute("SELECT to_regclass('vpcsim_schema')").fetchone() == (None,):
+        return 0
+    row = conn.execute("SELECT version FROM vpcsim_schema").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: psycopg.Connection[Any]) -> tuple[int, int]:
+    """Bring the database's schema to ``SCHEMA_VERSION``: (version before, version now)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        before = schema_version(conn)
+        if before > SCHEMA_VERSION:
+            raise StateUnavailable(
+                f"the PostgreSQL state has schema version {before}, newer than this vpcsim's {SCHEMA_VERSION}; "
+                "upgrade vpcsim"
+            )
+        if before == 0:
+            conn.execute("CREATE TABLE IF NOT EXISTS vpcsim_schema (version integer NOT NULL)")
+            conn.execute("INSERT INTO vpcsim_schema (version) VALUES (0)")
+        for version in range(before + 1, SCHEMA_VERSION + 1):
+            conn.execute(_MIGRATIONS[version])
+        conn.execute("UPDATE vpcsim_schema SET version = %s", (SCHEMA_VERSION,))
+    return before, SCHEMA_VERSION
+
+
+def _records(rows: list[tuple[Any, ...]]) -> list[Record]:
+    return [Record.from_json(k, i, a, r, p, body) for k, i, a, r, p, body in rows]
+
+
+def _load(conn: psycopg.Connection[Any]) -> Loaded:
+    revision = conn.execute("SELECT revision FROM vpcsim_head").fetchone()[0]  # type: ignore[index]
+    records = _records(conn.execute(f"SELECT {_RECORD} FROM vpcsim_records ORDER BY seq").fetchall())
+    meta = dict(conn.execute("SELECT key, value FROM vpcsim_meta").fetchall())
+    return Loaded(records, meta, int(revision))
+
+
+def _changes_since(conn: psycopg.Connection[Any], since: int) -> Delta | None:
+    revision, horizon = conn.execute("SELECT revision, horizon FROM vpcsim_head").fetchone()  # type: ignore[misc]
+    if since < horizon or since > revision:
+        return None  # cleared, pruned or replaced since: only a full load tells
+    rows = conn.execute(f"SELECT {_RECORD} FROM vpcsim_records WHERE rev > %s ORDER BY seq", (since,)).fetchall()
+    puts = _records(rows)
+    deletes: list[Key] = [
+        (k, i) for k, i in conn.execute("SELECT kind, id FROM vpcsim_tombstones WHERE rev > %s", (since,)).fetchall()
+    ]
+    meta = dict(conn.execute("SELECT key, value FROM vpcsim_meta WHERE rev > %s", (since,)).fetchall())
+    return Delta(int(revision), puts, deletes, meta)
+
+
+def _row(record: Record, revision: int) -> tuple[Any, ...]:
+    return (record.kind, record.id, record.account, record.region, record.parent, Jsonb(record.to_json()), revision)
+
+
+class _Writer:
+    """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction."""
+
+    def __init__(self, conn: psycopg.Connection[Any], revision: int) -> None:
+        self._conn = conn
+        self.revision = revision
+
+    def load(self) -> Loaded:
+        return _load(self._conn)
+
+    def changes_since(self, revision: int) -> Delta | None:
+        return _changes_since(self._conn, revision)
+
+    def commit(self, changes: ChangeSet) -> None:
+        rev = changes.revision
+        if rev <= self.revision:
+            raise ValueError(f"revision {rev} does not follow {self.revision}")
+        with self._conn.pipeline(), self._conn.cursor() as cur:
+            if changes.clear:
+                self._clear(cur, rev)
+            self._delete(cur, changes.deletes, rev)
+            self._put(cur, changes, rev)
+            cur.executemany(
+                "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
+                [(k, v, rev) for k, v in changes.meta.items()],
+            )
+            cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
+            if rev % _PRUNE_EVERY == 0:
+                cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
+                cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
+        self.revision = rev
+
+    @staticmethod
+    def _clear(cur: psycopg.Cursor[Any], rev: int) -> None:
+        for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
+            cur.execute(f"DELETE FROM {table}")
+        cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
+
+    @staticmethod
+    def _delete(cur: psycopg.Cursor[Any], deletes: list[Key], rev: int) -> None:
+        if not deletes:
+            return
+        cur.executemany("DELETE FROM vpcsim_records WHERE kind = %s AND id = %s", deletes)
+        cur.executemany(
+            "INSERT INTO vpcsim_tombstones (kind, id, rev) VALUES (%s, %s, %s) "
+            "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev",
+            [(k, i, rev) for k, i in deletes],
+        )
+
+    @staticmethod
+    def _put(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
+        created = [r for r in changes.puts if (r.kind, r.id) in changes.created]
+        updated = [r for r in changes.puts if (r.kind, r.id) not in changes.created]
+        if created:
+            if not changes.clear:
+                cur.executemany(
+                    "DELETE FROM vpcsim_tombstones WHERE kind = %s AND id = %s", [(r.kind, r.id) for r in created]
+                )
+            # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an overwrite.
+            cur.executemany(
+                f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [_row(r, rev) for r in created],
+            )
+        if updated:
+            cur.executemany(
+                f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region, "
+                "parent = excluded.parent, body = excluded.body, rev = excluded.rev",
+                [_row(r, rev) for r in updated],
+            )
+
+
+class PostgresBackend:
+    """A shared state in one PostgreSQL database; one connection per server process (calls are serialised)."""
+
+    def __init__(self, url: str, *, create: bool = True, check: bool = True) -> None:
+        """Connect. A database without vpcsim's tables gets them when ``create``; one at an older schema version is
+        refused (``vpcsim state migrate`` upgrades it, once, while no older server still uses it), as is a newer one.
+        ``check=False`` skips all that (``migrate`` itself)."""
+        self.url = url
+        self._conn: psycopg.Connection[Any] | None = None
+        with _translated(url):
+            conn = self._connection()
+            version = schema_version(conn) if check else SCHEMA_VERSION
+            if version == 0 and create:
+                version = migrate(conn)[1]
+        if version < SCHEMA_VERSION:
+            raise StateUnavailable(
+                f"the PostgreSQL state {redact(url)} has schema version {version}, this vpcsim needs "
+                f"{SCHEMA_VERSION}: run 'vpcsim state migrate URL'"
+            )
+        if version > SCHEMA_VERSION:
+            raise StateUnavailable(
+                f"the PostgreSQL state {redact(url)} has schema version {version}, newer than this vpcsim's "
+                f"{SCHEMA_VERSION}: upgrade vpcsim"
+            )
+
+    def migrate(self) -> tuple[int, int]:
+        with _translated(self.url):
+            return migrate(self._connection())
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed or self._conn.broken:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            self._conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+        return self._conn
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[psycopg.Connection[Any]]:
+        """A REPEATABLE READ transaction: every read in it sees one instant of the state."""
+        with _translated(self.url):
+            conn = self._connection()
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            try:
+                with conn.transaction():
+                    yield conn
+            finally:
+                conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+
+    def head(self) -> int:
+        with _translated(self.url):
+            row = self._connection().execute("SELECT revision FROM vpcsim_head").fetchone()
+        return int(row[0])  # type: ignore[index]
+
+    def load(self) -> Loaded:
+        with self._snapshot() as conn:
+            return _load(conn)
+
+    def changes_since(self, revision: int) -> Delta | None:
+        with self._snapshot() as conn:
+            return _changes_since(conn, revision)
+
+    @contextmanager
+    def writer(self) -> Iterator[_Writer]:
+        with _translated(self.url):
+            conn = self._connection()
+            with conn.transaction():
+                row = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE").fetchone()
+                yield _Writer(conn, int(row[0]))  # type: ignore[index]
+
+    def commit(self, changes: ChangeSet) -> None:
+        """One change set as its own transaction (``vpcsim state copy``); servers use ``writer``."""
+        with self.writer() as writer:
+            writer.commit(changes)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
