@@ -2,6 +2,10 @@
 
 Each test acts as a fresh AWS account (a random 12-digit access key id), so tests never see each other's resources
 and need no reset between them, even when run in parallel.
+
+The server keeps its state in memory, except for the modules in ``BOTH_BACKENDS``: their tests run twice, on an
+SQLite file and on PostgreSQL (a throwaway server, tests/pg_cluster.py; skipped with the reason where PostgreSQL is not
+installed). AWS CLI tests stay on memory: they test the CLI's wire, not the state.
 """
 
 from __future__ import annotations
@@ -10,15 +14,54 @@ import json
 import random
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.pg_cluster import Cluster, start_cluster
 from vpcsim.testing import Server
 
 AWS = str(Path(sys.executable).with_name("aws"))
+BOTH_BACKENDS = {"test_vpcs.py", "test_routes.py", "test_endpoints.py", "test_concurrency.py", "test_interfaces.py"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if (
+        "vpcsim_args" in metafunc.fixturenames
+        and metafunc.definition.path.name in BOTH_BACKENDS
+        and "aws" not in metafunc.fixturenames
+    ):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "memory"))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL server for this test session (per xdist worker)."""
+    try:
+        cluster = start_cluster()
+    except LookupError as error:
+        pytest.skip(str(error))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def vpcsim_args(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    if backend == "sqlite":
+        return ["--state", str(tmp_path_factory.mktemp("sqlite") / "state.db")]
+    if backend == "postgresql":
+        return ["--state", request.getfixturevalue("postgres").create_database()]
+    return ["--ephemeral"]
 
 
 @pytest.fixture

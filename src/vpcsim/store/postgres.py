@@ -7,8 +7,8 @@ advisory lock, so servers starting together migrate once):
 - ``vpcsim_head``: one row, the state's ``revision`` and ``horizon``. Its row lock is the state's write lock.
 - ``vpcsim_records``: one row per record, the scope columns and a jsonb body (psql can query it), ``seq`` (first
   written order, so describes page alike on every server) and ``rev`` (the revision that last wrote it).
-- ``vpcsim_tombstones``: (kind, id, rev) of deleted records, so a server can catch up by revision; pruned after
-  ``_KEEP`` revisions, when ``horizon`` moves up: a server further behind reloads the whole state.
+- ``vpcsim_tombstones``: (kind, id, rev) of the latest deletion of a key, so a server can catch up by revision;
+  pruned after ``_KEEP`` revisions, when ``horizon`` moves up: a server further behind reloads the whole state.
 - ``vpcsim_meta``: key, value, rev.
 
 A writer takes the head row ``FOR UPDATE`` at READ COMMITTED, reads what changed since its own revision, writes and
@@ -188,11 +188,9 @@ class _Writer:
         created = [r for r in changes.puts if (r.kind, r.id) in changes.created]
         updated = [r for r in changes.puts if (r.kind, r.id) not in changes.created]
         if created:
-            if not changes.clear:
-                cur.executemany(
-                    "DELETE FROM vpcsim_tombstones WHERE kind = %s AND id = %s", [(r.kind, r.id) for r in created]
-                )
-            # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an overwrite.
+            # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an
+            # overwrite. A key deleted and created again keeps its tombstone: a server catching up applies deletions
+            # first, so the record moves to the end of the first-written order there too, as it did here.
             cur.executemany(
                 f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [_row(r, rev) for r in created],

@@ -1,0 +1,115 @@
+"""A throwaway PostgreSQL server for the tests: ``initdb`` into a temporary directory, ``postgres`` listening only on
+a unix socket in that directory (the port only names the socket), stopped and removed at the end.
+
+PostgreSQL refuses to run as root; as root (a CI container), the server runs as the ``postgres`` user (Debian's
+package creates it) or ``nobody``. Durability settings are off: the tests kill vpcsim servers, never PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from glob import glob
+from pathlib import Path
+
+from vpcsim.testing import free_port
+
+_SETTINGS = {
+    "listen_addresses": "''",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "shared_buffers": "64MB",
+}
+
+
+def find_bin() -> Path | None:
+    """The directory holding initdb, pg_ctl and postgres: on PATH, or Debian's /usr/lib/postgresql/N/bin."""
+    found = shutil.which("initdb")
+    if found and shutil.which("pg_ctl"):
+        return Path(found).resolve().parent
+    for candidate in sorted(glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+@dataclass
+class Cluster:
+    bindir: Path
+    root: Path
+    port: int
+    user: str | None  # run the server as this user (we are root), or as ourselves
+    _names: itertools.count[int] = field(default_factory=itertools.count)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@/{database}?host={self.root}&port={self.port}"
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [str(self.bindir / args[0]), *args[1:]],
+            check=True,
+            capture_output=True,
+            user=self.user,
+            cwd=self.root,
+            timeout=60,
+        )
+
+    def start(self) -> Cluster:
+        data = self.root / "data"
+        self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
+        options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
+        options += f" -c unix_socket_directories={self.root} -p {self.port}"
+        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+        return self
+
+    def create_database(self, prefix: str = "vpcsim") -> str:
+        """A new, empty database; its URL."""
+        import psycopg
+
+        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_cluster() -> Cluster:
+    """A running cluster; raises LookupError naming what is missing, RuntimeError when it fails to start."""
+    bindir = find_bin()
+    if bindir is None:
+        raise LookupError("PostgreSQL's initdb/pg_ctl are not installed (Debian: apt-get install postgresql)")
+    user = None
+    root = Path(tempfile.mkdtemp(prefix="vpcsim-pg-"))
+    if os.geteuid() == 0:
+        user = next((u for u in ("postgres", "nobody") if _exists(u)), None)
+        if user is None:
+            raise LookupError("running as root and no 'postgres' or 'nobody' user to run PostgreSQL as")
+        entry = pwd.getpwnam(user)
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+    cluster = Cluster(bindir, root, free_port(), user)
+    try:
+        return cluster.start()
+    except (OSError, subprocess.SubprocessError) as error:
+        shutil.rmtree(root, ignore_errors=True)
+        detail = getattr(error, "stderr", b"") or b""
+        raise RuntimeError(f"PostgreSQL did not start: {error} {detail.decode(errors='replace').strip()}") from error
+
+
+def _exists(user: str) -> bool:
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        return False
+    return True
