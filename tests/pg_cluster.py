@@ -2,7 +2,8 @@
 a unix socket in that directory (the port only names the socket), stopped and removed at the end.
 
 PostgreSQL refuses to run as root; as root (a CI container), the server runs as the ``postgres`` user (Debian's
-package creates it) or ``nobody``. Durability settings are off: the tests kill vpcsim servers, never PostgreSQL.
+package creates it) or ``nobody``. For tests durability settings are off (``FAST``): they kill vpcsim servers, never
+PostgreSQL; the benchmark (bench/scale.py) keeps PostgreSQL's defaults.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from vpcsim.testing import free_port
 
 _SETTINGS = {
     "listen_addresses": "''",
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
     "max_connections": "200",
-    "shared_buffers": "64MB",
+    "shared_buffers": "128MB",
 }
+FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}  # tests: vpcsim dies, PostgreSQL not
 
 
 def find_bin() -> Path | None:
@@ -46,6 +45,7 @@ class Cluster:
     root: Path
     port: int
     user: str | None  # run the server as this user (we are root), or as ourselves
+    settings: dict[str, str] = field(default_factory=lambda: dict(FAST))
     _names: itertools.count[int] = field(default_factory=itertools.count)
 
     def url(self, database: str = "postgres") -> str:
@@ -64,7 +64,7 @@ class Cluster:
     def start(self) -> Cluster:
         data = self.root / "data"
         self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8")
-        options = " ".join(f"-c {k}={v}" for k, v in _SETTINGS.items())
+        options = " ".join(f"-c {k}={v}" for k, v in {**_SETTINGS, **self.settings}.items())
         options += f" -c unix_socket_directories={self.root} -p {self.port}"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         return self
@@ -85,7 +85,7 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(settings: dict[str, str] | None = None) -> Cluster:
     """A running cluster; raises LookupError naming what is missing, RuntimeError when it fails to start."""
     bindir = find_bin()
     if bindir is None:
@@ -98,7 +98,7 @@ def start_cluster() -> Cluster:
             raise LookupError("running as root and no 'postgres' or 'nobody' user to run PostgreSQL as")
         entry = pwd.getpwnam(user)
         os.chown(root, entry.pw_uid, entry.pw_gid)
-    cluster = Cluster(bindir, root, free_port(), user)
+    cluster = Cluster(bindir, root, free_port(), user, dict(FAST if settings is None else settings))
     try:
         return cluster.start()
     except (OSError, subprocess.SubprocessError) as error:

@@ -85,6 +85,10 @@ def migrate_state(location: str | Path) -> tuple[int, int]:
         finally:
             backend.close()
     path = Path(location)
-    before = SqliteBackend(path, writer=False).schema_version() if path.exists() else 0
+    before = 0
+    if path.exists():
+        existing = SqliteBackend(path, writer=False)
+        before = existing.schema_version()
+        existing.close()
     SqliteBackend(path).close()  # opening as the writer creates or upgrades the schema
     return before, SQLITE_SCHEMA

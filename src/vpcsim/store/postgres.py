@@ -150,27 +150,39 @@ class _Writer:
         rev = changes.revision
         if rev <= self.revision:
             raise ValueError(f"revision {rev} does not follow {self.revision}")
+        if changes.clear:
+            self._replace(changes, rev)
+            return
         with self._conn.pipeline(), self._conn.cursor() as cur:
-            if changes.clear:
-                self._clear(cur, rev)
             self._delete(cur, changes.deletes, rev)
             self._put(cur, changes, rev)
-            cur.executemany(
-                "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
-                [(k, v, rev) for k, v in changes.meta.items()],
-            )
-            cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
-            if rev % _PRUNE_EVERY == 0:
-                cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
-                cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
+            self._finish(cur, changes, rev)
+        self.revision = rev
+
+    def _replace(self, changes: ChangeSet, rev: int) -> None:
+        """The whole state replaced (a reset, a copy): COPY for the records, which pipelines cannot carry."""
+        with self._conn.cursor() as cur:
+            for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
+                cur.execute(f"DELETE FROM {table}")
+            cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
+            with cur.copy(f"COPY vpcsim_records ({_RECORD}, rev) FROM STDIN") as copy:
+                copy.set_types(["text", "text", "text", "text", "text", "jsonb", "int8"])
+                for record in changes.puts:
+                    copy.write_row(_row(record, rev))
+            self._finish(cur, changes, rev)
         self.revision = rev
 
     @staticmethod
-    def _clear(cur: psycopg.Cursor[Any], rev: int) -> None:
-        for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
-            cur.execute(f"DELETE FROM {table}")
-        cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
+    def _finish(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
+        cur.executemany(
+            "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
+            [(k, v, rev) for k, v in changes.meta.items()],
+        )
+        cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
+        if rev % _PRUNE_EVERY == 0:
+            cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
+            cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
 
     @staticmethod
     def _delete(cur: psycopg.Cursor[Any], deletes: list[Key], rev: int) -> None:
