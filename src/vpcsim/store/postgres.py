@@ -117,16 +117,21 @@ def _load(conn: psycopg.Connection[Any]) -> Loaded:
 
 
 def _changes_since(conn: psycopg.Connection[Any], since: int) -> Delta | None:
-    revision, horizon = conn.execute("SELECT revision, horizon FROM vpcsim_head").fetchone()  # type: ignore[misc]
+    """What changed after ``since``: four queries sent together (one round trip, in a pipeline)."""
+    with conn.pipeline():
+        head = conn.execute("SELECT revision, horizon FROM vpcsim_head")
+        rows = conn.execute(
+            f"SELECT {_RECORD} FROM vpcsim_records WHERE rev > %s "
+            "AND %s >= (SELECT horizon FROM vpcsim_head) ORDER BY seq",
+            (since, since),
+        )
+        gone = conn.execute("SELECT kind, id FROM vpcsim_tombstones WHERE rev > %s", (since,))
+        meta = conn.execute("SELECT key, value FROM vpcsim_meta WHERE rev > %s", (since,))
+    revision, horizon = head.fetchone()  # type: ignore[misc]
     if since < horizon or since > revision:
         return None  # cleared, pruned or replaced since: only a full load tells
-    rows = conn.execute(f"SELECT {_RECORD} FROM vpcsim_records WHERE rev > %s ORDER BY seq", (since,)).fetchall()
-    puts = _records(rows)
-    deletes: list[Key] = [
-        (k, i) for k, i in conn.execute("SELECT kind, id FROM vpcsim_tombstones WHERE rev > %s", (since,)).fetchall()
-    ]
-    meta = dict(conn.execute("SELECT key, value FROM vpcsim_meta WHERE rev > %s", (since,)).fetchall())
-    return Delta(int(revision), puts, deletes, meta)
+    deletes: list[Key] = [(k, i) for k, i in gone.fetchall()]
+    return Delta(int(revision), _records(rows.fetchall()), deletes, dict(meta.fetchall()))
 
 
 def _row(record: Record, revision: int) -> tuple[Any, ...]:
@@ -134,11 +139,13 @@ def _row(record: Record, revision: int) -> tuple[Any, ...]:
 
 
 class _Writer:
-    """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction."""
+    """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction. ``commit``
+    sends the writes and COMMIT together (one pipeline, one round trip): the lock is held for as little as that."""
 
     def __init__(self, conn: psycopg.Connection[Any], revision: int) -> None:
         self._conn = conn
         self.revision = revision
+        self.done = False
 
     def load(self) -> Loaded:
         return _load(self._conn)
@@ -151,16 +158,18 @@ class _Writer:
         if rev <= self.revision:
             raise ValueError(f"revision {rev} does not follow {self.revision}")
         if changes.clear:
-            self._replace(changes, rev)
-            return
+            self._copy_in(changes, rev)
         with self._conn.pipeline(), self._conn.cursor() as cur:
-            self._delete(cur, changes.deletes, rev)
-            self._put(cur, changes, rev)
+            if not changes.clear:
+                self._delete(cur, changes.deletes, rev)
+                self._put(cur, changes, rev)
             self._finish(cur, changes, rev)
+            cur.execute("COMMIT")
+        self.done = True
         self.revision = rev
 
-    def _replace(self, changes: ChangeSet, rev: int) -> None:
-        """The whole state replaced (a reset, a copy): COPY for the records, which pipelines cannot carry."""
+    def _copy_in(self, changes: ChangeSet, rev: int) -> None:
+        """The whole state replaced (a reset, a copy): COPY for the records, which a pipeline cannot carry."""
         with self._conn.cursor() as cur:
             for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
                 cur.execute(f"DELETE FROM {table}")
@@ -169,8 +178,6 @@ class _Writer:
                 copy.set_types(["text", "text", "text", "text", "text", "jsonb", "int8"])
                 for record in changes.puts:
                     copy.write_row(_row(record, rev))
-            self._finish(cur, changes, rev)
-        self.revision = rev
 
     @staticmethod
     def _finish(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
@@ -250,7 +257,6 @@ class PostgresBackend:
             if self._conn is not None:
                 self._conn.close()
             self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-            self._conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
         return self._conn
 
     @contextmanager
@@ -258,12 +264,14 @@ class PostgresBackend:
         """A REPEATABLE READ transaction: every read in it sees one instant of the state."""
         with _translated(self.url):
             conn = self._connection()
-            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                with conn.transaction():
-                    yield conn
-            finally:
-                conn.isolation_level = psycopg.IsolationLevel.READ_COMMITTED
+                yield conn
+            except BaseException:
+                if not conn.broken:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def head(self) -> int:
         with _translated(self.url):
@@ -282,9 +290,15 @@ class PostgresBackend:
     def writer(self) -> Iterator[_Writer]:
         with _translated(self.url):
             conn = self._connection()
-            with conn.transaction():
+            with conn.pipeline():  # BEGIN and the lock in one round trip
+                conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 row = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE").fetchone()
-                yield _Writer(conn, int(row[0]))  # type: ignore[index]
+            writer = _Writer(conn, int(row[0]))  # type: ignore[index]
+            try:
+                yield writer
+            finally:
+                if not writer.done and not conn.broken:
+                    conn.execute("ROLLBACK")
 
     def commit(self, changes: ChangeSet) -> None:
         """One change set as its own transaction (``vpcsim state copy``); servers use ``writer``."""
