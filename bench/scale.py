@@ -7,7 +7,7 @@ and 4 worker processes under 1-64 concurrent clients, for creates and filtered d
 The client is deliberately light, so that the server is the limit: raw HTTP/1.1 keep-alive connections on asyncio
 (uvloop), one pre-built request per call (vpcsim reads the SigV4 scope but does not verify the signature), reading
 only the status line, Content-Length and body. Its own ceiling is measured against bench/nullserver.py. PostgreSQL
-runs here with its default durability (fsync and synchronous_commit on), on a unix socket in a temporary directory.
+runs on a unix socket in a temporary directory, with its default durability and with synchronous_commit off.
 A section with date, command, machine and load is appended to bench/RESULTS.md. Benchmarks are not tests.
 """
 
@@ -243,6 +243,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8,32,64")
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--no-size", action="store_true", help="skip the 10^4/10^5 endpoint latency part")
+    parser.add_argument(
+        "--commit", default="durable,async", help="PostgreSQL synchronous_commit: durable (on), async (off), or both"
+    )
     options = parser.parse_args()
     seconds = 2.0 if options.quick else options.seconds
     clients = [int(c) for c in options.clients.split(",")]
@@ -252,16 +255,30 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="vpcsim-scale-"))
     try:
         table = {"SQLite, 1 process": throughput(["--state", str(tmp / "t.db")], clients, seconds)}
-        for n in workers:
-            extra = ["--workers", str(n)] if n > 1 else []
-            table[f"PostgreSQL, {n} worker{'s' * (n > 1)}"] = throughput(
-                ["--state", cluster.create_database("bench"), *extra], clients, seconds
-            )
+        for commit in options.commit.split(","):
+            for n in workers:
+                extra = ["--workers", str(n)] if n > 1 else []
+                url = _database(cluster, commit)
+                table[f"PostgreSQL {commit}, {n} worker{'s' * (n > 1)}"] = throughput(
+                    ["--state", url, *extra], clients, seconds
+                )
         ceiling = null_ceiling(max(clients), seconds)
         sizes = {} if options.no_size else size_part(cluster, tmp, options.quick)
     finally:
         cluster.stop()
     report(started, load_before, table, clients, ceiling, sizes, seconds)
+
+
+def _database(cluster: Cluster, commit: str) -> str:
+    """A fresh database; ``async`` sets synchronous_commit off for it (docs/postgresql.md, the trade-off)."""
+    import psycopg
+
+    url = cluster.create_database("bench")
+    if commit == "async":
+        name = url.split("/")[3].split("?")[0]
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    return url
 
 
 def size_part(cluster: Cluster, tmp: Path, quick: bool) -> dict[tuple[str, int], dict[str, float]]:
@@ -295,9 +312,11 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
         "with other work: compare figures of one run, not across runs.",
         f"- Raw HTTP/1.1 keep-alive clients on asyncio (uvloop), {seconds:g} s per point; the client alone against "
         f"bench/nullserver.py: {ceiling:,.0f} req/s at {max(clients)} connections (its ceiling on this machine).",
-        "- PostgreSQL 15 with default durability (fsync, synchronous_commit on), unix socket; SQLite WAL "
-        "synchronous=NORMAL. Creates: CreateVpc (a VPC, its main route table, default security group and ACL). "
-        "Describes: DescribeSubnets filtered by vpc-id over 200 VPCs (one subnet answered).",
+        "- PostgreSQL 15, unix socket: durable = its default synchronous_commit on (every commit waits for its WAL "
+        "flush), async = synchronous_commit off for the database (as SQLite's synchronous=NORMAL, which vpcsim uses: "
+        "a crash of the database's host may lose the last calls). SQLite WAL synchronous=NORMAL.",
+        "- Creates: CreateVpc (a VPC, its main route table, default security group and ACL). Describes: "
+        "DescribeSubnets filtered by vpc-id over 200 VPCs (one subnet answered).",
         "",
         "### Requests per second (p50 latency ms)",
         "",
@@ -312,10 +331,12 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
             for n in clients
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    one = table.get("PostgreSQL, 1 worker")
-    two = table.get("PostgreSQL, 2 workers")
-    if one and two:
-        lines += ["", "Scaling, 2 workers / 1 worker (PostgreSQL), best of the client counts:"]
+    for commit in ("durable", "async"):
+        one = table.get(f"PostgreSQL {commit}, 1 worker")
+        two = table.get(f"PostgreSQL {commit}, 2 workers")
+        if not (one and two):
+            continue
+        lines += ["", f"Scaling, 2 workers / 1 worker (PostgreSQL {commit}), best of the client counts:"]
         for op in ("create", "describe"):
             best1 = max(one[(op, n)][0] for n in clients)
             best2 = max(two[(op, n)][0] for n in clients)

@@ -2,7 +2,7 @@
 
 ``Backend`` is what one server needs from a state it alone writes (SQLite): load everything, commit one change set,
 close. ``SharedBackend`` is what several servers writing one state need (PostgreSQL, store/postgres.py): the
-state's global revision in one cheap read (``head``), the changes since a revision (``changes_since``), and a
+changes since a revision in one cheap read (``changes_since``: nothing but the revision, most often), and a
 ``writer`` that holds the state's one write lock for the length of a call. Revisions only ever grow, across clears.
 """
 
@@ -97,17 +97,14 @@ class Writer(Protocol):
 
 
 class SharedBackend(Backend, Protocol):
-    def head(self) -> int:
-        """The state's revision now (one cheap read)."""
-        ...
-
     def changes_since(self, revision: int) -> Delta | None:
-        """What changed after ``revision``, read at one instant; None when only a full ``load`` can tell (the state
-        was cleared or its deletion log pruned since)."""
+        """What changed after ``revision`` (nothing, most often), read at one instant in one cheap query; None when
+        only a full ``load`` can tell (the state was cleared or its deletion log pruned since)."""
         ...
 
-    def writer(self) -> AbstractContextManager[Writer]:
-        """Wait for the state's write lock; leaving the block without ``commit`` applies nothing."""
+    def writer(self, since: int | None = None) -> AbstractContextManager[Writer]:
+        """Wait for the state's write lock; with ``since``, fetch what changed after that revision with it. Leaving
+        the block without ``commit`` applies nothing."""
         ...
 
 

@@ -116,22 +116,35 @@ def _load(conn: psycopg.Connection[Any]) -> Loaded:
     return Loaded(records, meta, int(revision))
 
 
-def _changes_since(conn: psycopg.Connection[Any], since: int) -> Delta | None:
-    """What changed after ``since``: four queries sent together (one round trip, in a pipeline)."""
-    with conn.pipeline():
-        head = conn.execute("SELECT revision, horizon FROM vpcsim_head")
-        rows = conn.execute(
-            f"SELECT {_RECORD} FROM vpcsim_records WHERE rev > %s "
-            "AND %s >= (SELECT horizon FROM vpcsim_head) ORDER BY seq",
-            (since, since),
-        )
-        gone = conn.execute("SELECT kind, id FROM vpcsim_tombstones WHERE rev > %s", (since,))
-        meta = conn.execute("SELECT key, value FROM vpcsim_meta WHERE rev > %s", (since,))
-    revision, horizon = head.fetchone()  # type: ignore[misc]
+# What changed after a revision, as ONE statement: one snapshot of the state (even outside a transaction) and one
+# round trip. Row tags: 0 the head (revision, horizon); 1 a record written (in seq order); 2 a key deleted; 3 meta.
+# Records are skipped when the horizon passed the revision asked for: then only a full load can tell.
+_DELTA = """
+SELECT 0 AS tag, revision AS n, horizon AS h, NULL AS a, NULL AS b, NULL AS account, NULL AS region,
+       NULL AS parent, NULL::jsonb AS body FROM vpcsim_head
+UNION ALL
+SELECT 1, seq, NULL, kind, id, account, region, parent, body FROM vpcsim_records
+ WHERE rev > %(since)s AND %(since)s >= (SELECT horizon FROM vpcsim_head)
+UNION ALL
+SELECT 2, NULL, NULL, kind, id, NULL, NULL, NULL, NULL FROM vpcsim_tombstones WHERE rev > %(since)s
+UNION ALL
+SELECT 3, NULL, NULL, key, value, NULL, NULL, NULL, NULL FROM vpcsim_meta WHERE rev > %(since)s
+"""
+
+
+def _head(rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+    return next((int(n), int(h)) for tag, n, h, *_ in rows if tag == 0)
+
+
+def _delta(rows: list[tuple[Any, ...]], since: int) -> Delta | None:
+    revision, horizon = _head(rows)
     if since < horizon or since > revision:
         return None  # cleared, pruned or replaced since: only a full load tells
-    deletes: list[Key] = [(k, i) for k, i in gone.fetchall()]
-    return Delta(int(revision), _records(rows.fetchall()), deletes, dict(meta.fetchall()))
+    written = sorted((row for row in rows if row[0] == 1), key=lambda row: row[1])
+    puts = [Record.from_json(k, i, a, r, p, body) for _, _, _, k, i, a, r, p, body in written]
+    deletes: list[Key] = [(k, i) for tag, _, _, k, i, *_ in rows if tag == 2]
+    meta = {k: v for tag, _, _, k, v, *_ in rows if tag == 3}
+    return Delta(int(revision), puts, deletes, meta)
 
 
 def _row(record: Record, revision: int) -> tuple[Any, ...]:
@@ -139,19 +152,24 @@ def _row(record: Record, revision: int) -> tuple[Any, ...]:
 
 
 class _Writer:
-    """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction. ``commit``
-    sends the writes and COMMIT together (one pipeline, one round trip): the lock is held for as little as that."""
+    """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction, with what changed
+    since the revision the caller holds, read after the lock. ``commit`` sends the writes and COMMIT together (one
+    pipeline, one round trip): the lock is held for as little as that."""
 
-    def __init__(self, conn: psycopg.Connection[Any], revision: int) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], since: int | None, rows: list[tuple[Any, ...]]) -> None:
         self._conn = conn
-        self.revision = revision
+        self._since = since
+        self._delta = None if since is None else _delta(rows, since)
+        self.revision = _head(rows)[0]
         self.done = False
 
     def load(self) -> Loaded:
         return _load(self._conn)
 
     def changes_since(self, revision: int) -> Delta | None:
-        return _changes_since(self._conn, revision)
+        if revision == self._since:
+            return self._delta
+        return _delta(self._conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
 
     def commit(self, changes: ChangeSet) -> None:
         rev = changes.revision
@@ -273,27 +291,25 @@ class PostgresBackend:
                 raise
             conn.execute("COMMIT")
 
-    def head(self) -> int:
-        with _translated(self.url):
-            row = self._connection().execute("SELECT revision FROM vpcsim_head").fetchone()
-        return int(row[0])  # type: ignore[index]
-
     def load(self) -> Loaded:
         with self._snapshot() as conn:
             return _load(conn)
 
     def changes_since(self, revision: int) -> Delta | None:
-        with self._snapshot() as conn:
-            return _changes_since(conn, revision)
+        with _translated(self.url):
+            return _delta(self._connection().execute(_DELTA, {"since": revision}).fetchall(), revision)
 
     @contextmanager
-    def writer(self) -> Iterator[_Writer]:
+    def writer(self, since: int | None = None) -> Iterator[_Writer]:
+        """The write lock, and (given ``since``) what changed after that revision: one round trip."""
         with _translated(self.url):
             conn = self._connection()
-            with conn.pipeline():  # BEGIN and the lock in one round trip
+            with conn.pipeline():
                 conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                row = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE").fetchone()
-            writer = _Writer(conn, int(row[0]))  # type: ignore[index]
+                head = conn.execute("SELECT 0, revision, horizon FROM vpcsim_head FOR UPDATE")
+                delta = None if since is None else conn.execute(_DELTA, {"since": since})
+            rows = head.fetchall() if delta is None else delta.fetchall()
+            writer = _Writer(conn, since, rows)
             try:
                 yield writer
             finally:

@@ -1,7 +1,7 @@
 """A state shared with other servers (PostgreSQL): the same in-memory indexes, kept current by revision.
 
-Each call first reads the state's revision (one cheap query); when another server moved it, the indexes catch up
-from the changes since (or reload the whole state after a reset). Then the call runs on the indexes:
+Each call first reads what changed since its server's revision (one cheap query: most often nothing but the
+revision); the indexes catch up from it (or reload the whole state after a reset). Then the call runs on the indexes:
 
 - A call that writes nothing (a describe, a refused call, a dry run) is answered there: it read the latest state as
   of that revision check, and took no lock. A read on one server right after a write acknowledged by another sees it.
@@ -62,7 +62,7 @@ class SharedStore(Store):
         return self._locked(fn, (tx, result))
 
     def _locked(self, fn: Callable[[Transaction], T], ran: tuple[Transaction, T] | None) -> T:
-        with self.backend.writer() as writer:
+        with self.backend.writer(self._indexes.revision) as writer:
             if ran is None or writer.revision != self._indexes.revision:
                 self._catch_up(writer, writer.revision)
                 tx = Transaction(self._indexes)
@@ -78,7 +78,7 @@ class SharedStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            with self.backend.writer() as writer:
+            with self.backend.writer(self._indexes.revision) as writer:
                 self._catch_up(writer, writer.revision)
                 tx = Transaction(self._indexes)
                 yield tx
@@ -103,16 +103,15 @@ class SharedStore(Store):
 
     # -- catching up ------------------------------------------------------------------------------------------
     def _refresh(self) -> None:
-        revision = self.backend.head()
-        if revision != self._indexes.revision:
-            self._catch_up(self.backend, revision)
+        """One query: the state's revision and, when another server moved it, what changed."""
+        self._catch_up(self.backend, None)
 
-    def _catch_up(self, source: SharedBackend | Writer, revision: int) -> None:
-        """Bring the indexes to ``revision`` (or later) from ``source``."""
+    def _catch_up(self, source: SharedBackend | Writer, revision: int | None) -> None:
+        """Bring the indexes to ``source``'s revision (``revision``, when known)."""
         if revision == self._indexes.revision:
             return
         delta = source.changes_since(self._indexes.revision)
         if delta is None:
             self._indexes = _Indexes.of(source.load())
-        else:
+        elif delta.revision != self._indexes.revision:
             self._indexes.apply(delta.puts, delta.deletes, delta.meta, delta.revision)
