@@ -102,9 +102,8 @@ class SharedBackend(Backend, Protocol):
         only a full ``load`` can tell (the state was cleared or its deletion log pruned since)."""
         ...
 
-    def writer(self, since: int | None = None) -> AbstractContextManager[Writer]:
-        """Wait for the state's write lock; with ``since``, fetch what changed after that revision with it. Leaving
-        the block without ``commit`` applies nothing."""
+    def writer(self) -> AbstractContextManager[Writer]:
+        """Wait for the state's write lock; leaving the block without ``commit`` applies nothing."""
         ...
 
 

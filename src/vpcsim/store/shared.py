@@ -62,7 +62,7 @@ class SharedStore(Store):
         return self._locked(fn, (tx, result))
 
     def _locked(self, fn: Callable[[Transaction], T], ran: tuple[Transaction, T] | None) -> T:
-        with self.backend.writer(self._indexes.revision) as writer:
+        with self.backend.writer() as writer:
             if ran is None or writer.revision != self._indexes.revision:
                 self._catch_up(writer, writer.revision)
                 tx = Transaction(self._indexes)
@@ -78,7 +78,7 @@ class SharedStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            with self.backend.writer(self._indexes.revision) as writer:
+            with self.backend.writer() as writer:
                 self._catch_up(writer, writer.revision)
                 tx = Transaction(self._indexes)
                 yield tx
