@@ -148,7 +148,7 @@ def _wipe(url: str) -> None:
         conn.execute("UPDATE vpcsim_head SET revision = 0, horizon = 0")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(ops=_OPS)
 def test_two_stores_agree_with_a_plain_model_and_with_each_other(model_url: str, ops: list[Any]) -> None:
     url = model_url

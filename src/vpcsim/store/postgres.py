@@ -245,11 +245,17 @@ class PostgresBackend:
         ``check=False`` skips all that (``migrate`` itself)."""
         self.url = url
         self._conn: psycopg.Connection[Any] | None = None
-        with _translated(url):
-            conn = self._connection()
-            version = schema_version(conn) if check else SCHEMA_VERSION
-            if version == 0 and create:
-                version = migrate(conn)[1]
+        try:
+            with _translated(url):
+                conn = self._connection()
+                version = schema_version(conn) if check else SCHEMA_VERSION
+                if version == 0 and create:
+                    version = migrate(conn)[1]
+        except BaseException:
+            self.close()
+            raise
+        if version != SCHEMA_VERSION:
+            self.close()
         if version < SCHEMA_VERSION:
             raise StateUnavailable(
                 f"the PostgreSQL state {redact(url)} has schema version {version}, this vpcsim needs "
@@ -269,7 +275,10 @@ class PostgresBackend:
         if self._conn is None or self._conn.closed or self._conn.broken:
             if self._conn is not None:
                 self._conn.close()
-            self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            try:
+                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            except psycopg.ProgrammingError as error:  # not a URL libpq understands
+                raise StateUnavailable(f"the PostgreSQL state {redact(self.url)}: {error}") from None
         return self._conn
 
     @contextmanager
