@@ -78,11 +78,16 @@ def serve(built: Built, host: str, port: int) -> None:
         built.store.close()
 
 
-def serve_workers(options: Options, host: str, port: int, workers: int) -> None:
-    """Run ``workers`` server processes on one socket until SIGINT/SIGTERM; the state must be shared."""
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket workers share (raises OSError when the address is taken or wrong)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.create_server((host, port), family=family, backlog=2048)
     listener.set_inheritable(True)
+    return listener
+
+
+def serve_workers(options: Options, listener: socket.socket, workers: int) -> None:
+    """Run ``workers`` server processes on ``listener`` until SIGINT/SIGTERM; the state must be shared."""
     gc.collect()
     gc.freeze()  # what the parent built stays shared with the workers, copy-on-write
     children = {_fork_worker(options, listener, index): index for index in range(workers)}

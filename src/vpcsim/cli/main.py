@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from vpcsim import __version__
-from vpcsim.app import Built, Options, build, default_state_path, serve_workers
+from vpcsim.app import Built, Options, build, default_state_path, listen, serve_workers
 from vpcsim.app import serve as serve_here
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis import trace_json
@@ -68,6 +68,12 @@ def serve(
         )
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     options = Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account)
+    listener = None
+    if workers > 1:
+        try:
+            listener = listen(host, port)
+        except OSError as error:
+            _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
     built = _open(lambda: build(options))
     if principals is not None:
         _load_principals(built, principals)
@@ -81,15 +87,12 @@ def serve(
         f"Open http://{shown_host}:{port}/ in a browser to see the network, trace requests and compare costs.",
         err=True,
     )
-    if workers == 1:
+    if listener is None:
         serve_here(built, host, port)
         return
     built.store.close()
     del built
-    try:
-        serve_workers(options, host, port, workers)
-    except OSError as error:
-        _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    serve_workers(options, listener, workers)
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
