@@ -5,11 +5,14 @@ revision); the indexes catch up from it (or reload the whole state after a reset
 
 - A call that writes nothing (a describe, a refused call, a dry run) is answered there: it read the latest state as
   of that revision check, and took no lock. A read on one server right after a write acknowledged by another sees it.
-- A call that writes takes the state's write lock and commits only if the revision is still the one it read. If
-  another server committed in between, the call runs again under the lock, on the caught-up state, where no one else
-  can write; so every write call's reads (is this id free, does this CIDR overlap, is this address taken) are
-  checked against everything committed before it. A conflict PostgreSQL itself reports (a key written twice, a
-  deadlock) runs the call again too, up to ``_ATTEMPTS`` times.
+- A call that writes commits under the state's write lock, only if the revision is still the one it read; if another
+  server committed in between, it catches up under the lock, where no one else can write, and runs again. So every
+  write call's reads (is this id free, does this CIDR overlap, is this address taken) are checked against everything
+  committed before it. A conflict PostgreSQL itself reports (a key written twice, a deadlock) runs the call again
+  too, up to ``_ATTEMPTS`` times.
+- Which of the two a call takes first is the caller's hint (``run(fn, writes=...)``): a call expected to write takes
+  the lock before it runs (no second run, one round trip fewer), one expected to read runs without it and takes it
+  only if it did write after all.
 
 This is why ``run(fn)`` takes a function: a ``with`` block cannot run twice. ``transaction()`` still serves callers
 that write outside ``run`` (the admin API, the demo loader): it takes the write lock first, so it never needs to.
@@ -42,11 +45,11 @@ class SharedStore(Store):
             self._refresh()
             return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T]) -> T:
+    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
         for attempt in range(_ATTEMPTS):
             try:
                 with self._lock:
-                    if attempt == 0:
+                    if attempt == 0 and not writes:
                         return self._optimistic(fn)
                     return self._locked(fn, None)
             except Conflict:
