@@ -2,8 +2,8 @@
 them: one process, or several pre-forked ones on a shared PostgreSQL state (``vpcsim serve --workers N``).
 
 Workers are forked after the parent has parsed botocore's models, so each starts in milliseconds and shares that
-memory; each then opens its own connection and in-memory indexes (store/shared.py keeps them current), and all accept
-on one listening socket. The parent only supervises: it restarts a worker that dies and stops them all on SIGTERM.
+memory; each then opens its own connection and in-memory indexes (store/shared.py keeps them current) and accepts on
+the one port (``listen``). The parent only supervises: it restarts a worker that dies and stops them all on SIGTERM.
 """
 
 from __future__ import annotations
@@ -78,12 +78,37 @@ def serve(built: Built, host: str, port: int) -> None:
         built.store.close()
 
 
+_BALANCED = sys.platform.startswith("linux")  # SO_REUSEPORT spreads connections over the sockets bound with it
+
+
 def listen(host: str, port: int) -> socket.socket:
-    """The listening socket workers share (raises OSError when the address is taken or wrong)."""
+    """The workers' address, bound (raises OSError when it is taken or wrong). On Linux each worker listens on a
+    socket of its own bound with SO_REUSEPORT, and the kernel spreads new connections over them evenly; with one
+    shared listening socket, a worker's accept loop takes a whole burst of connections and its sibling idles."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.create_server((host, port), family=family, backlog=2048)
-    listener.set_inheritable(True)
+    if not _BALANCED:
+        listener = socket.create_server((host, port), family=family, backlog=2048)
+        listener.set_inheritable(True)
+        return listener
+    listener = _reuse_port(family)
+    listener.bind((host, port))  # holds the port: bound, never listening, so it is given no connection
     return listener
+
+
+def _reuse_port(family: int) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock
+
+
+def _worker_socket(listener: socket.socket) -> socket.socket:
+    if not _BALANCED:
+        return listener
+    sock = _reuse_port(listener.family)
+    sock.bind(listener.getsockname())
+    sock.listen(2048)
+    return sock
 
 
 def serve_workers(options: Options, listener: socket.socket, workers: int) -> None:
@@ -128,7 +153,7 @@ def _fork_worker(options: Options, listener: socket.socket, index: int) -> int:
         built = build(replace(options, seed=seed))
         config = uvicorn.Config(built.asgi, log_level="warning", access_log=False, server_header=False)
         try:
-            uvicorn.Server(config).run(sockets=[listener])
+            uvicorn.Server(config).run(sockets=[_worker_socket(listener)])
         finally:
             built.store.close()
         code = 0
