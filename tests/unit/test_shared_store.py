@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.pg_cluster import Cluster
 from vpcsim.model import Record
-from vpcsim.store import SharedStore, StateUnavailable, Transaction, open_store
+from vpcsim.store import SharedStore, StateUnavailable, Transaction, open_store, shared
 from vpcsim.store import postgres as pg
 
 
@@ -55,28 +55,30 @@ def test_a_write_overtaken_by_another_store_runs_again_on_the_new_state(url: str
         tx.put(_vpc(rid))
         return rid
 
-    # Run as a call expected to read (no lock first): its commit finds the revision moved, and it runs again.
-    assert a.run(take_next_free, writes=False) == "vpc-2"
+    assert a.run(take_next_free) == "vpc-2"  # its commit found the state moved: nothing written, and it ran again
     assert seen == [[], ["vpc-1"]]
     assert _ids(a) == _ids(b) == ["vpc-1", "vpc-2"]
 
 
-def test_a_call_expected_to_write_runs_once_under_the_lock_on_the_latest_state(url: str) -> None:
+def test_a_call_overtaken_again_and_again_finally_runs_under_the_lock(url: str) -> None:
     a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
-    b.run(lambda tx: tx.put(_vpc("vpc-1")))
     seen: list[list[str]] = []
 
     def take_next_free(tx: Transaction) -> None:
         seen.append(sorted(r.id for r in tx.scan("vpc")))
-        with psycopg.connect(url, autocommit=True) as conn:  # the lock is held: another writer cannot get it
-            conn.execute("SET lock_timeout = '100ms'")
-            with pytest.raises(psycopg.errors.LockNotAvailable):
-                conn.execute("SELECT 1 FROM vpcsim_head FOR UPDATE")
-        tx.put(_vpc(f"vpc-{len(seen[-1]) + 1}"))
+        if len(seen) <= shared._OPTIMISTIC:  # another server commits while this run is under way
+            b.run(lambda other: other.put(_vpc(f"vpc-b{len(seen)}")))
+        else:  # this run holds the write lock: no other writer can get it
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("SET lock_timeout = '100ms'")
+                with pytest.raises(psycopg.errors.LockNotAvailable):
+                    conn.execute("SELECT 1 FROM vpcsim_head FOR UPDATE")
+        tx.put(_vpc(f"vpc-a{len(seen)}"))
 
     a.run(take_next_free)
-    assert seen == [["vpc-1"]]
-    assert _ids(b) == ["vpc-1", "vpc-2"]
+    assert len(seen) == shared._OPTIMISTIC + 1
+    assert seen[-1] == [f"vpc-b{i}" for i in range(1, shared._OPTIMISTIC + 1)]
+    assert _ids(b) == [*seen[-1], f"vpc-a{len(seen)}"]
 
 
 def test_a_key_deleted_and_created_again_elsewhere_moves_to_the_end_everywhere(url: str) -> None:

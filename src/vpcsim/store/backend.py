@@ -97,13 +97,17 @@ class Writer(Protocol):
 
 
 class SharedBackend(Backend, Protocol):
+    """``commit`` applies a change set only if the state is still at the revision it follows
+    (``changes.revision - 1``), and raises Conflict otherwise."""
+
     def changes_since(self, revision: int) -> Delta | None:
         """What changed after ``revision`` (nothing, most often), read at one instant in one cheap query; None when
         only a full ``load`` can tell (the state was cleared or its deletion log pruned since)."""
         ...
 
-    def writer(self) -> AbstractContextManager[Writer]:
-        """Wait for the state's write lock; leaving the block without ``commit`` applies nothing."""
+    def writer(self, since: int | None = None) -> AbstractContextManager[Writer]:
+        """Wait for the state's write lock; leaving the block without ``commit`` applies nothing. ``since``: fetch
+        what changed after that revision along with the lock (the writer's ``changes_since`` answers it)."""
         ...
 
 

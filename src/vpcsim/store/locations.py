@@ -56,7 +56,7 @@ def open_backend(location: str | Path, *, writer: bool = True) -> Backend:
 def open_store(location: str | Path, *, writer: bool = True) -> Store:
     backend = open_backend(location, writer=writer)
     if is_postgres(location):
-        return SharedStore(backend)  # type: ignore[arg-type]
+        return SharedStore(backend)
     return Store(backend)
 
 

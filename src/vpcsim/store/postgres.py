@@ -19,6 +19,7 @@ serialization failures SERIALIZABLE would give every waiting writer. Readers use
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -49,8 +50,17 @@ CREATE TABLE vpcsim_tombstones (kind text NOT NULL, id text NOT NULL, rev bigint
 CREATE INDEX vpcsim_tombstones_rev ON vpcsim_tombstones (rev);
 CREATE TABLE vpcsim_meta (key text PRIMARY KEY, value text NOT NULL, rev bigint NOT NULL);
 CREATE INDEX vpcsim_meta_rev ON vpcsim_meta (rev);
+CREATE FUNCTION vpcsim_claim(base bigint, next bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE vpcsim_head SET revision = next WHERE revision = base;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'vpcsim: the state moved past revision %', base USING ERRCODE = 'serialization_failure';
+    END IF;
+END $$;
 """,
 }
+# psycopg warns when it leaves a pipeline that a failed statement aborted; here that is a conflict the store retries.
+logging.getLogger("psycopg").setLevel(logging.ERROR)
 _MIGRATION_LOCK = 0x767063_73696D  # "vpcsim": the advisory lock migrations hold
 _PRUNE_EVERY = 1024
 _KEEP = 8192  # revisions of deletions kept for servers catching up
@@ -151,19 +161,81 @@ def _row(record: Record, revision: int) -> tuple[Any, ...]:
     return (record.kind, record.id, record.account, record.region, record.parent, Jsonb(record.to_json()), revision)
 
 
+def _write(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
+    """Queue a change set's writes (all but the head's revision) on a pipelined cursor."""
+    if not changes.clear:
+        _delete(cur, changes.deletes, rev)
+        _put(cur, changes, rev)
+    cur.executemany(
+        "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
+        [(k, v, rev) for k, v in changes.meta.items()],
+    )
+    if rev % _PRUNE_EVERY == 0:
+        cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
+        cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
+
+
+def _delete(cur: psycopg.Cursor[Any], deletes: list[Key], rev: int) -> None:
+    if not deletes:
+        return
+    cur.executemany("DELETE FROM vpcsim_records WHERE kind = %s AND id = %s", deletes)
+    cur.executemany(
+        "INSERT INTO vpcsim_tombstones (kind, id, rev) VALUES (%s, %s, %s) "
+        "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev",
+        [(k, i, rev) for k, i in deletes],
+    )
+
+
+def _put(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
+    created = [r for r in changes.puts if (r.kind, r.id) in changes.created]
+    updated = [r for r in changes.puts if (r.kind, r.id) not in changes.created]
+    if created:
+        # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an
+        # overwrite. A key deleted and created again keeps its tombstone: a server catching up applies deletions
+        # first, so the record moves to the end of the first-written order there too, as it did here.
+        cur.executemany(
+            f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [_row(r, rev) for r in created],
+        )
+    if updated:
+        cur.executemany(
+            f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region, "
+            "parent = excluded.parent, body = excluded.body, rev = excluded.rev",
+            [_row(r, rev) for r in updated],
+        )
+
+
+def _copy_in(conn: psycopg.Connection[Any], changes: ChangeSet, rev: int) -> None:
+    """The whole state replaced (a reset, a copy): COPY for the records, which a pipeline cannot carry."""
+    with conn.cursor() as cur:
+        for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
+            cur.execute(f"DELETE FROM {table}")
+        cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
+        with cur.copy(f"COPY vpcsim_records ({_RECORD}, rev) FROM STDIN") as copy:
+            copy.set_types(["text", "text", "text", "text", "text", "jsonb", "int8"])
+            for record in changes.puts:
+                copy.write_row(_row(record, rev))
+
+
 class _Writer:
     """The write lock held (``vpcsim_head`` locked FOR UPDATE) inside one READ COMMITTED transaction. ``commit``
-    sends the writes and COMMIT together (one pipeline, one round trip): the lock is held for as little as that."""
+    sends the writes and COMMIT together (one pipeline, one round trip)."""
 
-    def __init__(self, conn: psycopg.Connection[Any], revision: int) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], revision: int, prefetched: tuple[int, Delta | None]) -> None:
         self._conn = conn
         self.revision = revision
+        self._prefetched = prefetched
         self.done = False
 
     def load(self) -> Loaded:
         return _load(self._conn)
 
     def changes_since(self, revision: int) -> Delta | None:
+        since, delta = self._prefetched
+        if since == revision:
+            return delta
         return _delta(self._conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
 
     def commit(self, changes: ChangeSet) -> None:
@@ -171,69 +243,13 @@ class _Writer:
         if rev <= self.revision:
             raise ValueError(f"revision {rev} does not follow {self.revision}")
         if changes.clear:
-            self._copy_in(changes, rev)
+            _copy_in(self._conn, changes, rev)
         with self._conn.pipeline(), self._conn.cursor() as cur:
-            if not changes.clear:
-                self._delete(cur, changes.deletes, rev)
-                self._put(cur, changes, rev)
-            self._finish(cur, changes, rev)
+            _write(cur, changes, rev)
+            cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
             cur.execute("COMMIT")
         self.done = True
         self.revision = rev
-
-    def _copy_in(self, changes: ChangeSet, rev: int) -> None:
-        """The whole state replaced (a reset, a copy): COPY for the records, which a pipeline cannot carry."""
-        with self._conn.cursor() as cur:
-            for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
-                cur.execute(f"DELETE FROM {table}")
-            cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
-            with cur.copy(f"COPY vpcsim_records ({_RECORD}, rev) FROM STDIN") as copy:
-                copy.set_types(["text", "text", "text", "text", "text", "jsonb", "int8"])
-                for record in changes.puts:
-                    copy.write_row(_row(record, rev))
-
-    @staticmethod
-    def _finish(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
-        cur.executemany(
-            "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
-            [(k, v, rev) for k, v in changes.meta.items()],
-        )
-        cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
-        if rev % _PRUNE_EVERY == 0:
-            cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
-            cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
-
-    @staticmethod
-    def _delete(cur: psycopg.Cursor[Any], deletes: list[Key], rev: int) -> None:
-        if not deletes:
-            return
-        cur.executemany("DELETE FROM vpcsim_records WHERE kind = %s AND id = %s", deletes)
-        cur.executemany(
-            "INSERT INTO vpcsim_tombstones (kind, id, rev) VALUES (%s, %s, %s) "
-            "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev",
-            [(k, i, rev) for k, i in deletes],
-        )
-
-    @staticmethod
-    def _put(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
-        created = [r for r in changes.puts if (r.kind, r.id) in changes.created]
-        updated = [r for r in changes.puts if (r.kind, r.id) not in changes.created]
-        if created:
-            # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an
-            # overwrite. A key deleted and created again keeps its tombstone: a server catching up applies deletions
-            # first, so the record moves to the end of the first-written order there too, as it did here.
-            cur.executemany(
-                f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [_row(r, rev) for r in created],
-            )
-        if updated:
-            cur.executemany(
-                f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region, "
-                "parent = excluded.parent, body = excluded.body, rev = excluded.rev",
-                [_row(r, rev) for r in updated],
-            )
 
 
 class PostgresBackend:
@@ -276,7 +292,10 @@ class PostgresBackend:
             if self._conn is not None:
                 self._conn.close()
             try:
-                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+                # No automatic prepared statements: psycopg's cache loses track of one whose PREPARE was queued in
+                # a pipeline that a conflict aborted ("prepared statement _pg3_N does not exist" ever after). Only
+                # the revision query, never pipelined, is prepared.
+                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10, prepare_threshold=None)
             except psycopg.ProgrammingError as error:  # not a URL libpq understands
                 raise StateUnavailable(f"the PostgreSQL state {redact(self.url)}: {error}") from None
         return self._conn
@@ -304,19 +323,21 @@ class PostgresBackend:
             conn = self._connection()
             # Most often nothing changed: a trivial query says so. (The one that reads the changes is planned afresh
             # each time, ~0.1 ms: PostgreSQL rightly keeps custom plans for its range conditions.)
-            head = conn.execute("SELECT revision FROM vpcsim_head").fetchone()
+            head = conn.execute("SELECT revision FROM vpcsim_head", prepare=True).fetchone()
             if head is not None and int(head[0]) == revision:
                 return Delta(revision, [], [], {})
             return _delta(conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
 
     @contextmanager
-    def writer(self) -> Iterator[_Writer]:
+    def writer(self, since: int | None = None) -> Iterator[_Writer]:
         with _translated(self.url):
             conn = self._connection()
-            with conn.pipeline():  # BEGIN and the lock: one round trip
+            with conn.pipeline():  # BEGIN, the lock and (asked for) what changed since: one round trip
                 conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                row = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE").fetchone()
-            writer = _Writer(conn, int(row[0]))  # type: ignore[index]
+                head = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE")
+                changes = None if since is None else conn.execute(_DELTA, {"since": since})
+            prefetched = (-1, None) if since is None else (since, _delta(changes.fetchall(), since))  # type: ignore[union-attr]
+            writer = _Writer(conn, int(head.fetchone()[0]), prefetched)  # type: ignore[index]
             try:
                 yield writer
             finally:
@@ -324,9 +345,26 @@ class PostgresBackend:
                     conn.execute("ROLLBACK")
 
     def commit(self, changes: ChangeSet) -> None:
-        """One change set as its own transaction (``vpcsim state copy``); servers use ``writer``."""
-        with self.writer() as writer:
-            writer.commit(changes)
+        """Commit ``changes`` if the state is still at the revision they follow (``changes.revision - 1``), else raise
+        Conflict: the claim (vpcsim_claim, which takes the write lock), the writes and COMMIT go in one pipeline, so
+        the lock is held only while PostgreSQL runs them, never across a round trip."""
+        if changes.clear:
+            with self.writer() as writer:
+                writer.commit(changes)
+            return
+        rev = changes.revision
+        with _translated(self.url):
+            conn = self._connection()
+            try:
+                with conn.pipeline(), conn.cursor() as cur:
+                    cur.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                    cur.execute("SELECT vpcsim_claim(%s, %s)", (rev - 1, rev))
+                    _write(cur, changes, rev)
+                    cur.execute("COMMIT")
+            except BaseException:
+                if not conn.broken and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         if self._conn is not None:

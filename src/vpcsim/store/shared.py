@@ -1,18 +1,17 @@
 """A state shared with other servers (PostgreSQL): the same in-memory indexes, kept current by revision.
 
-Each call first reads what changed since its server's revision (one cheap query: most often nothing but the
-revision); the indexes catch up from it (or reload the whole state after a reset). Then the call runs on the indexes:
+Each call first reads the state's revision (one trivial query); when another server moved it, the indexes catch up
+from what changed since (or reload the whole state, after a reset). Then the call runs on the indexes:
 
 - A call that writes nothing (a describe, a refused call, a dry run) is answered there: it read the latest state as
-  of that revision check, and took no lock. A read on one server right after a write acknowledged by another sees it.
-- A call that writes commits under the state's write lock, only if the revision is still the one it read; if another
-  server committed in between, it catches up under the lock, where no one else can write, and runs again. So every
-  write call's reads (is this id free, does this CIDR overlap, is this address taken) are checked against everything
-  committed before it. A conflict PostgreSQL itself reports (a key written twice, a deadlock) runs the call again
-  too, up to ``_ATTEMPTS`` times.
-- Which of the two a call takes first is the caller's hint (``run(fn, writes=...)``): a call expected to write takes
-  the lock before it runs (no second run, one round trip fewer), one expected to read runs without it and takes it
-  only if it did write after all.
+  of that revision check. A read on one server right after a write acknowledged by another sees it.
+- A call that writes commits only if the state is still at the revision it read (the backend checks and commits in
+  one step, holding the state's write lock only while the database runs it). If another server committed in
+  between, nothing is written and the call runs again on the caught-up state. So every write call's reads (is this id
+  free, does this CIDR overlap, is this address taken) were made on everything committed before it.
+- After ``_OPTIMISTIC`` such conflicts, the call takes the write lock first and runs under it, where nobody can
+  overtake it: every call finishes. A conflict the database itself reports (a key written twice, a deadlock) runs
+  the call again too, up to ``_ATTEMPTS`` times in all.
 
 This is why ``run(fn)`` takes a function: a ``with`` block cannot run twice. ``transaction()`` still serves callers
 that write outside ``run`` (the admin API, the demo loader): it takes the write lock first, so it never needs to.
@@ -28,6 +27,7 @@ from vpcsim.store.backend import ChangeSet, Conflict, SharedBackend, StateUnavai
 from vpcsim.store.state import Store, Transaction, _Indexes
 
 T = TypeVar("T")
+_OPTIMISTIC = 3  # attempts without the lock, before one that holds it from the start
 _ATTEMPTS = 5
 
 
@@ -36,41 +36,38 @@ class SharedStore(Store):
 
     backend: SharedBackend
 
-    def __init__(self, backend: SharedBackend) -> None:
-        super().__init__(backend)
-
     @property
     def revision(self) -> int:
         with self._lock:
             self._refresh()
             return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
+    def run(self, fn: Callable[[Transaction], T]) -> T:
         for attempt in range(_ATTEMPTS):
             try:
                 with self._lock:
-                    if attempt == 0 and not writes:
+                    if attempt < _OPTIMISTIC:
                         return self._optimistic(fn)
-                    return self._locked(fn, None)
+                    return self._locked(fn)
             except Conflict:
                 continue
         raise StateUnavailable(f"the call met a conflicting write {_ATTEMPTS} times and applied nothing; retry it")
 
     def _optimistic(self, fn: Callable[[Transaction], T]) -> T:
+        """Run on the current state without a lock; commit only if it is still current (else Conflict)."""
         self._refresh()
         tx = Transaction(self._indexes)
         result = fn(tx)
-        if not tx.dirty:
-            return result
-        return self._locked(fn, (tx, result))
+        if tx.dirty:
+            self._commit(tx)
+        return result
 
-    def _locked(self, fn: Callable[[Transaction], T], ran: tuple[Transaction, T] | None) -> T:
-        with self.backend.writer() as writer:
-            if ran is None or writer.revision != self._indexes.revision:
-                self._catch_up(writer, writer.revision)
-                tx = Transaction(self._indexes)
-                ran = (tx, fn(tx))
-            tx, result = ran
+    def _locked(self, fn: Callable[[Transaction], T]) -> T:
+        """Run under the write lock, on the state caught up after taking it: nobody can overtake this run."""
+        with self.backend.writer(self._indexes.revision) as writer:
+            self._catch_up(writer, writer.revision)
+            tx = Transaction(self._indexes)
+            result = fn(tx)
             if not tx.dirty:
                 return result
             changes = tx.changes()
@@ -81,7 +78,7 @@ class SharedStore(Store):
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self._lock:
-            with self.backend.writer() as writer:
+            with self.backend.writer(self._indexes.revision) as writer:
                 self._catch_up(writer, writer.revision)
                 tx = Transaction(self._indexes)
                 yield tx

@@ -163,11 +163,9 @@ class Store:
         """The state's revision: how many calls changed it (and resets), ever."""
         return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
+    def run(self, fn: Callable[[Transaction], T]) -> T:
         """Run one call: ``fn`` reads and writes through the transaction it is given; its writes are committed if it
-        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts.
-        ``writes`` says whether ``fn`` probably writes: a shared store then takes the write lock first (a hint: it
-        changes what a call costs, never what it does)."""
+        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts."""
         with self.transaction() as tx:
             return fn(tx)
 
