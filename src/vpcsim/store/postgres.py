@@ -11,10 +11,13 @@ advisory lock, so servers starting together migrate once):
   pruned after ``_KEEP`` revisions, when ``horizon`` moves up: a server further behind reloads the whole state.
 - ``vpcsim_meta``: key, value, rev.
 
-A writer takes the head row ``FOR UPDATE`` at READ COMMITTED, reads what changed since its own revision, writes and
-commits revision + 1. Because every writer holds that one lock from its first read to its commit, writers run one at
-a time, each after every earlier commit: a serial history, which is what SERIALIZABLE promises, without the
-serialization failures SERIALIZABLE would give every waiting writer. Readers use REPEATABLE READ snapshots.
+A call that writes commits in one round trip: ``vpcsim_claim(r, r + 1)`` moves the head from the revision the call
+read to the next, under the head row's lock, or raises a serialization failure when another server got there first;
+the writes and COMMIT follow in the same pipeline, so the lock is held only while PostgreSQL runs them. ``writer``
+takes the same lock up front (``FOR UPDATE``) for a call that must not be overtaken again. Either way writers pass the
+lock one at a time, each having read everything committed before it: a serial history in revision order, which is
+what SERIALIZABLE promises; the transactions run at READ COMMITTED because the head row is the only row they read
+(docs/postgresql.md has the argument). A server catches up with one statement: one snapshot, one round trip.
 """
 
 from __future__ import annotations
