@@ -116,6 +116,7 @@ def serve_workers(options: Options, listener: socket.socket, workers: int) -> No
     gc.collect()
     gc.freeze()  # what the parent built stays shared with the workers, copy-on-write
     children = {_fork_worker(options, listener, index): index for index in range(workers)}
+    started = dict.fromkeys(range(workers), time.monotonic())
     stopping = False
 
     def stop(signum: int, frame: object) -> None:
@@ -133,9 +134,16 @@ def serve_workers(options: Options, listener: socket.socket, workers: int) -> No
         except ChildProcessError:
             break
         index = children.pop(pid, None)
-        if index is not None and not stopping:
-            log.warning("worker %d (pid %d) stopped (status %d); starting another", index, pid, status)
-            time.sleep(0.2)
+        if index is None or stopping:
+            continue
+        # A worker that failed by itself soon after it started (its state unreachable, say) is restarted after a
+        # pause, not in a tight loop; one killed by a signal is replaced at once.
+        failed = os.WIFEXITED(status) and time.monotonic() - started[index] < 10
+        pause = 5.0 if failed else 0.1
+        log.warning("worker %d (pid %d) stopped (status %d); starting another in %gs", index, pid, status, pause)
+        time.sleep(pause)
+        if not stopping:
+            started[index] = time.monotonic()
             children[_fork_worker(options, listener, index)] = index
     listener.close()
 
