@@ -1,9 +1,10 @@
 """The narrow interfaces a durable backend implements, and the in-memory one used by ``--ephemeral``.
 
 ``Backend`` is what one server needs from a state it alone writes (SQLite): load everything, commit one change set,
-close. ``SharedBackend`` is what several servers writing one state need (PostgreSQL, store/postgres.py): the
-changes since a revision in one cheap read (``changes_since``: nothing but the revision, most often), and a
-``writer`` that holds the state's one write lock for the length of a call. Revisions only ever grow, across clears.
+close. ``SharedBackend`` is what several servers writing one state need (PostgreSQL, store/postgres.py): the changes
+since a revision in one cheap read (``changes_since``: nothing but the revision, most often), a ``commit`` that
+applies a change set only if the state is still at the revision it follows, and a ``writer`` that holds the state's
+one write lock for the length of a call that must not be overtaken. Revisions only ever grow, across clears.
 """
 
 from __future__ import annotations
@@ -91,8 +92,7 @@ class Writer(Protocol):
     def changes_since(self, revision: int) -> Delta | None: ...
 
     def commit(self, changes: ChangeSet) -> None:
-        """Write ``changes`` (``changes.revision`` is above ``revision``); they are committed, and the lock released,
-        when the ``writer`` block is left without an exception."""
+        """Write and commit ``changes`` (``changes.revision`` is above ``revision``), releasing the lock."""
         ...
 
 
