@@ -2,19 +2,23 @@
 and 4 worker processes under 1-64 concurrent clients, for creates and filtered describes; and describe latency over
 10^4 and 10^5 VPC endpoints, which should follow the size of the answer, not of the state.
 
-    .venv/bin/python bench/scale.py [--quick] [--seconds S] [--clients 1,8,32,64] [--workers 1,2,4] [--no-size]
+    .venv/bin/python bench/scale.py [--quick] [--seconds S] [--rounds R] [--clients 1,8,32,64] [--workers 1,2,4]
+                                    [--commit durable,async] [--no-size]
 
 The client is deliberately light, so that the server is the limit: raw HTTP/1.1 keep-alive connections on asyncio
 (uvloop), one pre-built request per call (vpcsim reads the SigV4 scope but does not verify the signature), reading
 only the status line, Content-Length and body. Its own ceiling is measured against bench/nullserver.py. PostgreSQL
 runs on a unix socket in a temporary directory, with its default durability and with synchronous_commit off.
-A section with date, command, machine and load is appended to bench/RESULTS.md. Benchmarks are not tests.
+All servers run from the start and each round measures every point of every server in turn; a figure is the median
+of the rounds, so a change in the shared machine's load falls on all configurations alike. A section with date,
+command, machine and load is appended to bench/RESULTS.md. Benchmarks are not tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import os
 import platform
@@ -146,21 +150,44 @@ def _describe_requests(port: int, vpcs: int) -> list[bytes]:
     ]
 
 
-def throughput(args: list[str], clients: list[int], seconds: float) -> dict[tuple[str, int], tuple[float, float, int]]:
-    """(op, clients) -> (req/s, p50 ms, errors) on a fresh server started with ``args``."""
-    found = {}
-    with serving(args) as server:
-        port = server.port
-        describes = _describe_requests(port, 200)
-        creates = [request(port, CREATOR, query("CreateVpc", CidrBlock="10.0.0.0/16"))]
-        calls(port, creates)  # the account's default VPC is made by its first call
-        for op, requests in (("create", creates), ("describe", describes)):
-            load(port, requests, max(clients), 1.0)  # warm-up: connections, caches, every worker
-            for n in clients:
-                rate, latencies, errors = load(port, requests, n, seconds)
-                found[(op, n)] = (rate, statistics.median(latencies) * 1000, errors)
-                print(f"bench: {' '.join(args[-3:])} {op} x{n}: {rate:,.0f} req/s", flush=True)
-    return found
+Point = tuple[str, int]  # (op, clients)
+
+
+def throughput(
+    configs: dict[str, list[str]], clients: list[int], seconds: float, rounds: int
+) -> dict[str, dict[Point, tuple[float, float, int]]]:
+    """config -> (op, clients) -> (req/s, p50 ms, errors): the median of ``rounds`` rounds. Every server runs from the
+    start; each round measures every point of every server in turn, so that a change in the machine's load (it is
+    shared) falls on all of them alike rather than on whichever ran at that moment."""
+    with contextlib.ExitStack() as stack:
+        started = {name: stack.enter_context(serving(args)) for name, args in configs.items()}
+        work = {name: _workload(server.port) for name, server in started.items()}
+        samples: dict[str, dict[Point, list[tuple[float, float, int]]]] = {name: {} for name in configs}
+        for round_ in range(rounds):
+            for name, server in started.items():
+                for op, requests in work[name].items():
+                    if round_ == 0:
+                        load(server.port, requests, max(clients), 1.0)  # warm-up: connections, caches, workers
+                    for n in clients:
+                        rate, latencies, errors = load(server.port, requests, n, seconds)
+                        samples[name].setdefault((op, n), []).append(
+                            (rate, statistics.median(latencies) * 1000, errors)
+                        )
+                print(f"bench: round {round_ + 1}/{rounds} {name} done", flush=True)
+    return {name: {point: _median(runs) for point, runs in points.items()} for name, points in samples.items()}
+
+
+def _workload(port: int) -> dict[str, list[bytes]]:
+    describes = _describe_requests(port, 200)
+    creates = [request(port, CREATOR, query("CreateVpc", CidrBlock="10.0.0.0/16"))]
+    calls(port, creates)  # the account's default VPC is made by its first call
+    return {"create": creates, "describe": describes}
+
+
+def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    rates = sorted(runs)
+    rate, p50, _ = rates[len(rates) // 2]
+    return rate, p50, sum(errors for _, _, errors in runs)
 
 
 def null_ceiling(clients: int, seconds: float) -> float:
@@ -245,8 +272,9 @@ def _load_average() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="2 s per point, 10^3/10^4 endpoints")
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--quick", action="store_true", help="1 s per point, one round, 10^3/10^4 endpoints")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per point and round")
+    parser.add_argument("--rounds", type=int, default=3, help="figures are the median of the rounds")
     parser.add_argument("--clients", default="1,8,32,64")
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--no-size", action="store_true", help="skip the 10^4/10^5 endpoint latency part")
@@ -254,26 +282,38 @@ def main() -> None:
         "--commit", default="durable,async", help="PostgreSQL synchronous_commit: durable (on), async (off), or both"
     )
     options = parser.parse_args()
-    seconds = 2.0 if options.quick else options.seconds
+    seconds = 1.0 if options.quick else options.seconds
+    if options.quick:
+        options.rounds = 1
     clients = [int(c) for c in options.clients.split(",")]
     workers = [int(w) for w in options.workers.split(",")]
     started, load_before = datetime.datetime.now(datetime.UTC), _load_average()
     cluster = start_cluster(settings={})  # PostgreSQL's default durability
     tmp = Path(tempfile.mkdtemp(prefix="vpcsim-scale-"))
     try:
-        table = {"SQLite, 1 process": throughput(["--state", str(tmp / "t.db")], clients, seconds)}
+        configs = {"SQLite, 1 process": ["--state", str(tmp / "t.db")]}
         for commit in options.commit.split(","):
             for n in workers:
                 extra = ["--workers", str(n)] if n > 1 else []
-                url = _database(cluster, commit)
-                table[f"PostgreSQL {commit}, {n} worker{'s' * (n > 1)}"] = throughput(
-                    ["--state", url, *extra], clients, seconds
-                )
+                configs[f"PostgreSQL {commit}, {n} worker{'s' * (n > 1)}"] = [
+                    "--state",
+                    _database(cluster, commit),
+                    *extra,
+                ]
+        table = throughput(configs, clients, seconds, options.rounds)
         ceiling = null_ceiling(max(clients), seconds)
         sizes = {} if options.no_size else size_part(cluster, tmp, options.quick)
     finally:
         cluster.stop()
-    report(started, load_before, table, clients, ceiling, sizes, seconds)
+    report(
+        started,
+        load_before,
+        table,
+        clients,
+        ceiling,
+        sizes,
+        f"{seconds:g} s per point, median of {options.rounds} rounds",
+    )
 
 
 def _database(cluster: Cluster, commit: str) -> str:
@@ -317,7 +357,8 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
         f"- Machine: {_machine()}",
         f"- Load average (1, 5, 15 min) at start {load_before}, at end {_load_average()}. The 2 cores are shared "
         "with other work: compare figures of one run, not across runs.",
-        f"- Raw HTTP/1.1 keep-alive clients on asyncio (uvloop), {seconds:g} s per point; the client alone against "
+        f"- Raw HTTP/1.1 keep-alive clients on asyncio (uvloop), {seconds}, every server up all along and "
+        "measured in turn each round; the client alone against "
         f"bench/nullserver.py: {ceiling:,.0f} req/s at {max(clients)} connections (its ceiling on this machine).",
         "- PostgreSQL 15, unix socket: durable = its default synchronous_commit on (every commit waits for its WAL "
         "flush), async = synchronous_commit off for the database (as SQLite's synchronous=NORMAL, which vpcsim uses: "
