@@ -27,7 +27,7 @@ from vpcsim.store.backend import ChangeSet, Conflict, SharedBackend, StateUnavai
 from vpcsim.store.state import Store, Transaction, _Indexes
 
 T = TypeVar("T")
-_OPTIMISTIC = 1  # attempts without the lock; then the call holds it from the start (measured: more cost more)
+_OPTIMISTIC = 1  # attempts without the lock: a retry without it mostly meets the same contention again
 _ATTEMPTS = 5
 
 
