@@ -9,7 +9,7 @@ from what changed since (or reload the whole state, after a reset). Then the cal
   one step, holding the state's write lock only while the database runs it). If another server committed in
   between, nothing is written and the call runs again on the caught-up state. So every write call's reads (is this id
   free, does this CIDR overlap, is this address taken) were made on everything committed before it.
-- After ``_OPTIMISTIC`` such conflict, the call takes the write lock first and runs under it, where nobody can
+- After ``_OPTIMISTIC`` conflict(s), the call takes the write lock first and runs under it, where nobody can
   overtake it: every call finishes. A conflict the database itself reports (a key written twice, a deadlock) runs
   the call again too, up to ``_ATTEMPTS`` times in all.
 
