@@ -153,28 +153,55 @@ def _describe_requests(port: int, vpcs: int) -> list[bytes]:
 Point = tuple[str, int]  # (op, clients)
 
 
+Sample = tuple[float, float, int, float]  # req/s, p50 ms, errors, CPU ms per request (vpcsim and PostgreSQL)
+
+
 def throughput(
-    configs: dict[str, list[str]], clients: list[int], seconds: float, rounds: int
-) -> dict[str, dict[Point, tuple[float, float, int]]]:
-    """config -> (op, clients) -> (req/s, p50 ms, errors): the median of ``rounds`` rounds. Every server runs from the
-    start; each round measures every point of every server in turn, so that a change in the machine's load (it is
-    shared) falls on all of them alike rather than on whichever ran at that moment."""
+    configs: dict[str, list[str]], clients: list[int], seconds: float, rounds: int, cluster: Cluster
+) -> dict[str, dict[Point, Sample]]:
+    """config -> (op, clients) -> the median of ``rounds`` rounds. Every server runs from the start; each round
+    measures every point of every server in turn, so that a change in the machine's load (it is shared) falls on all
+    of them alike rather than on whichever ran at that moment. CPU per request counts the server's processes and
+    PostgreSQL's (whatever runs beside them does not count): it is what the load costs, whoever else uses the cores."""
     with contextlib.ExitStack() as stack:
         started = {name: stack.enter_context(serving(args)) for name, args in configs.items()}
         work = {name: _workload(server.port) for name, server in started.items()}
-        samples: dict[str, dict[Point, list[tuple[float, float, int]]]] = {name: {} for name in configs}
+        samples: dict[str, dict[Point, list[Sample]]] = {name: {} for name in configs}
         for round_ in range(rounds):
             for name, server in started.items():
                 for op, requests in work[name].items():
                     if round_ == 0:
                         load(server.port, requests, max(clients), 1.0)  # warm-up: connections, caches, workers
                     for n in clients:
-                        rate, latencies, errors = load(server.port, requests, n, seconds)
-                        samples[name].setdefault((op, n), []).append(
-                            (rate, statistics.median(latencies) * 1000, errors)
-                        )
+                        samples[name].setdefault((op, n), []).append(_sample(server, cluster, requests, n, seconds))
                 print(f"bench: round {round_ + 1}/{rounds} {name} done", flush=True)
     return {name: {point: _median(runs) for point, runs in points.items()} for name, points in samples.items()}
+
+
+def _sample(server: Server, cluster: Cluster, requests: list[bytes], clients: int, seconds: float) -> Sample:
+    assert server.process is not None
+    pids = [server.process.pid, *_children(server.process.pid), *_children(cluster.postmaster())]
+    before = _cpu_seconds(pids)
+    rate, latencies, errors = load(server.port, requests, clients, seconds)
+    cpu_ms = (_cpu_seconds(pids) - before) * 1000 / max(len(latencies), 1)
+    return rate, statistics.median(latencies) * 1000, errors, cpu_ms
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in found.read_text().split()] if found.exists() else []
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of ``pids`` (those still alive), from /proc/PID/stat."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _workload(port: int) -> dict[str, list[bytes]]:
@@ -184,10 +211,10 @@ def _workload(port: int) -> dict[str, list[bytes]]:
     return {"create": creates, "describe": describes}
 
 
-def _median(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
-    rates = sorted(runs)
-    rate, p50, _ = rates[len(rates) // 2]
-    return rate, p50, sum(errors for _, _, errors in runs)
+def _median(runs: list[Sample]) -> Sample:
+    ordered = sorted(runs)
+    rate, p50, _, _ = ordered[len(ordered) // 2]
+    return rate, p50, sum(run[2] for run in runs), statistics.median(run[3] for run in runs)
 
 
 def null_ceiling(clients: int, seconds: float) -> float:
@@ -303,7 +330,7 @@ def main() -> None:
                     _database(cluster, commit),
                     *extra,
                 ]
-        table = throughput(configs, clients, seconds, options.rounds)
+        table = throughput(configs, clients, seconds, options.rounds, cluster)
         ceiling = null_ceiling(max(clients), seconds)
         sizes = {} if options.no_size else size_part(cluster, tmp, options.quick)
     finally:
@@ -381,6 +408,16 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
             for op in ("create", "describe")
             for n in clients
         ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "### CPU ms per request: vpcsim's processes and PostgreSQL's (not the client's, nor other work's)",
+        "",
+        "| state | " + " | ".join(f"{op} x{n}" for op in ("create", "describe") for n in clients) + " |",
+        "|---|" + "---:|" * (2 * len(clients)),
+    ]
+    for name, found in table.items():
+        cells = [f"{found[(op, n)][3]:.2f}" for op in ("create", "describe") for n in clients]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for commit in ("durable", "async"):
         one = table.get(f"PostgreSQL {commit}, 1 worker")

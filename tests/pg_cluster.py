@@ -69,6 +69,10 @@ class Cluster:
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         return self
 
+    def postmaster(self) -> int:
+        """The server's pid (its backends are its children)."""
+        return int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+
     def create_database(self, prefix: str = "vpcsim") -> str:
         """A new, empty database; its URL."""
         import psycopg

@@ -119,6 +119,19 @@ def test_a_new_record_never_overwrites_an_existing_key(url: str) -> None:
         )
 
 
+def test_a_lost_connection_fails_the_call_with_503_and_the_next_call_reconnects(url: str) -> None:
+    a = SharedStore(pg.PostgresBackend(url))
+    a.run(lambda tx: tx.put(_vpc("vpc-1")))
+    backend_pid = a.backend._connection().info.backend_pid  # type: ignore[attr-defined]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+    with pytest.raises(StateUnavailable) as lost:
+        _ids(a)
+    assert lost.value.status == 503
+    a.run(lambda tx: tx.put(_vpc("vpc-2")))
+    assert _ids(a) == _ids(SharedStore(pg.PostgresBackend(url))) == ["vpc-1", "vpc-2"]
+
+
 def test_reset_and_copy_make_other_stores_reload_and_revisions_only_grow(url: str) -> None:
     a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
     a.run(lambda tx: tx.put(_vpc("vpc-1")))

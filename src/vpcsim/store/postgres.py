@@ -264,6 +264,7 @@ class PostgresBackend:
         ``check=False`` skips all that (``migrate`` itself)."""
         self.url = url
         self._conn: psycopg.Connection[Any] | None = None
+        self._prepared: psycopg.Connection[Any] | None = None  # the connection vpcsim_head is prepared on
         try:
             with _translated(url):
                 conn = self._connection()
@@ -297,7 +298,7 @@ class PostgresBackend:
             try:
                 # No automatic prepared statements: psycopg's cache loses track of one whose PREPARE was queued in
                 # a pipeline that a conflict aborted ("prepared statement _pg3_N does not exist" ever after). Only
-                # the revision query, never pipelined, is prepared.
+                # the revision query, never pipelined, is prepared (by ``_head``).
                 self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10, prepare_threshold=None)
             except psycopg.ProgrammingError as error:  # not a URL libpq understands
                 raise StateUnavailable(f"the PostgreSQL state {redact(self.url)}: {error}") from None
@@ -326,10 +327,21 @@ class PostgresBackend:
             conn = self._connection()
             # Most often nothing changed: a trivial query says so. (The one that reads the changes is planned afresh
             # each time, ~0.1 ms: PostgreSQL rightly keeps custom plans for its range conditions.)
-            head = conn.execute("SELECT revision FROM vpcsim_head", prepare=True).fetchone()
-            if head is not None and int(head[0]) == revision:
+            if self._head(conn) == revision:
                 return Delta(revision, [], [], {})
             return _delta(conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
+
+    def _head(self, conn: psycopg.Connection[Any]) -> int:
+        """The revision, through libpq directly: every call of every server runs this, and psycopg's own layers
+        cost ten times libpq's (measured: ~36 us of CPU against ~4 us a query)."""
+        if self._prepared is not conn:
+            conn.pgconn.prepare(b"vpcsim_head", b"SELECT revision FROM vpcsim_head")
+            self._prepared = conn
+        result = conn.pgconn.exec_prepared(b"vpcsim_head", [])
+        if result.status != psycopg.pq.ExecStatus.TUPLES_OK:
+            message = (result.error_message or b"no answer").decode(errors="replace").strip()
+            raise psycopg.OperationalError(message)
+        return int(result.get_value(0, 0) or 0)
 
     @contextmanager
     def writer(self, since: int | None = None) -> Iterator[_Writer]:
@@ -361,7 +373,7 @@ class PostgresBackend:
             try:
                 with conn.pipeline(), conn.cursor() as cur:
                     cur.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                    cur.execute("SELECT vpcsim_claim(%s, %s)", (rev - 1, rev))
+                    cur.execute("SELECT vpcsim_claim(%s::bigint, %s::bigint)", (rev - 1, rev))
                     _write(cur, changes, rev)
                     cur.execute("COMMIT")
             except BaseException:
