@@ -1,23 +1,14 @@
 """PostgreSQL: one state shared by any number of vpcsim servers (docs/postgresql.md). Imported only for a
 ``postgresql://`` state, so SQLite users never load psycopg.
 
-Tables (``vpcsim_schema`` holds the version; ``migrate`` brings a database to this module's version under an
-advisory lock, so servers starting together migrate once):
-
-- ``vpcsim_head``: one row, the state's ``revision`` and ``horizon``. Its row lock is the state's write lock.
-- ``vpcsim_records``: one row per record, the scope columns and a jsonb body (psql can query it), ``seq`` (first
-  written order, so describes page alike on every server) and ``rev`` (the revision that last wrote it).
-- ``vpcsim_tombstones``: (kind, id, rev) of the latest deletion of a key, so a server can catch up by revision;
-  pruned after ``_KEEP`` revisions, when ``horizon`` moves up: a server further behind reloads the whole state.
-- ``vpcsim_meta``: key, value, rev.
-
-A call that writes commits in one round trip: ``vpcsim_claim(r, r + 1)`` moves the head from the revision the call
-read to the next, under the head row's lock, or raises a serialization failure when another server got there first;
-the writes and COMMIT follow in the same pipeline, so the lock is held only while PostgreSQL runs them. ``writer``
-takes the same lock up front (``FOR UPDATE``) for a call that must not be overtaken again. Either way writers pass the
-lock one at a time, each having read everything committed before it: a serial history in revision order, which is
-what SERIALIZABLE promises; the transactions run at READ COMMITTED because the head row is the only row they read
-(docs/postgresql.md has the argument). A server catches up with one statement: one snapshot, one round trip.
+The tables and the commit function are in store/pg_schema.py. A call that writes commits in one statement,
+``vpcsim_commit``, which claims the state (moves its head from the revision the call read to the next, under the head
+row's lock) or raises a serialization failure when another server got there first, and then writes; so the lock is
+held only while PostgreSQL runs that statement. ``writer`` takes the same lock up front (``FOR UPDATE``) for a call
+that must not be overtaken again. Either way writers pass the lock one at a time, each having read everything
+committed before it: a serial history in revision order, which is what SERIALIZABLE promises. The transactions run at
+READ COMMITTED because the head row is the only row they read (docs/postgresql.md has the argument). A server catches
+up with one statement (one snapshot, one round trip), after a revision query that goes through libpq directly.
 """
 
 from __future__ import annotations
@@ -33,38 +24,10 @@ from psycopg.types.json import Jsonb
 
 from vpcsim.model import Record
 from vpcsim.store.backend import ChangeSet, Conflict, Delta, Key, Loaded, StateUnavailable
+from vpcsim.store.pg_schema import SCHEMA_VERSION, migrate, schema_version
 
-SCHEMA_VERSION = 1
-_MIGRATIONS: dict[int, str] = {
-    1: """
-CREATE TABLE vpcsim_head (
-    one boolean PRIMARY KEY DEFAULT true CHECK (one),
-    revision bigint NOT NULL,
-    horizon bigint NOT NULL
-);
-INSERT INTO vpcsim_head (one, revision, horizon) VALUES (true, 0, 0);
-CREATE TABLE vpcsim_records (
-    kind text NOT NULL, id text NOT NULL, account text NOT NULL, region text NOT NULL, parent text,
-    body jsonb NOT NULL, seq bigserial NOT NULL, rev bigint NOT NULL,
-    PRIMARY KEY (kind, id)
-);
-CREATE INDEX vpcsim_records_rev ON vpcsim_records (rev);
-CREATE TABLE vpcsim_tombstones (kind text NOT NULL, id text NOT NULL, rev bigint NOT NULL, PRIMARY KEY (kind, id));
-CREATE INDEX vpcsim_tombstones_rev ON vpcsim_tombstones (rev);
-CREATE TABLE vpcsim_meta (key text PRIMARY KEY, value text NOT NULL, rev bigint NOT NULL);
-CREATE INDEX vpcsim_meta_rev ON vpcsim_meta (rev);
-CREATE FUNCTION vpcsim_claim(base bigint, next bigint) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE vpcsim_head SET revision = next WHERE revision = base;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'vpcsim: the state moved past revision %', base USING ERRCODE = 'serialization_failure';
-    END IF;
-END $$;
-""",
-}
 # psycopg warns when it leaves a pipeline that a failed statement aborted; here that is a conflict the store retries.
 logging.getLogger("psycopg").setLevel(logging.ERROR)
-_MIGRATION_LOCK = 0x767063_73696D  # "vpcsim": the advisory lock migrations hold
 _PRUNE_EVERY = 1024
 _KEEP = 8192  # revisions of deletions kept for servers catching up
 _RECORD = "kind, id, account, region, parent, body"
@@ -90,32 +53,6 @@ def _translated(url: str) -> Iterator[None]:
     except psycopg.OperationalError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StateUnavailable(f"the PostgreSQL state {redact(url)} is unavailable: {reason}") from error
-
-
-def schema_version(conn: psycopg.Connection[Any]) -> int:
-    if conn.execute("SELECT to_regclass('vpcsim_schema')").fetchone() == (None,):
-        return 0
-    row = conn.execute("SELECT version FROM vpcsim_schema").fetchone()
-    return int(row[0]) if row else 0
-
-
-def migrate(conn: psycopg.Connection[Any]) -> tuple[int, int]:
-    """Bring the database's schema to ``SCHEMA_VERSION``: (version before, version now)."""
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-        before = schema_version(conn)
-        if before > SCHEMA_VERSION:
-            raise StateUnavailable(
-                f"the PostgreSQL state has schema version {before}, newer than this vpcsim's {SCHEMA_VERSION}; "
-                "upgrade vpcsim"
-            )
-        if before == 0:
-            conn.execute("CREATE TABLE IF NOT EXISTS vpcsim_schema (version integer NOT NULL)")
-            conn.execute("INSERT INTO vpcsim_schema (version) VALUES (0)")
-        for version in range(before + 1, SCHEMA_VERSION + 1):
-            conn.execute(_MIGRATIONS[version])
-        conn.execute("UPDATE vpcsim_schema SET version = %s", (SCHEMA_VERSION,))
-    return before, SCHEMA_VERSION
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[Record]:
@@ -164,54 +101,24 @@ def _row(record: Record, revision: int) -> tuple[Any, ...]:
     return (record.kind, record.id, record.account, record.region, record.parent, Jsonb(record.to_json()), revision)
 
 
-def _write(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
-    """Queue a change set's writes (all but the head's revision) on a pipelined cursor."""
+_COMMIT = "SELECT vpcsim_commit(%s::bigint, %s::bigint, %s, %s, %s, %s, %s::bigint)"
+
+
+def _commit_args(changes: ChangeSet, base: int) -> tuple[Any, ...]:
+    """``vpcsim_commit``'s arguments: the change set as jsonb, new records apart from rewritten ones."""
+    rev = changes.revision
+    rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
     if not changes.clear:
-        _delete(cur, changes.deletes, rev)
-        _put(cur, changes, rev)
-    cur.executemany(
-        "INSERT INTO vpcsim_meta (key, value, rev) VALUES (%s, %s, %s) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev",
-        [(k, v, rev) for k, v in changes.meta.items()],
-    )
-    if rev % _PRUNE_EVERY == 0:
-        cur.execute("DELETE FROM vpcsim_tombstones WHERE rev <= %s", (rev - _KEEP,))
-        cur.execute("UPDATE vpcsim_head SET horizon = greatest(horizon, %s)", (rev - _KEEP,))
-
-
-def _delete(cur: psycopg.Cursor[Any], deletes: list[Key], rev: int) -> None:
-    if not deletes:
-        return
-    cur.executemany("DELETE FROM vpcsim_records WHERE kind = %s AND id = %s", deletes)
-    cur.executemany(
-        "INSERT INTO vpcsim_tombstones (kind, id, rev) VALUES (%s, %s, %s) "
-        "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev",
-        [(k, i, rev) for k, i in deletes],
-    )
-
-
-def _put(cur: psycopg.Cursor[Any], changes: ChangeSet, rev: int) -> None:
-    created = [r for r in changes.puts if (r.kind, r.id) in changes.created]
-    updated = [r for r in changes.puts if (r.kind, r.id) not in changes.created]
-    if created:
-        # A plain INSERT: a new record whose key exists already is a conflict (UniqueViolation), never an
-        # overwrite. A key deleted and created again keeps its tombstone: a server catching up applies deletions
-        # first, so the record moves to the end of the first-written order there too, as it did here.
-        cur.executemany(
-            f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [_row(r, rev) for r in created],
-        )
-    if updated:
-        cur.executemany(
-            f"INSERT INTO vpcsim_records ({_RECORD}, rev) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region, "
-            "parent = excluded.parent, body = excluded.body, rev = excluded.rev",
-            [_row(r, rev) for r in updated],
-        )
+        for r in changes.puts:
+            row = {"kind": r.kind, "id": r.id, "account": r.account, "region": r.region, "parent": r.parent}
+            rows[(r.kind, r.id) in changes.created].append({**row, "body": r.to_json()})
+    deleted = [{"kind": kind, "id": rid} for kind, rid in changes.deletes]
+    prune = rev - _KEEP if rev % _PRUNE_EVERY == 0 else None
+    return base, rev, Jsonb(rows[True]), Jsonb(rows[False]), Jsonb(deleted), Jsonb(changes.meta), prune
 
 
 def _copy_in(conn: psycopg.Connection[Any], changes: ChangeSet, rev: int) -> None:
-    """The whole state replaced (a reset, a copy): COPY for the records, which a pipeline cannot carry."""
+    """The whole state replaced (a reset, a copy): the tables emptied, COPY for the records."""
     with conn.cursor() as cur:
         for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
             cur.execute(f"DELETE FROM {table}")
@@ -242,17 +149,15 @@ class _Writer:
         return _delta(self._conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
 
     def commit(self, changes: ChangeSet) -> None:
-        rev = changes.revision
-        if rev <= self.revision:
-            raise ValueError(f"revision {rev} does not follow {self.revision}")
+        if changes.revision <= self.revision:
+            raise ValueError(f"revision {changes.revision} does not follow {self.revision}")
         if changes.clear:
-            _copy_in(self._conn, changes, rev)
-        with self._conn.pipeline(), self._conn.cursor() as cur:
-            _write(cur, changes, rev)
-            cur.execute("UPDATE vpcsim_head SET revision = %s", (rev,))
-            cur.execute("COMMIT")
+            _copy_in(self._conn, changes, changes.revision)
+        with self._conn.pipeline():
+            self._conn.execute(_COMMIT, _commit_args(changes, self.revision))
+            self._conn.execute("COMMIT")
         self.done = True
-        self.revision = rev
+        self.revision = changes.revision
 
 
 class PostgresBackend:
@@ -361,25 +266,13 @@ class PostgresBackend:
 
     def commit(self, changes: ChangeSet) -> None:
         """Commit ``changes`` if the state is still at the revision they follow (``changes.revision - 1``), else raise
-        Conflict: the claim (vpcsim_claim, which takes the write lock), the writes and COMMIT go in one pipeline, so
-        the lock is held only while PostgreSQL runs them, never across a round trip."""
+        Conflict: one statement, so one transaction and one round trip (store/pg_schema.py, ``vpcsim_commit``)."""
         if changes.clear:
             with self.writer() as writer:
                 writer.commit(changes)
             return
-        rev = changes.revision
         with _translated(self.url):
-            conn = self._connection()
-            try:
-                with conn.pipeline(), conn.cursor() as cur:
-                    cur.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                    cur.execute("SELECT vpcsim_claim(%s::bigint, %s::bigint)", (rev - 1, rev))
-                    _write(cur, changes, rev)
-                    cur.execute("COMMIT")
-            except BaseException:
-                if not conn.broken and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                    conn.execute("ROLLBACK")
-                raise
+            self._connection().execute(_COMMIT, _commit_args(changes, changes.revision - 1))
 
     def close(self) -> None:
         if self._conn is not None:
