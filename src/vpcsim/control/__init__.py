@@ -211,7 +211,7 @@ class Control:
                 raise DryRunOperation()
             return result
 
-        return self.store.run(run)
+        return self.store.run(run, writes=not operation.startswith(("Describe", "Get", "List")))
 
 
 __all__ = ["FAMILIES", "Call", "Control", "Params", "Result"]

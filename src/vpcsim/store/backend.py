@@ -43,13 +43,21 @@ class Loaded:
 
 
 @dataclass(frozen=True, slots=True)
-class Delta:
-    """The changes between a revision and ``revision``: records written (in first-written order), keys deleted."""
+class Step:
+    """One committed revision's changes, as its server applied them: keys deleted, then records written in order."""
 
     revision: int
     puts: list[Record]
     deletes: list[Key]
     meta: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What happened after a revision, up to ``revision``: its steps, oldest first (none when nothing did)."""
+
+    revision: int
+    steps: list[Step]
 
 
 class Conflict(Exception):

@@ -5,13 +5,15 @@
 - ``vpcsim_head``: one row, the state's ``revision`` and ``horizon``. Its row lock is the state's write lock.
 - ``vpcsim_records``: one row per record, the scope columns and a jsonb body (psql can query it), ``seq`` (first
   written order, so describes page alike on every server) and ``rev`` (the revision that last wrote it).
-- ``vpcsim_tombstones``: (kind, id, rev) of the latest deletion of a key, so a server can catch up by revision;
-  pruned after a while, when ``horizon`` moves up: a server further behind reloads the whole state.
 - ``vpcsim_meta``: key, value, rev.
+- ``vpcsim_log``: each revision's change set (jsonb: records written in order, keys deleted, metadata), so a server
+  catches up by reading the revisions it missed, in order, and applying them as their server did. Pruned after a
+  while, when ``horizon`` moves up: a server further behind reloads the whole state.
 
 ``vpcsim_commit(base, next, ...)`` first claims the state: it moves the head from ``base``, the revision the call
 read, to ``next``, under the head row's lock (waiting for a concurrent committer to finish, then looking again), and
-raises a serialization failure when the revision is no longer ``base``. Only then does it write the change set. Run
+raises a serialization failure when the revision is no longer ``base``. Only then does it write the change set, to
+the tables and to the log. Run
 as one statement, it is one transaction and one round trip, and it holds the lock only while PostgreSQL runs it.
 """
 
@@ -38,14 +40,11 @@ CREATE TABLE vpcsim_records (
     body jsonb NOT NULL, seq bigserial NOT NULL, rev bigint NOT NULL,
     PRIMARY KEY (kind, id)
 );
-CREATE INDEX vpcsim_records_rev ON vpcsim_records (rev);
-CREATE TABLE vpcsim_tombstones (kind text NOT NULL, id text NOT NULL, rev bigint NOT NULL, PRIMARY KEY (kind, id));
-CREATE INDEX vpcsim_tombstones_rev ON vpcsim_tombstones (rev);
 CREATE TABLE vpcsim_meta (key text PRIMARY KEY, value text NOT NULL, rev bigint NOT NULL);
-CREATE INDEX vpcsim_meta_rev ON vpcsim_meta (rev);
+CREATE TABLE vpcsim_log (rev bigint PRIMARY KEY, changes jsonb NOT NULL);
 
-CREATE FUNCTION vpcsim_commit(base bigint, next bigint, created jsonb, updated jsonb, deleted jsonb, meta jsonb,
-                              prune_below bigint) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION vpcsim_commit(base bigint, next bigint, puts jsonb, deleted jsonb, meta jsonb, prune_below bigint)
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE vpcsim_head SET revision = next WHERE revision = base;
     IF NOT FOUND THEN
@@ -53,24 +52,21 @@ BEGIN
     END IF;
     DELETE FROM vpcsim_records r USING jsonb_to_recordset(deleted) AS d(kind text, id text)
      WHERE r.kind = d.kind AND r.id = d.id;
-    INSERT INTO vpcsim_tombstones (kind, id, rev)
-    SELECT d.kind, d.id, next FROM jsonb_to_recordset(deleted) AS d(kind text, id text)
-        ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev;
-    -- New records: a plain INSERT (a key that exists is a unique violation, never an overwrite), in the call's
-    -- order. A key deleted and created again keeps its tombstone: a server catching up applies deletions first, so
-    -- the record moves to the end of the first-written order there too.
+    -- New records: a plain INSERT (a key that exists is a unique violation, never an overwrite), in the call's order.
     INSERT INTO vpcsim_records (kind, id, account, region, parent, body, rev)
     SELECT e->>'kind', e->>'id', e->>'account', e->>'region', e->>'parent', e->'body', next
-      FROM jsonb_array_elements(created) WITH ORDINALITY AS c(e, n) ORDER BY n;
+      FROM jsonb_array_elements(puts) WITH ORDINALITY AS p(e, n) WHERE (e->>'new')::boolean ORDER BY n;
     INSERT INTO vpcsim_records (kind, id, account, region, parent, body, rev)
     SELECT e->>'kind', e->>'id', e->>'account', e->>'region', e->>'parent', e->'body', next
-      FROM jsonb_array_elements(updated) WITH ORDINALITY AS u(e, n) ORDER BY n
+      FROM jsonb_array_elements(puts) WITH ORDINALITY AS p(e, n) WHERE NOT (e->>'new')::boolean ORDER BY n
         ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region,
            parent = excluded.parent, body = excluded.body, rev = excluded.rev;
     INSERT INTO vpcsim_meta (key, value, rev) SELECT m.key, m.value, next FROM jsonb_each_text(meta) AS m
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev;
+    INSERT INTO vpcsim_log (rev, changes)
+    VALUES (next, jsonb_build_object('puts', puts, 'deleted', deleted, 'meta', meta));
     IF prune_below IS NOT NULL THEN
-        DELETE FROM vpcsim_tombstones WHERE rev <= prune_below;
+        DELETE FROM vpcsim_log WHERE rev <= prune_below;
         UPDATE vpcsim_head SET horizon = greatest(horizon, prune_below);
     END IF;
 END $$;

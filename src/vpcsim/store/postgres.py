@@ -13,8 +13,10 @@ up with one statement (one snapshot, one round trip), after a revision query tha
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,13 +25,13 @@ from psycopg import errors
 from psycopg.types.json import Jsonb
 
 from vpcsim.model import Record
-from vpcsim.store.backend import ChangeSet, Conflict, Delta, Key, Loaded, StateUnavailable
+from vpcsim.store.backend import ChangeSet, Conflict, Delta, Key, Loaded, StateUnavailable, Step
 from vpcsim.store.pg_schema import SCHEMA_VERSION, migrate, schema_version
 
 # psycopg warns when it leaves a pipeline that a failed statement aborted; here that is a conflict the store retries.
 logging.getLogger("psycopg").setLevel(logging.ERROR)
 _PRUNE_EVERY = 1024
-_KEEP = 8192  # revisions of deletions kept for servers catching up
+_KEEP = 8192  # revisions kept in the log for servers catching up
 _RECORD = "kind, id, account, region, parent, body"
 
 
@@ -66,67 +68,106 @@ def _load(conn: psycopg.Connection[Any]) -> Loaded:
     return Loaded(records, meta, int(revision))
 
 
-# What changed after a revision, as ONE statement: one snapshot of the state (even outside a transaction) and one
-# round trip. Row tags: 0 the head (revision, horizon); 1 a record written (in seq order); 2 a key deleted; 3 meta.
-# Records are skipped when the horizon passed the revision asked for: then only a full load can tell.
-_DELTA = """
-SELECT 0 AS tag, revision AS n, horizon AS h, NULL AS a, NULL AS b, NULL AS account, NULL AS region,
-       NULL AS parent, NULL::jsonb AS body FROM vpcsim_head
-UNION ALL
-SELECT 1, seq, NULL, kind, id, account, region, parent, body FROM vpcsim_records
- WHERE rev > %(since)s AND %(since)s >= (SELECT horizon FROM vpcsim_head)
-UNION ALL
-SELECT 2, NULL, NULL, kind, id, NULL, NULL, NULL, NULL FROM vpcsim_tombstones WHERE rev > %(since)s
-UNION ALL
-SELECT 3, NULL, NULL, key, value, NULL, NULL, NULL, NULL FROM vpcsim_meta WHERE rev > %(since)s
-"""
+# What happened after a revision, as ONE statement: one snapshot (even outside a transaction), one round trip, and a
+# plan that never changes (the log's primary key, in order), so it is prepared once. The head comes with it, to tell
+# a state cleared or pruned since (horizon) from one merely ahead; at most _BATCH revisions at a time.
+_LOG = (
+    "SELECT h.revision, h.horizon, l.rev, l.changes::text FROM vpcsim_head h LEFT JOIN LATERAL "
+    "(SELECT rev, changes FROM vpcsim_log WHERE rev > $1 ORDER BY rev LIMIT 500) l ON true"
+)
+_LOG_PSYCOPG = re.sub(r"\$\d", "%s", _LOG)
+_BATCH = 500  # the LIMIT in _LOG
 
 
-def _head(rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-    return next((int(n), int(h)) for tag, n, h, *_ in rows if tag == 0)
+_LogRow = tuple[int, int, int | None, str | None]  # head revision, horizon, a revision after the one asked, its changes
 
 
-def _delta(rows: list[tuple[Any, ...]], since: int) -> Delta | None:
-    revision, horizon = _head(rows)
-    if since < horizon or since > revision:
-        return None  # cleared, pruned or replaced since: only a full load tells
-    written = sorted((row for row in rows if row[0] == 1), key=lambda row: row[1])
-    puts = [Record.from_json(k, i, a, r, p, body) for _, _, _, k, i, a, r, p, body in written]
-    deletes: list[Key] = [(k, i) for tag, _, _, k, i, *_ in rows if tag == 2]
-    meta = {k: v for tag, _, _, k, v, *_ in rows if tag == 3}
-    return Delta(int(revision), puts, deletes, meta)
+def _raw_row(result: psycopg.pq.abc.PGresult, i: int) -> _LogRow:
+    rev, changes = result.get_value(i, 2), result.get_value(i, 3)
+    return (
+        int(result.get_value(i, 0) or 0),
+        int(result.get_value(i, 1) or 0),
+        None if rev is None else int(rev),
+        None if changes is None else changes.decode(),
+    )
+
+
+def _record(row: dict[str, Any]) -> Record:
+    return Record.from_json(row["kind"], row["id"], row["account"], row["region"], row["parent"], row["body"])
+
+
+def _delta(fetch: Callable[[int], list[_LogRow]], since: int) -> Delta | None:
+    """Every revision after ``since``, read ``_BATCH`` at a time with ``fetch``; None when only a full load can tell."""
+    steps: list[Step] = []
+    while True:
+        rows = fetch(since)
+        revision, horizon = rows[0][0], rows[0][1]
+        if since < horizon or since > revision:
+            return None  # cleared, pruned or replaced since
+        batch = [_step(rev, text) for _, _, rev, text in rows if rev is not None and text is not None]
+        steps += batch
+        if len(batch) < _BATCH:
+            return Delta(revision, steps)
+        since = batch[-1].revision
+
+
+def _step(revision: int, text: str) -> Step:
+    changes = json.loads(text)
+    deletes: list[Key] = [(d["kind"], d["id"]) for d in changes["deleted"]]
+    return Step(revision, [_record(p) for p in changes["puts"]], deletes, changes["meta"])
 
 
 def _row(record: Record, revision: int) -> tuple[Any, ...]:
     return (record.kind, record.id, record.account, record.region, record.parent, Jsonb(record.to_json()), revision)
 
 
-_COMMIT = "SELECT vpcsim_commit(%s::bigint, %s::bigint, %s, %s, %s, %s, %s::bigint)"
+_COMMIT = "SELECT vpcsim_commit($1::bigint, $2::bigint, $3::jsonb, $4::jsonb, $5::jsonb, $6::bigint)"
+_COMMIT_PSYCOPG = re.sub(r"\$\d", "%s", _COMMIT)  # the same, for psycopg (placeholders %s, not $n)
+_PREPARED = {b"vpcsim_head": "SELECT revision FROM vpcsim_head", b"vpcsim_log": _LOG, b"vpcsim_commit": _COMMIT}
 
 
-def _commit_args(changes: ChangeSet, base: int) -> tuple[Any, ...]:
-    """``vpcsim_commit``'s arguments: the change set as jsonb, new records apart from rewritten ones."""
+def _commit_values(changes: ChangeSet, base: int) -> list[int | str | None]:
+    """``vpcsim_commit``'s arguments: the change set as JSON (each record written says whether it is new)."""
     rev = changes.revision
-    rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
-    if not changes.clear:
-        for r in changes.puts:
-            row = {"kind": r.kind, "id": r.id, "account": r.account, "region": r.region, "parent": r.parent}
-            rows[(r.kind, r.id) in changes.created].append({**row, "body": r.to_json()})
+    puts = [] if changes.clear else [_put(r, (r.kind, r.id) in changes.created) for r in changes.puts]
     deleted = [{"kind": kind, "id": rid} for kind, rid in changes.deletes]
     prune = rev - _KEEP if rev % _PRUNE_EVERY == 0 else None
-    return base, rev, Jsonb(rows[True]), Jsonb(rows[False]), Jsonb(deleted), Jsonb(changes.meta), prune
+    return [base, rev, json.dumps(puts), json.dumps(deleted), json.dumps(changes.meta), prune]
+
+
+def _texts(values: list[int | str | None]) -> list[bytes | None]:
+    """Parameters as libpq's text format."""
+    return [None if v is None else str(v).encode() for v in values]
+
+
+def _put(r: Record, new: bool) -> dict[str, Any]:
+    return {
+        "kind": r.kind,
+        "id": r.id,
+        "account": r.account,
+        "region": r.region,
+        "parent": r.parent,
+        "body": r.to_json(),
+        "new": new,
+    }
 
 
 def _copy_in(conn: psycopg.Connection[Any], changes: ChangeSet, rev: int) -> None:
     """The whole state replaced (a reset, a copy): the tables emptied, COPY for the records."""
     with conn.cursor() as cur:
-        for table in ("vpcsim_records", "vpcsim_tombstones", "vpcsim_meta"):
+        for table in ("vpcsim_records", "vpcsim_log", "vpcsim_meta"):
             cur.execute(f"DELETE FROM {table}")
         cur.execute("UPDATE vpcsim_head SET horizon = %s", (rev,))
         with cur.copy(f"COPY vpcsim_records ({_RECORD}, rev) FROM STDIN") as copy:
             copy.set_types(["text", "text", "text", "text", "text", "jsonb", "int8"])
             for record in changes.puts:
                 copy.write_row(_row(record, rev))
+
+
+def _first_then(conn: psycopg.Connection[Any], first: list[_LogRow]) -> Callable[[int], list[_LogRow]]:
+    """Rows already fetched for the first batch, then the log read on ``conn`` for any further one."""
+    pending = [first]
+    return lambda since: pending.pop() if pending else conn.execute(_LOG_PSYCOPG, (since,)).fetchall()
 
 
 class _Writer:
@@ -146,7 +187,7 @@ class _Writer:
         since, delta = self._prefetched
         if since == revision:
             return delta
-        return _delta(self._conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
+        return _delta(lambda since: self._conn.execute(_LOG_PSYCOPG, (since,)).fetchall(), revision)
 
     def commit(self, changes: ChangeSet) -> None:
         if changes.revision <= self.revision:
@@ -154,7 +195,7 @@ class _Writer:
         if changes.clear:
             _copy_in(self._conn, changes, changes.revision)
         with self._conn.pipeline():
-            self._conn.execute(_COMMIT, _commit_args(changes, self.revision))
+            self._conn.execute(_COMMIT_PSYCOPG, _commit_values(changes, self.revision))
             self._conn.execute("COMMIT")
         self.done = True
         self.revision = changes.revision
@@ -169,7 +210,7 @@ class PostgresBackend:
         ``check=False`` skips all that (``migrate`` itself)."""
         self.url = url
         self._conn: psycopg.Connection[Any] | None = None
-        self._prepared: psycopg.Connection[Any] | None = None  # the connection vpcsim_head is prepared on
+        self._prepared: psycopg.Connection[Any] | None = None  # the connection _PREPARED are prepared on
         try:
             with _translated(url):
                 conn = self._connection()
@@ -202,8 +243,8 @@ class PostgresBackend:
                 self._conn.close()
             try:
                 # No automatic prepared statements: psycopg's cache loses track of one whose PREPARE was queued in
-                # a pipeline that a conflict aborted ("prepared statement _pg3_N does not exist" ever after). Only
-                # the revision query, never pipelined, is prepared (by ``_head``).
+                # a pipeline that a conflict aborted ("prepared statement _pg3_N does not exist" ever after). The
+                # two queries every call may run are prepared by ``_query``, outside any pipeline.
                 self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10, prepare_threshold=None)
             except psycopg.ProgrammingError as error:  # not a URL libpq understands
                 raise StateUnavailable(f"the PostgreSQL state {redact(self.url)}: {error}") from None
@@ -230,23 +271,36 @@ class PostgresBackend:
     def changes_since(self, revision: int) -> Delta | None:
         with _translated(self.url):
             conn = self._connection()
-            # Most often nothing changed: a trivial query says so. (The one that reads the changes is planned afresh
-            # each time, ~0.1 ms: PostgreSQL rightly keeps custom plans for its range conditions.)
-            if self._head(conn) == revision:
-                return Delta(revision, [], [], {})
-            return _delta(conn.execute(_DELTA, {"since": revision}).fetchall(), revision)
+            # Most often nothing changed: the trivial query says so, and the log is not read.
+            head = self._query(conn, b"vpcsim_head", [])
+            if int(head.get_value(0, 0) or 0) == revision:
+                return Delta(revision, [])
+            return _delta(lambda since: self._log(conn, since), revision)
 
-    def _head(self, conn: psycopg.Connection[Any]) -> int:
-        """The revision, through libpq directly: every call of every server runs this, and psycopg's own layers
-        cost ten times libpq's (measured: ~36 us of CPU against ~4 us a query)."""
+    def _log(self, conn: psycopg.Connection[Any], since: int) -> list[_LogRow]:
+        result = self._query(conn, b"vpcsim_log", [str(since).encode()])
+        return [_raw_row(result, i) for i in range(result.ntuples)]
+
+    def _query(self, conn: psycopg.Connection[Any], name: bytes, params: list[bytes | None]) -> psycopg.pq.abc.PGresult:
+        """A prepared query through libpq directly: every call of every server runs these, and psycopg's own layers
+        cost about ten times libpq's (measured: ~36 us of CPU against ~4 us for the revision query)."""
         if self._prepared is not conn:
-            conn.pgconn.prepare(b"vpcsim_head", b"SELECT revision FROM vpcsim_head")
+            for prepared, query in _PREPARED.items():
+                self._check(conn.pgconn.prepare(prepared, query.encode()), psycopg.pq.ExecStatus.COMMAND_OK)
             self._prepared = conn
-        result = conn.pgconn.exec_prepared(b"vpcsim_head", [])
-        if result.status != psycopg.pq.ExecStatus.TUPLES_OK:
-            message = (result.error_message or b"no answer").decode(errors="replace").strip()
-            raise psycopg.OperationalError(message)
-        return int(result.get_value(0, 0) or 0)
+        # libpq takes None for NULL; psycopg's stub says otherwise.
+        return self._check(conn.pgconn.exec_prepared(name, params), psycopg.pq.ExecStatus.TUPLES_OK)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _check(result: psycopg.pq.abc.PGresult, wanted: psycopg.pq.ExecStatus) -> psycopg.pq.abc.PGresult:
+        """``result`` if it has the status wanted; else the error as psycopg would raise it (then translated)."""
+        if result.status == wanted:
+            return result
+        message = (result.error_message or b"no answer").decode(errors="replace").strip()
+        sqlstate = result.error_field(psycopg.pq.DiagnosticField.SQLSTATE)
+        if sqlstate is None:
+            raise psycopg.OperationalError(message)  # no answer: the connection is gone
+        raise errors.lookup(sqlstate.decode())(message)
 
     @contextmanager
     def writer(self, since: int | None = None) -> Iterator[_Writer]:
@@ -255,8 +309,10 @@ class PostgresBackend:
             with conn.pipeline():  # BEGIN, the lock and (asked for) what changed since: one round trip
                 conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
                 head = conn.execute("SELECT revision FROM vpcsim_head FOR UPDATE")
-                changes = None if since is None else conn.execute(_DELTA, {"since": since})
-            prefetched = (-1, None) if since is None else (since, _delta(changes.fetchall(), since))  # type: ignore[union-attr]
+                changes = None if since is None else conn.execute(_LOG_PSYCOPG, (since,))
+            prefetched: tuple[int, Delta | None] = (-1, None)
+            if since is not None and changes is not None:
+                prefetched = (since, _delta(_first_then(conn, changes.fetchall()), since))
             writer = _Writer(conn, int(head.fetchone()[0]), prefetched)  # type: ignore[index]
             try:
                 yield writer
@@ -272,7 +328,8 @@ class PostgresBackend:
                 writer.commit(changes)
             return
         with _translated(self.url):
-            self._connection().execute(_COMMIT, _commit_args(changes, changes.revision - 1))
+            conn = self._connection()
+            self._query(conn, b"vpcsim_commit", _texts(_commit_values(changes, changes.revision - 1)))
 
     def close(self) -> None:
         if self._conn is not None:

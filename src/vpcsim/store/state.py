@@ -163,9 +163,10 @@ class Store:
         """The state's revision: how many calls changed it (and resets), ever."""
         return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T]) -> T:
+    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
         """Run one call: ``fn`` reads and writes through the transaction it is given; its writes are committed if it
-        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts."""
+        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts.
+        ``writes``: whether ``fn`` is expected to write (a hint for a shared store, store/shared.py)."""
         with self.transaction() as tx:
             return fn(tx)
 
