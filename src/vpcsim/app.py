@@ -16,21 +16,25 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import uvicorn
 from platformdirs import user_data_dir
-from starlette.applications import Starlette
 
 from vpcsim.control import Control
 from vpcsim.model import IdFactory
 from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
 from vpcsim.server import build_asgi
-from vpcsim.server.wire import Identity, WireApi
-from vpcsim.store import MemoryBackend, Store, open_store
+from vpcsim.server.bodies import DEFAULT_MAX_BODY
+from vpcsim.server.callers import RequireCaller
+from vpcsim.server.credentials import Credentials
+from vpcsim.server.edge import Edge, Identity
+from vpcsim.server.guard import Asgi, Guard, Policy
+from vpcsim.store import MemoryBackend, Store, is_postgres, open_store
 
 log = logging.getLogger("vpcsim")
 
@@ -45,29 +49,57 @@ class Options:
     ephemeral: bool = False
     seed: int | None = None
     default_account: str = "123456789012"
+    listen: str = "127.0.0.1"  # the address served: a Host name the guard accepts (server/guard.py)
+    allow_hosts: tuple[str, ...] = ()
+    allow_origins: tuple[str, ...] = ()
+    max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
+    credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
+    flow_logs_dir: Path | None = None  # None: "flow-logs" beside the state file, or a temporary one when ephemeral
+    quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
+    time_scale: float = 0.0  # AWS's lifecycle durations times this (control/core/lifecycle.py); 0: at once
     writer: bool = True  # False: read the state without holding an SQLite file against other writers
+
+
+def default_flow_logs_dir(options: Options) -> Path:
+    """Where flow-log records go unless ``--flow-logs-dir`` says: beside the state, or for an in-memory server a
+    directory of its own in the system's temporary directory (named choice; created only when a record is written)."""
+    if options.flow_logs_dir is not None:
+        return options.flow_logs_dir
+    if options.ephemeral:
+        return Path(tempfile.gettempdir()) / f"vpcsim-flow-logs-{os.getpid()}"
+    if options.state is not None and is_postgres(options.state):
+        # A shared state has no directory of its own: each server delivers beside where its own state would be
+        # (named choice; a team's servers usually set --flow-logs-dir to one shared directory).
+        return default_state_path().parent / "flow-logs"
+    return Path(options.state or default_state_path()).parent / "flow-logs"
 
 
 @dataclass
 class Built:
     store: Store
     control: Control
-    asgi: Starlette
+    asgi: Asgi
 
 
 def open_state(options: Options) -> Store:
     if options.ephemeral:
-        return Store(MemoryBackend())
-    return open_store(options.state or default_state_path(), writer=options.writer)
+        return Store(MemoryBackend(), time_scale=options.time_scale)
+    return open_store(options.state or default_state_path(), writer=options.writer, time_scale=options.time_scale)
 
 
 def build(options: Options) -> Built:
     store = open_state(options)
-    control = Control(store, IdFactory(options.seed))
-    wire = WireApi(control, Identity(options.default_account))
+    control = Control(store, IdFactory(options.seed), quotas=options.quotas)
+    control.flow_logs_dir = default_flow_logs_dir(options)
+    credentials = Credentials.load(options.credentials) if options.credentials is not None else None
+    edge = Edge(control, Identity(options.default_account), credentials)
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
-    return Built(store, control, build_asgi(wire, store.reset))
+    policy = Policy.build(options.listen, options.allow_hosts, options.allow_origins)
+    app: Asgi = build_asgi(edge, store.reset, max_body=options.max_body)
+    if credentials is not None:
+        app = RequireCaller(app, credentials)
+    return Built(store, control, Guard(app, policy))
 
 
 def serve(built: Built, host: str, port: int) -> None:

@@ -70,8 +70,9 @@ class StateUnavailable(ApiError):
     its outcome is unknown, as with any AWS call that fails with a 5xx."""
 
     def __init__(self, message: str) -> None:
-        # EC2's code for "a temporary failure of the server" (EC2 API reference, Common client and server errors).
-        super().__init__("ServiceUnavailable", message, status=503)
+        # EC2's code for "a temporary failure of the server" (EC2 API reference, Common client and server errors);
+        # its HTTP status, 503, is in errors.STATUS.
+        super().__init__("ServiceUnavailable", message)
 
 
 class StateInUse(Exception):

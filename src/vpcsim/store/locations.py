@@ -53,11 +53,11 @@ def open_backend(location: str | Path, *, writer: bool = True) -> Backend:
     return SqliteBackend(Path(location), writer=writer)
 
 
-def open_store(location: str | Path, *, writer: bool = True) -> Store:
+def open_store(location: str | Path, *, writer: bool = True, time_scale: float = 0.0) -> Store:
     backend = open_backend(location, writer=writer)
     if is_postgres(location):
-        return SharedStore(backend)
-    return Store(backend)
+        return SharedStore(backend, time_scale=time_scale)
+    return Store(backend, time_scale=time_scale)
 
 
 def copy_state(source: Backend, target: Backend) -> Loaded:

@@ -65,7 +65,7 @@ class SharedStore(Store):
     def _optimistic(self, fn: Callable[[Transaction], T]) -> T:
         """Run on the current state without a lock; commit only if it is still current (else Conflict)."""
         self._refresh()
-        tx = Transaction(self._indexes)
+        tx = Transaction(self._indexes, self.time_scale)
         result = fn(tx)
         if tx.dirty:
             self._commit(tx)
@@ -75,7 +75,7 @@ class SharedStore(Store):
         """Run under the write lock, on the state caught up after taking it: nobody can overtake this run."""
         with self.backend.writer(self._indexes.revision) as writer:
             self._catch_up(writer, writer.revision)
-            tx = Transaction(self._indexes)
+            tx = Transaction(self._indexes, self.time_scale)
             result = fn(tx)
             if not tx.dirty:
                 return result
@@ -89,7 +89,7 @@ class SharedStore(Store):
         with self._lock:
             with self.backend.writer(self._indexes.revision) as writer:
                 self._catch_up(writer, writer.revision)
-                tx = Transaction(self._indexes)
+                tx = Transaction(self._indexes, self.time_scale)
                 yield tx
                 if not tx.dirty:
                     return
@@ -101,7 +101,7 @@ class SharedStore(Store):
     def snapshot(self) -> Iterator[Transaction]:
         with self._lock:
             self._refresh()
-            yield Transaction(self._indexes)
+            yield Transaction(self._indexes, self.time_scale)
 
     def reset(self) -> None:
         with self._lock:

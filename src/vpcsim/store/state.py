@@ -8,6 +8,9 @@ Calls are serialised by one lock: the control plane is synchronous and fast, and
 Every commit raises the state's revision by one, and a reset too: revisions only ever grow, so whatever is cached
 per revision (the compiled topology, an ETag) can never describe another state. ``run(fn)`` is the form a call takes
 when the state is shared (store/shared.py re-runs ``fn`` when another server got there first); here it runs once.
+
+Derived values (the data plane's compiled topology) live with the indexes (``Transaction.cached``), keyed by
+revision: a reset or another store never shares them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from vpcsim.model import Record
 from vpcsim.store.backend import Backend, ChangeSet, Loaded
@@ -33,6 +36,7 @@ class _Indexes:
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
         self.revision = 0
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (revision, value) computed from this state
 
     @classmethod
     def of(cls, loaded: Loaded) -> _Indexes:
@@ -69,17 +73,24 @@ class _Indexes:
         self._unparent(old)
 
     def _unparent(self, record: Record) -> None:
-        if record.parent is not None:
-            self.by_parent.get((record.kind, record.parent), {}).pop(record.id, None)
+        if record.parent is None:
+            return
+        key = (record.kind, record.parent)
+        children = self.by_parent.get(key)
+        if children is not None:
+            children.pop(record.id, None)
+            if not children:  # a deleted parent leaves no empty entry behind (memory flat under churn)
+                del self.by_parent[key]
 
 
 class Transaction:
     """One API call's view of the state: reads see its own writes; nothing is shared until commit."""
 
-    def __init__(self, indexes: _Indexes) -> None:
+    def __init__(self, indexes: _Indexes, time_scale: float = 0.0) -> None:
         self._base = indexes
         self._overlay: dict[_Key, Record | None] = {}
         self._meta: dict[str, str] = {}
+        self.time_scale = time_scale  # how fast this state's lifecycles run (control/core/lifecycle.py)
 
     # -- reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, rid: str) -> Record | None:
@@ -109,6 +120,19 @@ class Transaction:
     def revision(self) -> int:
         """The revision of the state this transaction started from."""
         return self._base.revision
+
+    def cached(self, name: str, build: Callable[[Transaction], T], fresh: Callable[[T], bool] | None = None) -> T:
+        """``build(self)``, kept with the state until its revision changes (or ``fresh`` says it went stale: a value
+        that depends on the time too); never kept for a call that has written."""
+        if self.dirty:
+            return build(self)
+        revision = self.revision
+        found = self._base.derived.get(name)
+        if found is not None and found[0] == revision and (fresh is None or fresh(found[1])):
+            return found[1]  # type: ignore[no-any-return]
+        value = build(self)
+        self._base.derived[name] = (revision, value)
+        return value
 
     def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
         overlay = self._overlay
@@ -153,8 +177,9 @@ class Transaction:
 class Store:
     """The state of one server that alone writes it: indexes in memory over a durable backend."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, time_scale: float = 0.0) -> None:
         self.backend = backend
+        self.time_scale = time_scale  # AWS's lifecycle durations times this (vpcsim serve --time-scale)
         self._lock = threading.RLock()
         self._indexes = _Indexes.of(backend.load())
 
@@ -174,7 +199,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Run a call: commit its writes if the block returns, drop them all if it raises."""
         with self._lock:
-            tx = Transaction(self._indexes)
+            tx = Transaction(self._indexes, self.time_scale)
             yield tx
             if tx.dirty:
                 self._commit(tx)
@@ -183,7 +208,7 @@ class Store:
     def snapshot(self) -> Iterator[Transaction]:
         """A read-only view; writes made through it are discarded."""
         with self._lock:
-            yield Transaction(self._indexes)
+            yield Transaction(self._indexes, self.time_scale)
 
     def _commit(self, tx: Transaction) -> None:
         changes = tx.changes()
