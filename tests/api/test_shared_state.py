@@ -5,11 +5,15 @@ a write acknowledged by the other, and a server killed with SIGKILL mid-write lo
 from __future__ import annotations
 
 import ipaddress
+import json
 import random
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +22,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.test_dataplane import _instance, _nat, _net
+from tests.api.test_trace_faces import _post
 from tests.pg_cluster import Cluster
 from vpcsim.testing import Server, free_port
 
@@ -222,3 +228,74 @@ def test_workers_serve_one_state_and_a_dead_worker_is_replaced(url: str, account
     finally:
         server.stop()
     assert all(not Path(f"/proc/{w}").exists() or "zombie" in Path(f"/proc/{w}/status").read_text() for w in now)
+
+
+def _health(server: Server) -> int:
+    with urllib.request.urlopen(server.url + "/_vpcsim/health", timeout=10) as answer:
+        return int(json.loads(answer.read())["revision"])
+
+
+@pytest.mark.parametrize("scale", ["0", "1000"])
+def test_reads_write_nothing_and_every_server_sees_one_lifecycle(url: str, account: str, scale: str) -> None:
+    # Lifecycles follow elapsed time (control/core/lifecycle.py): a state shown is computed when read, never written,
+    # so describes and traces on either server leave the shared revision alone and agree on what they show.
+    writer, reader = _start(url, "--time-scale", scale), _start(url, "--time-scale", scale)
+    try:
+        net = _net(writer.client("ec2", "eu-west-2", account))
+        nat = _nat(net)
+        instance = _instance(net.ec2, net.private)
+        revision = _health(writer)
+        ec2s = [s.client("ec2", "eu-west-2", account) for s in (writer, reader)]
+        shown = {ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] for ec2 in ec2s * 2}
+        assert shown == ({"available"} if scale == "0" else {"pending"})
+        verdicts = {
+            _post(s, "/_vpcsim/api/trace", {"source": instance, "destination": "8.8.8.8"})[1]["verdict"]
+            for s in (reader, writer)
+        }
+        assert verdicts == ({"reachable"} if scale == "0" else {"blocked"})
+        for ec2 in ec2s:
+            ec2.describe_vpcs()
+            ec2.describe_route_tables()
+            ec2.describe_instances(InstanceIds=[instance])
+        assert _health(writer) == _health(reader) == revision
+        ec2s[1].create_tags(Resources=[nat], Tags=[{"Key": "k", "Value": "v"}])
+        assert _health(writer) == _health(reader) == revision + 1
+    finally:
+        writer.stop()
+        reader.stop()
+
+
+def _status(server: Server, path: str) -> tuple[int, dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(server.url + path, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_lost_database_answers_503_on_every_face_and_the_server_recovers(postgres: Cluster, account: str) -> None:
+    import psycopg
+
+    url = postgres.create_database("lost")
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    server = _start(url)
+    try:
+        ec2 = server.client("ec2", REGION, account)
+        vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        with psycopg.connect(postgres.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+            admin.execute(f'ALTER DATABASE "{name}" RENAME TO "{name}_gone"')
+            try:
+                for path in ("/_vpcsim/health", "/_vpcsim/api/revision", "/_vpcsim/api/topology"):
+                    status, body = _status(server, path)
+                    assert (status, body["error"]["code"]) == (503, "ServiceUnavailable"), path
+                with pytest.raises(ClientError) as lost:
+                    ec2.describe_vpcs()
+                assert lost.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+                assert _code(lost.value) == "ServiceUnavailable"
+            finally:
+                admin.execute(f'ALTER DATABASE "{name}_gone" RENAME TO "{name}"')
+        assert vpc_id in {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
+        assert _status(server, "/_vpcsim/health")[0] == 200
+    finally:
+        server.stop()
