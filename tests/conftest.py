@@ -11,6 +11,7 @@ installed). AWS CLI tests stay on memory: they test the CLI's wire, not the stat
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.pg_cluster import Cluster, start_cluster
+from tests.pg_cluster import ENV, Cluster, start_cluster
 from vpcsim.testing import Server
 
 AWS = str(Path(sys.executable).with_name("aws"))
@@ -44,11 +45,17 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Cluster]:
-    """A PostgreSQL server for this test session (per xdist worker)."""
+    """The run's PostgreSQL server (``make test`` starts one, tests/pg_cluster.py), else one for this session."""
+    named = os.environ.get(ENV)
+    if named is not None and named.startswith("unavailable:"):
+        pytest.skip(f"PostgreSQL {named}")
+    if named is not None:
+        yield Cluster.attached(named)
+        return
     try:
         cluster = start_cluster()
     except LookupError as error:
-        pytest.skip(str(error))
+        pytest.skip(f"PostgreSQL unavailable: {error}")
     try:
         yield cluster
     finally:
@@ -62,6 +69,15 @@ def vpcsim_args(backend: str, request: pytest.FixtureRequest, tmp_path_factory: 
     if backend == "postgresql":
         return ["--state", request.getfixturevalue("postgres").create_database()]
     return ["--ephemeral"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say once, at the end, when the PostgreSQL tests did not run and why (they skip one by one otherwise)."""
+    reasons = [r.longrepr[2] for r in terminalreporter.stats.get("skipped", []) if isinstance(r.longrepr, tuple)]
+    unavailable = [reason for reason in reasons if "PostgreSQL unavailable" in reason]
+    if unavailable:
+        message = unavailable[0].removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{len(unavailable)} PostgreSQL tests skipped: {message}", yellow=True, bold=True)
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """A throwaway PostgreSQL server for the tests: ``initdb`` into a temporary directory, ``postgres`` listening only on
-a unix socket in that directory (the port only names the socket), stopped and removed at the end.
+a unix socket in that directory (a free port number names the socket), stopped and removed at the end.
+
+``make test`` (and so ``.ci/run``) runs the suite under ``python tests/pg_cluster.py pytest ...``: one server for the
+whole run, named to the tests in ``VPCSIM_TEST_POSTGRES``, stopped when pytest ends. Where PostgreSQL is not installed
+it says so in one line and the PostgreSQL tests skip with that reason. Plain ``pytest`` starts a server per session.
 
 PostgreSQL refuses to run as root; as root (a CI container), the server runs as the ``postgres`` user (Debian's
 package creates it) or ``nobody``. For tests durability settings are off (``FAST``): they kill vpcsim servers, never
@@ -13,6 +17,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from glob import glob
@@ -26,6 +31,7 @@ _SETTINGS = {
     "shared_buffers": "128MB",
 }
 FAST = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}  # tests: vpcsim dies, PostgreSQL not
+ENV = "VPCSIM_TEST_POSTGRES"  # "<socket directory>:<port>" of the run's server, or "unavailable: <why>"
 
 
 def find_bin() -> Path | None:
@@ -68,6 +74,12 @@ class Cluster:
         options += f" -c unix_socket_directories={self.root} -p {self.port}"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         return self
+
+    @classmethod
+    def attached(cls, named: str) -> Cluster:
+        """The server ``VPCSIM_TEST_POSTGRES`` names (another process started it and stops it)."""
+        root, _, port = named.rpartition(":")
+        return cls(Path(), Path(root), int(port), None)
 
     def postmaster(self) -> int:
         """The server's pid (its backends are its children)."""
@@ -117,3 +129,30 @@ def _exists(user: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def main(command: list[str]) -> int:
+    """Run ``command`` with a PostgreSQL server for its tests (``VPCSIM_TEST_POSTGRES``), stopped after; without
+    PostgreSQL, run it anyway and say in one line that the PostgreSQL tests skip."""
+    cluster = None
+    try:
+        cluster = start_cluster()
+    except (LookupError, RuntimeError) as error:
+        os.environ[ENV] = f"unavailable: {error}"
+        print(f"vpcsim: the PostgreSQL tests are skipped: {error}", file=sys.stderr)
+    else:
+        os.environ[ENV] = f"{cluster.root}:{cluster.port}"
+        print(f"vpcsim: PostgreSQL ({cluster.bindir}) for the tests, port {cluster.port}, in {cluster.root}")
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: python tests/pg_cluster.py COMMAND [ARGS...]")
+    sys.exit(main(sys.argv[1:]))
