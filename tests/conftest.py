@@ -26,7 +26,7 @@ from tests.pg_cluster import ENV, Cluster, start_cluster
 from vpcsim.testing import Server
 
 AWS = str(Path(sys.executable).with_name("aws"))
-BOTH_BACKENDS = {"test_vpcs.py", "test_routes.py", "test_endpoints.py", "test_concurrency.py"}
+BOTH_BACKENDS = {"test_vpcs.py", "test_routes.py", "test_endpoints.py", "test_concurrency.py", "test_dataplane.py"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
