@@ -18,6 +18,7 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -102,10 +103,11 @@ def build(options: Options) -> Built:
     return Built(store, control, Guard(app, policy))
 
 
-def serve(built: Built, host: str, port: int) -> None:
-    """Serve ``built`` in this process until SIGINT/SIGTERM."""
+def serve(built: Built, listener: socket.socket) -> None:
+    """Serve ``built`` in this process on ``listener`` (bound by ``listen``) until SIGINT/SIGTERM."""
+    config = uvicorn.Config(built.asgi, log_level="warning", access_log=False, server_header=False)
     try:
-        uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+        uvicorn.Server(config).run(sockets=[listener])
     finally:
         built.store.close()
 
@@ -113,15 +115,20 @@ def serve(built: Built, host: str, port: int) -> None:
 _BALANCED = sys.platform.startswith("linux")  # SO_REUSEPORT spreads connections over the sockets bound with it
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The workers' address, bound (raises OSError when it is taken or wrong). On Linux each worker listens on a
-    socket of its own bound with SO_REUSEPORT, and the kernel spreads new connections over them evenly; with one
-    shared listening socket, a worker's accept loop takes a whole burst of connections and its sibling idles."""
+def listen(host: str, port: int, *, workers: int = 1) -> socket.socket:
+    """The server's address, bound before anything says it is listening (raises OSError when it is taken or wrong).
+
+    For several workers on Linux, each worker listens on a socket of its own bound with SO_REUSEPORT, and the kernel
+    spreads new connections over them evenly; with one shared listening socket, a worker's accept loop takes a whole
+    burst of connections and its sibling idles. The socket returned then only holds the port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    if not _BALANCED:
+    if workers == 1 or not _BALANCED:
         listener = socket.create_server((host, port), family=family, backlog=2048)
         listener.set_inheritable(True)
         return listener
+    # SO_REUSEPORT lets any socket of this user that sets it bind the port too, another vpcsim's workers included:
+    # a plain bind first says whether anyone listens there.
+    socket.create_server((host, port), family=family).close()
     listener = _reuse_port(family)
     listener.bind((host, port))  # holds the port: bound, never listening, so it is given no connection
     return listener
@@ -143,8 +150,11 @@ def _worker_socket(listener: socket.socket) -> socket.socket:
     return sock
 
 
-def serve_workers(options: Options, listener: socket.socket, workers: int) -> None:
-    """Run ``workers`` server processes on ``listener`` until SIGINT/SIGTERM; the state must be shared."""
+def serve_workers(
+    options: Options, listener: socket.socket, workers: int, ready: Callable[[], None] | None = None
+) -> None:
+    """Run ``workers`` server processes on ``listener`` until SIGINT/SIGTERM; the state must be shared. ``ready`` is
+    called once a worker accepts connections (so "listening" is said when it is true)."""
     gc.collect()
     gc.freeze()  # what the parent built stays shared with the workers, copy-on-write
     children = {_fork_worker(options, listener, index): index for index in range(workers)}
@@ -162,9 +172,12 @@ def serve_workers(options: Options, listener: socket.socket, workers: int) -> No
     signal.signal(signal.SIGINT, stop)
     while children:
         try:
-            pid, status = os.wait()
+            pid, status = _next_exit(listener, ready)
         except ChildProcessError:
             break
+        if pid == 0:
+            ready = None
+            continue
         index = children.pop(pid, None)
         if index is None or stopping:
             continue
@@ -178,6 +191,30 @@ def serve_workers(options: Options, listener: socket.socket, workers: int) -> No
             started[index] = time.monotonic()
             children[_fork_worker(options, listener, index)] = index
     listener.close()
+
+
+def _next_exit(listener: socket.socket, ready: Callable[[], None] | None) -> tuple[int, int]:
+    """The next worker that exits (pid, status); or (0, 0) once, when a worker first accepts and ``ready`` ran."""
+    if ready is None:
+        return os.wait()
+    while True:
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid:
+            return pid, status
+        if _accepting(listener):
+            ready()
+            return 0, 0
+        time.sleep(0.05)
+
+
+def _accepting(listener: socket.socket) -> bool:
+    host, port = listener.getsockname()[:2]
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def _fork_worker(options: Options, listener: socket.socket, index: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,7 +38,7 @@ app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, e
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4566,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 4566,
     state: Annotated[
         str | None,
         typer.Option(
@@ -123,12 +124,10 @@ def serve(
         quotas=quotas,
         time_scale=time_scale,
     )
-    listener = None
-    if workers > 1:
-        try:
-            listener = listen(host, port)
-        except OSError as error:
-            _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+    try:  # bound before the state is opened and anything says "listening": a port in use is one line, at once
+        listener = listen(host, port, workers=workers)
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {os.strerror(error.errno) if error.errno else error}")
     try:
         built = _open(lambda: build(options))
     except CredentialsError as error:
@@ -138,26 +137,30 @@ def serve(
     if demo and load_demo(built.control) is not None:
         typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
     where = "in memory" if ephemeral else shown(state or default_state_path())
-    processes = f", {workers} worker processes" if workers > 1 else ""
-    typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where}{processes})", err=True)
+    banner = _banner(host, port, f"{where}, {workers} worker processes" if workers > 1 else where, credentials)
+    banner.append(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}")
+    if workers == 1:
+        typer.echo("\n".join(banner), err=True)  # the socket listens already: connections wait in its backlog
+        serve_here(built, listener)
+        return
+    built.store.close()
+    del built
+    serve_workers(options, listener, workers, ready=lambda: typer.echo("\n".join(banner), err=True))
+
+
+def _banner(host: str, port: int, state: str, credentials: Path | None) -> list[str]:
+    """What ``serve`` says once it listens: where, on which state, whether signatures are checked."""
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     trust = (
         "Any access key is accepted and signatures are not checked (--credentials FILE checks them)."
         if credentials is None
         else f"Signatures are verified against {credentials}; the admin API and web view need its keys."
     )
-    typer.echo(trust, err=True)
-    typer.echo(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}", err=True)
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(
+    return [
+        f"vpcsim {__version__} listening on http://{host}:{port} (state {state})",
+        trust,
         f"Open http://{shown_host}:{port}/ in a browser to see the network, trace requests and compare costs.",
-        err=True,
-    )
-    if listener is None:
-        serve_here(built, host, port)
-        return
-    built.store.close()
-    del built
-    serve_workers(options, listener, workers)
+    ]
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:

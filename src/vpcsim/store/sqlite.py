@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 
 from vpcsim.model import Record
-from vpcsim.store.backend import ChangeSet, Loaded, StateInUse
+from vpcsim.store.backend import ChangeSet, Loaded, StateInUse, StateUnavailable
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -65,6 +65,50 @@ def _flock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
+def _connect(path: Path, writer: bool) -> sqlite3.Connection:
+    """A writer's connection, or a reader's read-only one: a reader never creates a file, a table or a journal, even
+    beside a running server."""
+    where = str(path) if writer or str(path) == ":memory:" else f"{path.resolve().as_uri()}?mode=ro"
+    return sqlite3.connect(where, isolation_level=None, check_same_thread=False, uri=where.startswith("file:"))
+
+
+def _check_place(path: Path, writer: bool) -> None:
+    """Refuse a path that cannot be a state before touching anything there (no lock file, no chmod of a stranger's
+    file): a directory, a missing file to read, a file that is not a vpcsim state."""
+    if path.is_dir():
+        raise StateUnavailable(f"{path} is a directory; give a state file's path, e.g. {path / 'state.db'}")
+    if not path.is_file():
+        if writer:
+            return
+        raise StateUnavailable(f"no state file at {path}")
+    if writer and path.stat().st_size == 0:
+        return  # a new state
+    check = _connect(path, False)
+    try:
+        _check_tables(check, path, False)
+    finally:
+        check.close()
+
+
+def _check_tables(db: sqlite3.Connection, path: Path, writer: bool) -> None:
+    """A file that holds tables, none of them vpcsim's, is someone else's database: never add tables to it. (An empty
+    file is a new state to a writer, and nothing to read to a reader.)"""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "records" in tables or (writer and not tables):
+        return
+    what = "an SQLite database without vpcsim's tables" if tables else "an empty file"
+    raise StateUnavailable(f"{path} is {what}, not a vpcsim state")
+
+
+def _reason(error: OSError | sqlite3.Error) -> str:
+    """What is wrong, in a few words: the OS's words for a file error, SQLite's for a database error."""
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
+        return "it is not an SQLite database"
+    return str(error)
+
+
 def _prepare(path: Path) -> None:
     """Create the state's directory (0700) and file (0600) if missing; tighten a file others can read."""
     if not path.parent.exists():
@@ -76,20 +120,29 @@ def _prepare(path: Path) -> None:
 
 class SqliteBackend:
     def __init__(self, path: str | Path, *, writer: bool = True) -> None:
-        """Open (creating if missing) the state at ``path``; a ``writer`` holds it against other writers."""
+        """Open the state at ``path`` (a ``writer`` creates it if missing and holds it against other writers); a path
+        that cannot be a state (a directory, a place vpcsim cannot write, another file or database) raises
+        StateUnavailable naming the path and the problem."""
         self._lock: WriterLock | None = None
-        if str(path) != ":memory:":
-            path = Path(path)
-            if writer:
+        memory = str(path) == ":memory:"
+        path = Path(path)
+        try:
+            if not memory:
+                _check_place(path, writer)
+            if writer and not memory:
                 _prepare(path)
                 self._lock = WriterLock(path)
-        try:
-            self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            if writer and self.schema_version() < SCHEMA_VERSION:
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db = _connect(path, writer and not memory)
+            _check_tables(self._db, path, writer)
+            if writer:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+                if self.schema_version() < SCHEMA_VERSION:
+                    self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as error:
+            self.close()
+            raise StateUnavailable(f"cannot use {path} as a vpcsim state: {_reason(error)}") from None
         except BaseException:
             self.close()
             raise
@@ -137,8 +190,10 @@ class SqliteBackend:
         db.execute("COMMIT")
 
     def close(self) -> None:
-        if getattr(self, "_db", None) is not None:
-            self._db.close()
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+            del self._db
         if self._lock is not None:
             self._lock.release()
             self._lock = None
