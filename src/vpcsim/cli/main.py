@@ -8,10 +8,8 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +17,7 @@ from rich.console import Console
 from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path, listen, serve_workers
 from vpcsim.app import serve as serve_here
+from vpcsim.cli.states import fail, opened, state_app
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
@@ -28,11 +27,10 @@ from vpcsim.errors import ApiError
 from vpcsim.server.api import traffic_answer
 from vpcsim.server.bodies import DEFAULT_MAX_BODY
 from vpcsim.server.credentials import CredentialsError
-from vpcsim.store import StateInUse, StateUnavailable, copy_state, is_postgres, open_backend, shown
-from vpcsim.store.locations import migrate_state
+from vpcsim.store import is_postgres, shown
 
-T = TypeVar("T")
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
+app.add_typer(state_app, name="state")
 
 
 @app.command()
@@ -104,7 +102,7 @@ def serve(
     if workers < 1:
         raise typer.BadParameter("--workers must be at least 1")
     if workers > 1 and not (state and is_postgres(state)):
-        _fail(
+        fail(
             "--workers needs a PostgreSQL state (--state postgresql://...): an SQLite state has one writer "
             "process and an --ephemeral one lives in one process's memory"
         )
@@ -127,9 +125,9 @@ def serve(
     try:  # bound before the state is opened and anything says "listening": a port in use is one line, at once
         listener = listen(host, port, workers=workers)
     except OSError as error:
-        _fail(f"cannot listen on {host}:{port}: {os.strerror(error.errno) if error.errno else error}")
+        fail(f"cannot listen on {host}:{port}: {os.strerror(error.errno) if error.errno else error}")
     try:
-        built = _open(lambda: build(options))
+        built = opened(lambda: build(options))
     except CredentialsError as error:
         raise typer.BadParameter(str(error), param_hint="--credentials") from None
     if principals is not None:
@@ -161,20 +159,6 @@ def _banner(host: str, port: int, state: str, credentials: Path | None) -> list[
         trust,
         f"Open http://{shown_host}:{port}/ in a browser to see the network, trace requests and compare costs.",
     ]
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    """One line on stderr, never a traceback."""
-    typer.echo(f"vpcsim: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _open(opener: Callable[[], T]) -> T:
-    """Open a state, turning the reasons it cannot be opened into one line."""
-    try:
-        return opener()
-    except (StateInUse, StateUnavailable) as error:
-        _fail(error.message if isinstance(error, StateUnavailable) else str(error))
 
 
 def _quotas(given: list[str]) -> dict[str, float]:
@@ -218,7 +202,7 @@ def demo_command(
     """Load the demo world into the state: S3 through a NAT gateway and through a gateway endpoint (eu-west-2),
     DynamoDB through an interface endpoint reached from eu-west-1 over peering, a PrivateLink provider with an
     allowed consumer and an account that is not allowed, and a bucket policy limited to one endpoint."""
-    built = _open(lambda: build(Options(state=state)))
+    built = opened(lambda: build(Options(state=state)))
     try:
         world = load_demo(built.control)
     finally:
@@ -322,7 +306,7 @@ def trace(
         raise typer.BadParameter("--dns-via goes with --from-onprem")
     host, port = _split(destination, 443)
     if state is not None:
-        built = _open(lambda: build(Options(state=state, writer=False)))
+        built = opened(lambda: build(Options(state=state, writer=False)))
         try:
             request = ApiRequest(action, resource, principal) if action else None
             found = built.control.trace(
@@ -385,7 +369,7 @@ def traffic(
         "response_bytes": response_bytes,
     }
     if state is not None:
-        built = _open(lambda: build(Options(state=state, flow_logs_dir=flow_logs_dir, writer=False)))
+        built = opened(lambda: build(Options(state=state, flow_logs_dir=flow_logs_dir, writer=False)))
         try:
             result = traffic_answer(built.control, body)
         except ApiError as error:
@@ -455,70 +439,8 @@ def _local_or_remote(state: str | None, local: Any, endpoint_url: str, path: str
     try:
         if state is None:
             return _api(endpoint_url, path)
-        return local(_open(lambda: build(Options(state=state, writer=False))).control)
+        return local(opened(lambda: build(Options(state=state, writer=False))).control)
     except ApiError as error:
         raise typer.BadParameter(error.message) from None
     except (LookupError, ValueError, OSError) as error:  # PriceNotFound, PriceBookError, a server's non-JSON answer
         raise typer.BadParameter(f"cannot price this: {error}") from None
-
-
-# -- moving a state between SQLite files and PostgreSQL --------------------------------------------------------------
-state_app = typer.Typer(
-    help="Copy, migrate and inspect states: SQLite files and postgresql:// URLs.", no_args_is_help=True
-)
-app.add_typer(state_app, name="state")
-_LOCATION = "An SQLite state file or a postgresql://user@host:port/db URL."
-
-
-def _existing(location: str) -> str:
-    if not is_postgres(location) and not Path(location).is_file():
-        _fail(f"no state file at {location}")
-    return location
-
-
-@state_app.command("copy")
-def state_copy(
-    source: Annotated[str, typer.Argument(help=_LOCATION)],
-    target: Annotated[str, typer.Argument(help=_LOCATION + " Created if missing.")],
-    replace: Annotated[bool, typer.Option("--replace", help="Replace a target that holds records.")] = False,
-) -> None:
-    """Copy the whole state SOURCE into TARGET, in one transaction (SQLite to PostgreSQL, back, or alike)."""
-    if source == target:
-        _fail("SOURCE and TARGET are the same state")
-    src = _open(lambda: open_backend(_existing(source), writer=False))
-    try:
-        dst = _open(lambda: open_backend(target))
-        try:
-            held = len(dst.load().records)
-            if held and not replace:
-                _fail(f"{shown(target)} holds {held} records; give --replace to overwrite them")
-            copied = _open(lambda: copy_state(src, dst))
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    typer.echo(
-        f"copied {len(copied.records)} records from {shown(source)} to {shown(target)} (revision {copied.revision})"
-    )
-
-
-@state_app.command("migrate")
-def state_migrate(location: Annotated[str, typer.Argument(help=_LOCATION)]) -> None:
-    """Create or upgrade the state's schema to this vpcsim's version (run once, before starting newer servers)."""
-    before, now = _open(lambda: migrate_state(location))
-    verb = "is at" if before == now else f"migrated from {before} to"
-    typer.echo(f"{shown(location)} {verb} schema version {now}")
-
-
-@state_app.command("info")
-def state_info(location: Annotated[str, typer.Argument(help=_LOCATION)]) -> None:
-    """The state's revision and its records by kind."""
-    backend = _open(lambda: open_backend(_existing(location), writer=False))
-    try:
-        loaded = _open(backend.load)
-    finally:
-        backend.close()
-    kinds = Counter(r.kind for r in loaded.records)
-    typer.echo(f"{shown(location)}: revision {loaded.revision}, {len(loaded.records)} records")
-    for kind, count in sorted(kinds.items()):
-        typer.echo(f"  {kind:40} {count:>8}")
