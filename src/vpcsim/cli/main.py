@@ -17,6 +17,8 @@ from rich.console import Console
 from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path, listen, serve_workers
 from vpcsim.app import serve as serve_here
+from vpcsim.cli.flowlogs import flowlogs_command
+from vpcsim.cli.report import report as report_command
 from vpcsim.cli.states import fail, opened, state_app
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
@@ -444,3 +446,7 @@ def _local_or_remote(state: str | None, local: Any, endpoint_url: str, path: str
         raise typer.BadParameter(error.message) from None
     except (LookupError, ValueError, OSError) as error:  # PriceNotFound, PriceBookError, a server's non-JSON answer
         raise typer.BadParameter(f"cannot price this: {error}") from None
+
+
+app.command("report")(report_command)  # vpcsim report: the estate report, in cli/report.py
+app.command("flowlogs")(flowlogs_command)  # cli/flowlogs.py

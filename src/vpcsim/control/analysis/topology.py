@@ -66,7 +66,10 @@ def _compile(tx: Transaction) -> t.Topology:
     states = _RouteStates(calls)
     topo = t.Topology(
         revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
+        vpcs={
+            r.id: replace(_vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)), edge_tables=associations.edges(r.id))
+            for r in tx.scan("vpc")
+        },
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -169,16 +172,22 @@ class _Associations:
         self.tables: dict[str, str] = {}  # subnet -> explicitly associated table
         self.main: dict[str, str] = {}  # vpc -> main table
         self.acls: dict[str, str] = {}  # subnet -> network ACL
+        self.gateways: dict[str, list[tuple[str, str]]] = {}  # vpc -> (gateway, its edge route table)
         for table in tx.scan("route-table"):
             for association in table.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.tables.setdefault(association["SubnetId"], table.id)
+                if association.get("GatewayId"):
+                    self.gateways.setdefault(table.doc["VpcId"], []).append((association["GatewayId"], table.id))
                 if association.get("Main"):
                     self.main.setdefault(table.doc["VpcId"], table.id)
         for acl in tx.scan("network-acl"):
             for association in acl.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.acls.setdefault(association["SubnetId"], acl.id)
+
+    def edges(self, vpc_id: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self.gateways.get(vpc_id, ()))
 
     def subnet(self, record: Record) -> t.Subnet:
         vpc_id = record.doc["VpcId"]
@@ -471,27 +480,28 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
                     region=mine["Region"],
                 )
         else:
-            gid = doc["TransitGatewayId"]
-            zones = tuple(
-                sorted(
-                    {
-                        s.doc["AvailabilityZoneId"]
-                        for sid in doc.get("SubnetIds", [])
-                        if (s := tx.find("subnet", sid)) is not None
-                    }
-                )
-            )
-            views[(gid, record.id)] = t.TgwAttachment(
-                record.id,
-                gid,
-                "vpc",
-                doc["State"],
-                transit.association_of(record, gid),
-                doc["VpcId"],
-                zones,
-                region=record.region,
-            )
+            views[(doc["TransitGatewayId"], record.id)] = _tgw_vpc_view(tx, record)
     return views
+
+
+def _tgw_vpc_view(tx: Transaction, record: Record) -> t.TgwAttachment:
+    """A VPC attachment: its interfaces' subnets by zone id (in SubnetIds order) and its appliance mode."""
+    doc, gid = record.doc, record.doc["TransitGatewayId"]
+    subnets = tuple(
+        (s.doc["AvailabilityZoneId"], s.id) for sid in doc.get("SubnetIds", []) if (s := tx.find("subnet", sid))
+    )
+    return t.TgwAttachment(
+        record.id,
+        gid,
+        "vpc",
+        doc["State"],
+        transit.association_of(record, gid),
+        doc["VpcId"],
+        tuple(sorted({zone for zone, _ in subnets})),
+        region=record.region,
+        subnets=subnets,
+        appliance_mode=(doc.get("Options") or {}).get("ApplianceModeSupport") == "enable",
+    )
 
 
 def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
@@ -524,6 +534,8 @@ def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBala
         record.doc["State"]["Code"],
         record.doc.get("DNSName") or "",
         record.doc.get("Scheme") == "internet-facing",
+        tuple(record.doc.get("SecurityGroups") or ()),
+        record.doc.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on") != "off",
     )
 
 
@@ -546,7 +558,8 @@ def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
         zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
         healthy = targets.is_healthy(call, record, entry)  # as DescribeTargetHealth shows it now
         found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
-    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
+    preserve = target_groups.attributes_of(record).get("preserve_client_ip.enabled") == "true"
+    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found), preserve)
 
 
 def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[t.Address | None, str]:
