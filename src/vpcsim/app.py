@@ -85,7 +85,17 @@ class Built:
 def open_state(options: Options) -> Store:
     if options.ephemeral:
         return Store(MemoryBackend(), time_scale=options.time_scale)
+    if options.state is None and options.writer:
+        _private(default_state_path().parent)
     return open_store(options.state or default_state_path(), writer=options.writer, time_scale=options.time_scale)
+
+
+def _private(directory: Path) -> None:
+    """vpcsim's own data directory is the owner's alone (0700), even one an older vpcsim created 0755; a directory
+    the user named for ``--state`` is left as it is (a new one vpcsim creates is 0700, store/sqlite.py)."""
+    with contextlib.suppress(OSError):
+        if directory.is_dir() and directory.stat().st_mode & 0o077:
+            directory.chmod(0o700)
 
 
 def build(options: Options) -> Built:

@@ -4,6 +4,7 @@ and ``--workers`` refused where the state cannot be shared."""
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -131,3 +132,16 @@ def _revision(server: Server) -> int:
 
     with urllib.request.urlopen(server.url + "/_vpcsim/health", timeout=5) as response:
         return int(json.loads(response.read())["revision"])
+
+
+def test_the_default_state_directory_is_made_private(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "vpcsim").mkdir(parents=True, mode=0o755)
+    (data / "vpcsim").chmod(0o755)  # as an older vpcsim left it
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    done = subprocess.run(
+        [sys.executable, "-m", "vpcsim", "demo"], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((data / "vpcsim").stat().st_mode) == 0o700
+    assert stat.S_IMODE((data / "vpcsim" / "state.db").stat().st_mode) == 0o600
