@@ -272,8 +272,8 @@ def describe_latency(port: int, picked: list[tuple[str, str]], rounds: int = 300
         writer.close()
         return latencies[20:]  # the first calls warm the connection and caches
 
-    # A first describe settles what is still pending (interface endpoints become available when read, as their
-    # lifecycle does in AWS): a write. Settle everything before timing the reads.
+    # One untimed pass over every request first: reads write nothing (lifecycles follow elapsed time,
+    # control/core/lifecycle.py), but the first describe of each VPC warms the server's caches.
     calls(port, by_vpc)
     found = {}
     for name, requests in (("by id (1)", by_id), ("vpc-id filter (50)", by_vpc)):
