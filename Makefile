@@ -40,8 +40,10 @@ lint: $(TEST_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs src/vpcsim/report
 
+# One throwaway PostgreSQL server for the run's PostgreSQL tests (tests/pg_cluster.py: a temporary directory and a free
+# port, stopped when pytest ends); without PostgreSQL installed those tests skip, and the run says so.
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
+	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

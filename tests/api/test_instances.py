@@ -158,12 +158,15 @@ def test_no_default_vpc(ec2: Any) -> None:
 
 def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
     first = ec2.run_instances(ImageId=AMI, MinCount=3, MaxCount=3)
+    # The first zone offering the default type depends on the account's zone names: the second goes elsewhere.
+    taken = first["Instances"][0]["Placement"]["AvailabilityZone"]
+    zone = next(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"] if z["ZoneName"] != taken)
     second = ec2.run_instances(
         ImageId=AMI,
         InstanceType=EVERYWHERE,
         MinCount=4,
         MaxCount=4,
-        Placement={"AvailabilityZone": "us-east-1b"},
+        Placement={"AvailabilityZone": zone},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "tier", "Value": "db"}]}],
     )
     grouped = ec2.describe_instances()["Reservations"]
@@ -178,7 +181,7 @@ def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
         return sorted(i["InstanceId"] for r in found for i in r["Instances"])
 
     second_ids = sorted(i["InstanceId"] for i in second["Instances"])
-    assert ids_for("tag:tier", "db") == second_ids == ids_for("availability-zone", "us-east-1b")
+    assert ids_for("tag:tier", "db") == second_ids == ids_for("availability-zone", zone)
     assert ids_for("private-ip-address", one["PrivateIpAddress"]) == [one["InstanceId"]]
     eni_id = one["NetworkInterfaces"][0]["NetworkInterfaceId"]
     assert ids_for("network-interface.network-interface-id", eni_id) == [one["InstanceId"]]

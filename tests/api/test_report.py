@@ -334,4 +334,5 @@ def test_missing_or_foreign_state_is_one_error_line(tmp_path: Path) -> None:
     foreign = tmp_path / "not-a-state.db"
     foreign.write_text("hello, not SQLite")
     done = CliRunner().invoke(app, ["report", "--state", str(foreign)])
-    assert done.exit_code == 2 and "is not a vpcsim state file" in done.stderr and done.stderr.count("\n") == 1
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1
+    assert done.stderr == f"Error: cannot use {foreign} as a vpcsim state: it is not an SQLite database\n"

@@ -86,7 +86,7 @@ def _report(
         return flow_log_report(inventory, ranges, book=book, memory_limit=memory_limit)
     if not state.is_file():
         raise FlowLogError(f"--state {state}: no such state file")
-    built = build(Options(state=state))
+    built = build(Options(state=state, writer=False))  # read-only: a server may be writing it
     try:
         with built.store.snapshot() as tx:
             return flow_log_report(inventory, ranges, tx=tx, book=book, memory_limit=memory_limit)

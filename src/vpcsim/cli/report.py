@@ -9,7 +9,6 @@ terminal.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -23,7 +22,7 @@ from vpcsim.report import Volumes, VolumesError, build_report, load_volumes, rep
 from vpcsim.report import html as html_form
 from vpcsim.report import text as text_form
 from vpcsim.report.parallel import default_jobs
-from vpcsim.store import SqliteBackend, Store
+from vpcsim.store import SqliteBackend, StateUnavailable, Store
 
 LARGE = 50  # sources (or matrix pairs / 40) from which a terminal gets a progress bar
 _PHASES = {"paths": "Tracing paths to services", "recommendations": "Recommending", "matrix": "Reachability matrix"}
@@ -119,10 +118,11 @@ def _volumes(path: Path | None) -> Volumes:
 
 
 def _open(path: Path) -> Store:
+    """The state, read-only (a server may be writing it), or one line saying why it cannot be read."""
     try:
-        return Store(SqliteBackend(path))
-    except sqlite3.DatabaseError as error:
-        _fail(f"{path} is not a vpcsim state file ({error})")
+        return Store(SqliteBackend(path, writer=False))
+    except StateUnavailable as error:
+        _fail(error.message)
 
 
 def _write(path: Path, body: str) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -44,12 +45,14 @@ async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse
     return body
 
 
-def _guarded(action: Callable[[], Any]) -> Response:
+async def _guarded(action: Callable[[], Any], answer: Callable[[Any], dict[str, Any]] | None = None) -> Response:
+    """Run ``action`` in a worker thread (on a shared state it waits for the database and for the store's lock, which
+    must not hold up the event loop) and answer ``answer(result)``, or the error (a lost PostgreSQL state: 503)."""
     try:
-        action()
+        result = await run_in_threadpool(action)
     except ApiError as error:
         return _error(error.code, error.message, error.status)
-    return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "ok"} if answer is None else answer(result))
 
 
 def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
@@ -58,11 +61,10 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
     async def do_reset(request: Request) -> Response:
         if not is_admin(request.scope):
             return _error("AccessDenied", "Only a caller marked admin in the --credentials file may reset.", 403)
-        reset()
-        return JSONResponse({"status": "ok", "message": "all state cleared"})
+        return await _guarded(reset, lambda _: {"status": "ok", "message": "all state cleared"})
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "revision": control.store.revision})
+        return await _guarded(lambda: control.store.revision, lambda revision: {"status": "ok", "revision": revision})
 
     async def principals(request: Request) -> Response:
         if not is_admin(request.scope):
@@ -70,17 +72,17 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         body = await _body(request, "access_key_id", "principal")
         if isinstance(body, JSONResponse):
             return body
-        return _guarded(lambda: control.map_principal(body["access_key_id"], body["principal"]))
+        return await _guarded(lambda: control.map_principal(body["access_key_id"], body["principal"]))
 
     async def txt(request: Request) -> Response:
         body = await _body(request, "name", "value")
         if isinstance(body, JSONResponse):
             return body
-        return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
+        return await _guarded(lambda: control.publish_txt(body["name"], body["value"]))
 
     async def notifications(request: Request) -> Response:
         account = own_account(request.scope, request.query_params.get("account"))
-        return JSONResponse({"events": control.notification_events(account)})
+        return await _guarded(lambda: control.notification_events(account), lambda events: {"events": events})
 
     async def unsupported(request: Request) -> Response:
         rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
