@@ -29,7 +29,7 @@ from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.flowlogs.cloudwatch import role_refusal
 from vpcsim.control.flowlogs.options import CLOUDWATCH, RESOURCE_TYPES, S3, Spec, check
-from vpcsim.control.services.s3_buckets import find_bucket
+from vpcsim.control.services.s3_records import find_bucket
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS

@@ -23,7 +23,7 @@ from typing import Any
 from vpcsim.control.analysis.run import run_trace, topology_of
 from vpcsim.control.flowlogs import cloudwatch
 from vpcsim.control.flowlogs.flow_logs import KIND, live
-from vpcsim.control.services.s3_buckets import find_bucket
+from vpcsim.control.services.s3_records import find_bucket
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.flowlogs import files
