@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import Any
 
+from vpcsim.control.analysis import assumed
 from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for
 from vpcsim.control.analysis.topology import compile_topology
 from vpcsim.cost import compare_paths, monthly_fixed, monthly_summary, price_book, price_path
@@ -41,6 +42,9 @@ def run_trace(
         raise tracing.UnknownSource(f"'{source}' is not an instance, network interface or IP address of {account}")
     judge = judge_for(topo, check_request(request)) if request is not None else None
     found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge)
+    assumptions = assumed.notes_for(tx, assumed.vpcs_on(topo, (h.component.id for h in found.hops)))
+    if assumptions:  # an imported estate's gaps the trace crossed (control/analysis/assumed.py)
+        found = replace(found, notes=(*found.notes, *assumptions))
     if request is None:
         found = replace(found, notes=(*found.notes, "policies not evaluated: name the API request (action, resource)"))
     return priced(found)

@@ -16,6 +16,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, managed_prefix_lists, service_cidrs
+from vpcsim.control.analysis import assumed
 from vpcsim.control.core.call import Call
 from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
 from vpcsim.control.interconnect import transit, transit_routes
@@ -55,17 +56,26 @@ def _compile(tx: Transaction) -> t.Topology:
     gateways = _internet_gateways(tx)
     associations = _Associations(tx)
     states = _RouteStates(calls)
-    topo = t.Topology(
-        revision=tx.revision,
+    parts = assumed.Parts(
         vpcs={r.id: _vpc(r, gateways) for r in tx.scan("vpc")},
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
         groups=_groups(tx),
         interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
+    )
+    assumed.complete(tx, parts)  # what an imported estate lacks (control/analysis/assumed.py)
+    topo = t.Topology(
+        revision=tx.revision,
+        vpcs=parts.vpcs,
+        subnets=parts.subnets,
+        route_tables=parts.route_tables,
+        acls=parts.acls,
+        groups=parts.groups,
+        interfaces=parts.interfaces,
         instances=_instances(tx, interfaces.values()),
         nat_gateways={r.id: n for r in tx.scan("natgateway") if (n := _nat(r)) is not None},
-        endpoints={r.id: _endpoint(r) for r in tx.scan("vpc-endpoint")},
+        endpoints=assumed.known_interfaces({r.id: _endpoint(r) for r in tx.scan("vpc-endpoint")}, parts.interfaces),
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
         prefix_lists=_prefix_lists(tx),
         tgw_attachments={},
