@@ -131,6 +131,8 @@ _REFERENCES: dict[str, tuple[Refs, ...]] = {
 def _known(batch: Batch, region: str, rid: str) -> bool:
     if rid.startswith("arn:") or "/" in rid:
         return True  # ELBv2 ARNs and other resources are checked where their families link them
+    if rid.startswith(_UNMODELLED):
+        return False  # a resource vpcsim does not model: reported, with what a route to it does
     kind = id_kind(rid)
     if kind is None:
         return True  # not an id of a kind vpcsim knows (an IP target, "local")
@@ -153,6 +155,9 @@ def dangling(batch: Batch) -> None:
         for aid in [*targets, *(table.extra.get("propagations") or [])]:
             if aid and batch.find("transit-gateway-attachment", aid) is None:
                 batch.dangle(f"{table.id}: its route or propagation to {aid} names an attachment vpcsim does not have")
+
+
+_UNMODELLED = ("vgw-", "eigw-", "cagw-", "lgw-", "vpn-", "cgw-")
 
 
 def _unmodelled(rid: str) -> str:

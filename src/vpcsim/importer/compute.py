@@ -13,6 +13,7 @@ source of truth for its addresses and groups. An interface that ``describe-insta
 
 from __future__ import annotations
 
+from vpcsim.catalog import REGIONS
 from vpcsim.control.security.rules import key, specs_from_permission
 from vpcsim.errors import ApiError
 from vpcsim.importer.batch import (
@@ -151,6 +152,10 @@ def _interface(source: Source, doc: Doc, tags: dict[str, str]) -> Record:
     doc.setdefault("PrivateIpAddresses", [primary])
     doc.setdefault("OwnerId", source.scope.account)
     doc.setdefault("Status", "in-use" if doc.get("Attachment") else "available")
+    if doc.get("Attachment"):
+        # AWS always shows it; an interface made with its instance goes with it (device 0), others stay.
+        attachment = doc["Attachment"]
+        doc["Attachment"] = {"DeleteOnTermination": attachment.get("DeviceIndex") == 0, **attachment}
     return record("network-interface", doc["NetworkInterfaceId"], source.scope, doc, doc["VpcId"], tags)
 
 
@@ -173,6 +178,11 @@ def _instance(batch: Batch, source: Source, item: Doc, reservation: str) -> None
     ]
     refs.sort(key=lambda r: r["Attachment"]["DeviceIndex"] or 0)
     doc = {**without(item, "Tags", "NetworkInterfaces"), "NetworkInterfaces": refs}
+    placement = dict(doc.get("Placement") or {})
+    region = REGIONS.get(source.scope.region)
+    zone = region.find_zone(str(placement.get("AvailabilityZone"))) if region else None
+    if zone is not None and "AvailabilityZoneId" not in placement:
+        doc["Placement"] = {**placement, "AvailabilityZoneId": zone.zone_id}  # vpcsim's AZ name -> id mapping
     # A terminated instance no longer belongs to its VPC (it does not block DeleteVpc), as the control plane keeps it.
     parent = item.get("VpcId") if item["State"].get("Name") != "terminated" else None
     extra = {"reservation": reservation or derived_id("r", iid), "disable_api_termination": False}

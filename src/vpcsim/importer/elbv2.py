@@ -45,7 +45,7 @@ def target_groups(batch: Batch, source: Source) -> None:
         if not item.get("VpcId"):
             batch.unmodelled["Lambda target groups (describe-target-groups)"] += 1
             continue
-        doc = {"LoadBalancerArns": [], "TargetType": "instance", **item}
+        doc = {"LoadBalancerArns": [], "TargetType": "instance", "HealthCheckPort": "traffic-port", **item}
         scope = _scope(item["TargetGroupArn"], source.scope)
         batch.put(record("target-group", item["TargetGroupArn"], scope, doc, item["VpcId"]))
 

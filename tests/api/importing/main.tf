@@ -4,10 +4,11 @@
 # (Instances and Elastic IPs are left out: the provider also calls DescribeInstanceTypes and
 # DescribeAddressesAttribute, which this vpcsim does not answer yet.)
 variable "endpoint" { type = string }
+variable "account" { type = string }
 
 provider "aws" {
   region                      = "us-east-1"
-  access_key                  = "210987654321"
+  access_key                  = var.account
   secret_key                  = "any"
   skip_credentials_validation = true
   skip_metadata_api_check     = true

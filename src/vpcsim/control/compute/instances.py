@@ -377,13 +377,14 @@ def _view(instance: Record, enis: list[Record]) -> Record:
     primary = enis[0] if enis and enis[0].doc["Attachment"]["DeviceIndex"] == 0 else None
     if primary is not None:
         doc["PrivateIpAddress"] = primary.doc["PrivateIpAddress"]
-        doc["PrivateDnsName"] = primary.doc["PrivateDnsName"]
+        # AWS leaves PrivateDnsName out of an interface in a VPC without DNS hostnames (real dump test-transit-gateway).
+        doc["PrivateDnsName"] = primary.doc.get("PrivateDnsName", doc.get("PrivateDnsName", ""))
         doc["SecurityGroups"] = primary.doc["Groups"]
         doc["SourceDestCheck"] = primary.doc["SourceDestCheck"]
         association = primary.doc.get("Association")
         if association:
             doc["PublicIpAddress"] = association["PublicIp"]
-            doc["PublicDnsName"] = association["PublicDnsName"]
+            doc["PublicDnsName"] = association.get("PublicDnsName", "")
     return instance.evolve(doc=doc)
 
 
