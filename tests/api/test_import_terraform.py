@@ -43,6 +43,9 @@ PATHS = [
     ("10.41.1.10", "10.40.1.10", 22),  # the public table has no route back
     ("10.40.1.10", "10.41.1.10", 5432),
     ("10.40.2.10", "10.41.1.10", 22),  # the db group allows 5432 only
+    ("10.42.1.10", "10.40.2.10", 443),  # through the transit gateway
+    ("10.40.2.10", "10.42.1.10", 443),  # the shared VPC's default group lets nothing in from outside it
+    ("10.40.1.10", "10.42.1.10", 443),  # the public table has no route to the transit gateway
 ]
 
 
@@ -110,10 +113,12 @@ def test_the_state_imports_into_an_empty_state_file_once(applied: tuple[Path, st
     summary = _import(folder / "terraform.tfstate", state)
     assert summary["changed"] and summary["dangling"] == [] and summary["not_imported"] == []
     kinds = {k: c["imported"] for k, c in summary["kinds"].items()}
-    assert kinds["vpc"] == 2 and kinds["subnet"] == 3 and kinds["network-interface"] == 4  # 3 + the NAT's
-    assert kinds["route-table"] == 4 and kinds["vpc-peering-connection"] == 1 and kinds["vpc-endpoint"] == 1
+    assert kinds["vpc"] == 3 and kinds["subnet"] == 4 and kinds["network-interface"] == 5  # 4 + the NAT's
+    assert kinds["route-table"] == 5 and kinds["vpc-peering-connection"] == 1 and kinds["vpc-endpoint"] == 1
+    assert kinds["transit-gateway"] == 1 and kinds["transit-gateway-attachment"] == 2
+    assert kinds["transit-gateway-route-table"] == 1  # its default table, named by the gateway
     for made in ("main route table", "default security group", "default network ACL"):
-        assert sum(made in a for a in summary["assumptions"]) == 2, made  # one per VPC, said
+        assert sum(made in a for a in summary["assumptions"]) == 3, made  # one per VPC, said
     again = _import(folder / "terraform.tfstate", state)
     assert again["changed"] is False
 
@@ -138,6 +143,7 @@ def test_the_imported_state_traces_the_same_as_the_live_server(
     assert verdicts[("10.40.2.10", "10.41.1.10", 5432)] == "reachable"
     assert verdicts[("10.40.2.10", "10.41.1.10", 22)] == "blocked"
     assert verdicts[("10.41.1.10", "10.40.1.10", 22)] == "no-route"
+    assert verdicts[("10.42.1.10", "10.40.2.10", 443)] == "reachable"
 
 
 def test_the_imported_records_are_the_live_ones(applied: tuple[Path, str], vpcsim: Server, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def service_configurations(batch: Batch, source: Source) -> None:
     """``describe-vpc-endpoint-service-configurations``: the provider's own endpoint services."""
     for item in items(source, "ServiceConfigurations"):
         need(source, item, "ServiceId", "ServiceName")
-        doc = {"NetworkLoadBalancerArns": [], "GatewayLoadBalancerArns": [], **without(item, "Tags")}
+        doc = without(item, "Tags")
         batch.put(record("vpc-endpoint-service", item["ServiceId"], source.scope, doc, None, tags_of(item)))
 
 

@@ -97,14 +97,16 @@ def _tgw_propagations(batch: Batch, source: Source, table: str) -> None:
     interconnect.propagations_of_table(batch, source, table, source.data)
 
 
-def _elb_owner(batch: Batch, source: Source, kinds: tuple[str, ...], what: str) -> tuple[str, str]:
-    """The load balancer or target group a file name names (the 16-hex id ending its ARN, or its name)."""
+def _elb_owner(batch: Batch, source: Source, kind: str, what: str) -> str:
+    """The load balancer or target group a file name names: the 16-hex id ending its ARN, else its name (the
+    longest name found, so that ``api-v2`` wins over ``api``)."""
     name = Path(source.path).name
-    tokens = set(re.split(r"[^A-Za-z0-9-]+", name))
-    hits = [(k, r.id) for k in kinds for r in batch.scan(k) if r.id.rsplit("/", 1)[-1] in name]
+    hits = [r.id for r in batch.scan(kind) if r.id.rsplit("/", 1)[-1] in name]
     if not hits:
-        names = {"load-balancer": "LoadBalancerName", "target-group": "TargetGroupName"}
-        hits = [(k, r.id) for k in kinds for r in batch.scan(k) if r.doc.get(names[k]) in tokens]
+        member = {"load-balancer": "LoadBalancerName", "target-group": "TargetGroupName"}[kind]
+        named = [(len(str(r.doc.get(member))), r.id) for r in batch.scan(kind) if _names(name, str(r.doc.get(member)))]
+        longest = max((n for n, _ in named), default=0)
+        hits = [rid for n, rid in named if n == longest]
     if len(hits) != 1:
         raise ImportFailed(
             f"{source.path}: this output does not say which {what} it lists: name the file after it "
@@ -113,18 +115,27 @@ def _elb_owner(batch: Batch, source: Source, kinds: tuple[str, ...], what: str) 
     return hits[0]
 
 
+def _names(file_name: str, resource_name: str) -> bool:
+    return bool(re.search(rf"(?<![A-Za-z0-9]){re.escape(resource_name)}(?![A-Za-z0-9])", file_name))
+
+
 def _target_health(batch: Batch, source: Source) -> None:
-    _, arn = _elb_owner(batch, source, ("target-group",), "target group")
+    arn = _elb_owner(batch, source, "target-group", "target group")
     elbv2.registered(batch, source, arn, source.data.get("TargetHealthDescriptions") or [])
 
 
+# Attribute keys only target groups have (ELBv2 API TargetGroupAttribute); the others are load balancers'.
+_GROUP_KEYS = ("deregistration_delay", "stickiness", "proxy_protocol", "preserve_client_ip", "target_", "lambda")
+
+
 def _elb_attributes(batch: Batch, source: Source) -> None:
-    kind, arn = _elb_owner(batch, source, ("load-balancer", "target-group"), "load balancer or target group")
+    """``describe-load-balancer-attributes`` or ``describe-target-group-attributes`` (told apart by their keys)."""
     attributes = source.data.get("Attributes") or []
-    if kind == "load-balancer":
-        elbv2.lb_attributes(batch, source, arn, attributes)
+    keys = [str(a.get("Key", "")) for a in attributes if isinstance(a, dict)]
+    if not any(k.startswith(_GROUP_KEYS) for k in keys):
+        elbv2.lb_attributes(batch, source, _elb_owner(batch, source, "load-balancer", "load balancer"), attributes)
         return
-    group = batch.find(kind, arn)
+    group = batch.find("target-group", _elb_owner(batch, source, "target-group", "target group"))
     if group is not None:
         given = {str(a["Key"]): str(a.get("Value", "")) for a in attributes if a.get("Key")}
         batch.amend(group.with_extra(attributes={**group.extra.get("attributes", {}), **given}))

@@ -1,8 +1,9 @@
 # A small network Terraform's AWS provider builds on a live vpcsim (tests/api/test_import_terraform.py): two VPCs
-# peered, public and private subnets, an internet gateway, a private NAT gateway, an S3 gateway endpoint, security
-# groups with inline and separate rules, a network ACL, and network interfaces where traffic starts.
-# (Instances and Elastic IPs are left out: the provider also calls DescribeInstanceTypes and
-# DescribeAddressesAttribute, which this vpcsim does not answer yet.)
+# peered, a third joined to the first by a transit gateway, public and private subnets, an internet gateway, a
+# private NAT gateway, an S3 gateway endpoint, security groups with inline and separate rules, a network ACL, and
+# network interfaces where traffic starts.
+# (Instances, Elastic IPs and load balancers are left out: the provider also calls DescribeInstanceTypes,
+# DescribeAddressesAttribute and DescribeCapacityReservation, which this vpcsim does not answer yet.)
 variable "endpoint" { type = string }
 variable "account" { type = string }
 
@@ -202,4 +203,50 @@ resource "aws_network_interface" "db" {
   private_ips     = ["10.41.1.10"]
   security_groups = [aws_security_group.db.id]
   tags            = { Name = "db" }
+}
+
+resource "aws_vpc" "shared" {
+  cidr_block = "10.42.0.0/16"
+  tags       = { Name = "shared" }
+}
+
+resource "aws_subnet" "shared" {
+  vpc_id            = aws_vpc.shared.id
+  cidr_block        = "10.42.1.0/24"
+  availability_zone = "us-east-1b"
+}
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description = "hub"
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "app" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.app.id
+  subnet_ids         = [aws_subnet.private.id]
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "shared" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.shared.id
+  subnet_ids         = [aws_subnet.shared.id]
+}
+
+resource "aws_route" "private_to_shared" {
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "10.42.0.0/16"
+  transit_gateway_id     = aws_ec2_transit_gateway.hub.id
+  depends_on             = [aws_ec2_transit_gateway_vpc_attachment.app]
+}
+
+resource "aws_route" "shared_to_app" {
+  route_table_id         = aws_vpc.shared.main_route_table_id
+  destination_cidr_block = "10.40.0.0/16"
+  transit_gateway_id     = aws_ec2_transit_gateway.hub.id
+  depends_on             = [aws_ec2_transit_gateway_vpc_attachment.shared]
+}
+
+resource "aws_network_interface" "shared" {
+  subnet_id   = aws_subnet.shared.id
+  private_ips = ["10.42.1.10"]
 }
