@@ -284,12 +284,12 @@ def count(value: Any) -> int:
 
 
 @cache
-def _outputs() -> dict[frozenset[str], str]:
-    """Every output shape of the services above: its members (without pagination) -> "service Operation"."""
+def _outputs() -> dict[str, frozenset[str]]:
+    """Every output shape of the services above: "service Operation" -> its members (without pagination)."""
     import botocore.session
 
     session = botocore.session.get_session()
-    found: dict[frozenset[str], str] = {}
+    found: dict[str, frozenset[str]] = {}
     for service in BOTOCORE_SERVICES:
         try:
             model = session.get_service_model(service)
@@ -298,7 +298,7 @@ def _outputs() -> dict[frozenset[str], str]:
         for name in model.operation_names:
             output = model.operation_model(name).output_shape
             if output is not None and output.members:
-                found.setdefault(frozenset(output.members) - IGNORED, f"{service} {name}")
+                found[f"{service} {name}"] = frozenset(output.members) - IGNORED
     return found
 
 
@@ -306,5 +306,10 @@ def botocore_output(keys: frozenset[str]) -> str | None:
     """The operation whose output has every one of ``keys`` (the fewest other members first)."""
     if not keys:
         return None
-    fits = [(len(members - keys), call) for members, call in _outputs().items() if keys <= members]
-    return min(fits)[1] if fits else None
+    fits = [(len(members - keys), not _reads(call), call) for call, members in _outputs().items() if keys <= members]
+    return min(fits)[2] if fits else None
+
+
+def _reads(call: str) -> bool:
+    """A describe-like call: what a dump holds (``DescribeVolumes`` rather than ``CopyVolumes``)."""
+    return call.split(" ", 1)[1].startswith(("Describe", "List", "Get", "Search"))
