@@ -52,7 +52,7 @@ class Summary:
             "files": self.files,
             "changed": self.changed,
             "revision": self.revision,
-            "kinds": {k: {o: c.get(o, 0) for o in _OUTCOMES} for k, c in sorted(self.kinds.items())},
+            "kinds": {k: {o: c.get(o, 0) for o in _OUTCOMES} for k, c in sorted(self.kinds.items()) if any(c.values())},
             "unmodelled": dict(sorted(self.unmodelled.items())),
             "reference": dict(sorted(self.reference.items())),
             "scopes": self.scopes,
