@@ -300,7 +300,10 @@ def test_public_subnet_dump_reaches_the_internet_and_s3_over_it(estates: Callabl
     for destination in ("8.8.8.8", "s3.us-east-2.amazonaws.com"):
         trace = estate.trace("i-06669a407b2ef3ae5", destination)
         assert trace.verdict.value == "reachable" and trace.internet and "igw-0a409e562d251f766" in hops(trace)
-    cost = estate.built.control.monthly_cost("554773406868", "us-east-2")
+    done = vpcsim_cli(
+        "cost", "--state", str(estate.state), "--account", "554773406868", "--region", "us-east-2", "--json"
+    )
+    cost = json.loads(done.stdout)
     assert any("18.216.80.133" in item["item"] for item in cost["items"])  # the auto-assigned public address
 
 

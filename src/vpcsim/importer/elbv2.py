@@ -134,7 +134,7 @@ def finish_load_balancers(batch: Batch) -> None:
             )
         batch.amend(lb.with_extra(interfaces=found, attributes=lb.extra.get("attributes", {})))
     for group in batch.imported("target-group"):
-        defaults = {k: v for k, v in (("targets", []), ("attributes", {})) if k not in group.extra}
+        defaults: dict[str, Any] = {k: v for k, v in (("targets", []), ("attributes", {})) if k not in group.extra}
         if defaults:
             batch.amend(group.with_extra(**defaults))
 

@@ -247,7 +247,7 @@ def finish_transit(batch: Batch) -> None:
     """Route tables without route data keep none; a VPC attachment's interfaces (and, if unknown, subnets) come from
     the interfaces AWS placed for it ("Network Interface for Transit Gateway Attachment <id>")."""
     for table in batch.imported(TABLE):
-        missing = {k: [] for k in ("static", "propagations") if k not in table.extra}
+        missing: dict[str, list[Any]] = {k: [] for k in ("static", "propagations") if k not in table.extra}
         if missing:
             batch.amend(table.with_extra(**missing))
     owned: dict[str, dict[str, str]] = {}

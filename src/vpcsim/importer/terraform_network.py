@@ -222,7 +222,7 @@ def route_tables(builder: Builder) -> None:
 
 
 def _table(builder: Builder, attrs: Doc, rid: str, *, main: bool = False) -> Doc:
-    vpc_id = attrs.get("vpc_id")
+    vpc_id = str(attrs.get("vpc_id") or "")
     local = [
         {"DestinationCidrBlock": c, "GatewayId": "local", "Origin": "CreateRouteTable"} for c in _cidrs(builder, vpc_id)
     ]

@@ -78,13 +78,13 @@ def complete(tx: Transaction, parts: Parts) -> None:
             parts.route_tables[_table_id(vpc.id)] = _local_table(vpc)
     defaults = {a.vpc_id: a.id for a in parts.acls.values() if a.id.endswith("(assumed)")}
     for subnet in list(parts.subnets.values()):
-        changes = {}
-        if subnet.network_acl not in parts.acls:
-            changes["network_acl"] = defaults.get(subnet.vpc_id) or _default_acl(tx, subnet.vpc_id) or ""
-        if subnet.route_table not in parts.route_tables and _table_id(subnet.vpc_id) in parts.route_tables:
-            changes["route_table"] = _table_id(subnet.vpc_id)
-        if changes:
-            parts.subnets[subnet.id] = replace(subnet, **changes)
+        acl, table = subnet.network_acl, subnet.route_table
+        if acl not in parts.acls:
+            acl = defaults.get(subnet.vpc_id) or _default_acl(tx, subnet.vpc_id) or ""
+        if table not in parts.route_tables and _table_id(subnet.vpc_id) in parts.route_tables:
+            table = _table_id(subnet.vpc_id)
+        if (acl, table) != (subnet.network_acl, subnet.route_table):
+            parts.subnets[subnet.id] = replace(subnet, network_acl=acl, route_table=table)
 
 
 def _default_acl(tx: Transaction, vpc_id: str) -> str | None:
