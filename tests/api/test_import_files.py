@@ -5,6 +5,7 @@ server started on the state file, and through ``POST /_vpcsim/import`` into a ru
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -17,13 +18,15 @@ from typing import Any
 import pytest
 
 from tests.api.importing import dumps_folder
+from tests.api.test_credentials import APP, NETWORK
+from tests.api.test_credentials import FILE as CREDENTIALS
 from vpcsim.app import Options, build
 from vpcsim.control import Control
 from vpcsim.importer import ImportFailed, import_paths, import_payload
 from vpcsim.importer.sources import parse
 from vpcsim.model import IdFactory
 from vpcsim.store import MemoryBackend, Store
-from vpcsim.testing import ADMIN_HEADERS, Server, persistent_server
+from vpcsim.testing import ADMIN_HEADERS, Server, free_port, persistent_server
 
 DUMPS = dumps_folder()
 GATEWAY = DUMPS / "test-vpc-endpoint-gateway" / "aws_configs" / "us-east-1"
@@ -302,3 +305,17 @@ def test_the_cli_imports_through_the_admin_endpoint(vpcsim: Server, account: str
     assert vpcs["imported"] + vpcs["updated"] == 2
     trace = cli("trace", "i-075e846ed41670385", "192.168.1.106:22", "--endpoint-url", vpcsim.url, "--json")
     assert json.loads(trace.stdout)["explanations"][0]["code"] == "TGW_ATTACH_VPC_AZ_RESTRICTION"
+
+
+def test_under_credentials_only_an_admin_imports(tmp_path: Path) -> None:
+    path = tmp_path / "credentials"
+    path.write_text(CREDENTIALS)
+    server = Server(free_port(), ["--ephemeral", "--credentials", str(path)]).start()
+    try:
+        body = {"files": _files(TRANSIT)}
+        for (key, secret, _), wanted in ((APP, 403), (NETWORK, 200)):
+            basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
+            status, _answer = _post(server, body, {**ADMIN_HEADERS, "Authorization": f"Basic {basic}"})
+            assert status == wanted
+    finally:
+        server.stop()
