@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Options:
     max_body: int = DEFAULT_MAX_BODY  # bytes of one request body (server/bodies.py)
     credentials: Path | None = None  # verify every signature against this file (server/credentials.py)
     flow_logs_dir: Path | None = None  # None: "flow-logs" beside the state file, or a temporary one when ephemeral
+    quotas: dict[str, float] = field(default_factory=dict)  # quota code -> every account's value (serve --quota)
+    time_scale: float = 0.0  # AWS's lifecycle durations times this (control/core/lifecycle.py); 0: at once
 
 
 def default_flow_logs_dir(options: Options) -> Path:
@@ -75,8 +77,8 @@ class Built:
 
 def build(options: Options) -> Built:
     backend: Backend = MemoryBackend() if options.ephemeral else SqliteBackend(options.state or default_state_path())
-    store = Store(backend)
-    control = Control(store, IdFactory(options.seed))
+    store = Store(backend, time_scale=options.time_scale)
+    control = Control(store, IdFactory(options.seed), quotas=options.quotas)
     control.flow_logs_dir = default_flow_logs_dir(options)
     credentials = Credentials.load(options.credentials) if options.credentials is not None else None
     edge = Edge(control, Identity(options.default_account), credentials)

@@ -9,10 +9,11 @@ and becomes a logged 500 ``InternalError`` at the server boundary.
 from __future__ import annotations
 
 # The HTTP status of every error code AWS answers with a status other than 400: the one table ``ApiError`` reads.
-# Sources: S3 API Reference, "Error responses" (list of error codes); Route 53 API Reference (each error's status);
-# EC2 API Reference, "Error codes"
-# (DryRunOperation 412; server errors 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch
-# 403). Client errors of EC2, ELBv2, DynamoDB and STS are 400.
+# Sources: S3 API Reference, "Error responses" (list of error codes; the 404s of Object Lock, ownership controls and
+# Block Public Access, which it does not list, are as S3 answers them, seen in aws-sdk and Terraform issues); Route 53
+# API Reference (each error's status); EC2 API Reference, "Error codes" (DryRunOperation 412; server errors
+# 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch 403). Client errors of EC2, ELBv2,
+# DynamoDB, STS and Service Quotas are 400.
 STATUS: dict[str, int] = {
     "AccessDenied": 403,
     "BucketAlreadyExists": 409,
@@ -23,6 +24,7 @@ STATUS: dict[str, int] = {
     "InternalError": 500,
     "InvalidAccessKeyId": 403,
     "InvalidClientTokenId": 403,
+    "InvalidBucketState": 409,
     "MethodNotAllowed": 405,
     "MissingAuthenticationToken": 403,
     "HostedZoneAlreadyExists": 409,
@@ -30,7 +32,15 @@ STATUS: dict[str, int] = {
     "NoSuchChange": 404,
     "NoSuchHostedZone": 404,
     "NoSuchBucketPolicy": 404,
+    "NoSuchCORSConfiguration": 404,
     "NoSuchKey": 404,
+    "NoSuchLifecycleConfiguration": 404,
+    "NoSuchPublicAccessBlockConfiguration": 404,
+    "NoSuchTagSet": 404,
+    "NoSuchWebsiteConfiguration": 404,
+    "ObjectLockConfigurationNotFoundError": 404,
+    "OwnershipControlsNotFoundError": 404,
+    "ReplicationConfigurationNotFoundError": 404,
     "RequestEntityTooLarge": 413,
     "RequestExpired": 400,
     "RequestTimeTooSkewed": 403,

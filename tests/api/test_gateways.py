@@ -292,8 +292,9 @@ def test_public_nat_gateway_lifecycle(ec2: Any) -> None:
     assert eni["Description"] == f"Interface for NAT Gateway {nid}" and eni["PrivateIpAddress"] == entry["PrivateIp"]
     assert eni["Association"]["PublicIp"] == allocation["PublicIp"]
     assert _address(ec2, allocation["AllocationId"])["NetworkInterfaceId"] == eni["NetworkInterfaceId"]
+    # At the default time scale (0) provisioning is over once the creating call has returned, for every reader.
     states = [ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]["State"] for _ in range(3)]
-    assert states == ["pending", "available", "available"]
+    assert states == ["available", "available", "available"]
     shown = ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]
     assert shown["NatGatewayAddresses"][0]["Status"] == "succeeded" and "CreateTime" in shown
 
@@ -324,7 +325,7 @@ def test_delete_nat_gateway_releases_its_interface_and_address(ec2: Any) -> None
     route = ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"][0]["Routes"][1]
     assert route["State"] == "blackhole"
     states = [ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]["State"] for _ in range(3)]
-    assert states == ["deleting", "deleted", "deleted"]
+    assert states == ["deleted", "deleted", "deleted"]  # time scale 0: over once DeleteNatGateway returned
     ec2.get_waiter("nat_gateway_deleted").wait(NatGatewayIds=[nid], WaiterConfig=_FAST)
     ec2.release_address(AllocationId=allocation)
     ec2.delete_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0")
@@ -362,7 +363,6 @@ def test_public_nat_gateway_without_internet_gateway_fails(ec2: Any) -> None:
     subnet_id = _subnet(ec2, vpc_id)
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nid = ec2.create_nat_gateway(SubnetId=subnet_id, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
-    ec2.describe_nat_gateways(NatGatewayIds=[nid])
     failed = ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]
     assert failed["State"] == "failed" and failed["FailureCode"] == "Gateway.NotAttached"
     assert "AssociationId" not in _address(ec2, allocation)
@@ -408,7 +408,6 @@ def test_nat_gateway_not_found_and_filters(ec2: Any) -> None:
     assert ids("vpc-id", vpc_id) == sorted([first, second])
     assert ids("nat-gateway-id", first) == [first]
     assert ids("tag:tier", "b") == [second]
-    # The describes above observed both gateways twice: they are available now.
     assert ids("state", "available") == sorted([first, second])
     _fails("InvalidParameterValue", ec2.describe_nat_gateways, Filter=[{"Name": "bogus", "Values": ["x"]}])
 

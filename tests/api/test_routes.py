@@ -45,7 +45,8 @@ def _fails(code: str, call: Any, **kwargs: Any) -> str:
 def test_create_route_table_has_local_routes_for_every_vpc_cidr_and_tags(ec2: Any, account: str) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
     ec2.associate_vpc_cidr_block(VpcId=vpc["VpcId"], CidrBlock="10.1.0.0/16")
-    ipv6 = vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    described = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
+    ipv6 = described["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
     table = ec2.create_route_table(
         VpcId=vpc["VpcId"],
         TagSpecifications=[{"ResourceType": "route-table", "Tags": [{"Key": "Name", "Value": "private"}]}],
@@ -293,11 +294,11 @@ def test_exactly_one_destination_and_one_target(ec2: Any) -> None:
         "InvalidParameterValue",
         ec2.create_route,
         RouteTableId=table_id,
-        DestinationCidrBlock="0.0.0.1/0",
+        DestinationCidrBlock="0.0.0.0",
         GatewayId=gid,
     )
     _fails(
-        "Unsupported",
+        "InvalidEgressOnlyInternetGatewayId.NotFound",
         ec2.create_route,
         RouteTableId=table_id,
         DestinationIpv6CidrBlock="::/0",

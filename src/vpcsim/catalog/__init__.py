@@ -17,8 +17,11 @@ from vpcsim.catalog.instance_types import (
 )
 from vpcsim.catalog.prefix_lists import (
     ManagedPrefixList,
+    amazon_ipv6_pool,
+    amazon_ipv6_ranges,
     find_managed_prefix_list,
     ip_ranges_source,
+    ipv6_prefix_list_for_service,
     managed_prefix_lists,
     prefix_list_for_service,
     service_cidrs,
@@ -35,6 +38,8 @@ __all__ = [
     "ServiceType",
     "Zone",
     "all_instance_types",
+    "amazon_ipv6_pool",
+    "amazon_ipv6_ranges",
     "derivation",
     "eni_limits",
     "find_instance_type",
@@ -47,6 +52,7 @@ __all__ = [
     "images_source",
     "instance_types_source",
     "ip_ranges_source",
+    "ipv6_prefix_list_for_service",
     "managed_prefix_lists",
     "offered_types",
     "offerings",

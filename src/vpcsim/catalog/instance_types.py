@@ -4,7 +4,8 @@
 Each instance type is one ``InstanceTypeInfo`` exactly as DescribeInstanceTypes returns it (a plain dict in botocore's
 output shape, recorded from AWS; see the script for the source). The offerings are stored per Region by zone id as
 indexes into the sorted type list; this module turns them into the three views of DescribeInstanceTypeOfferings
-(``region``, ``availability-zone``, ``availability-zone-id``) using the zone name/id pairing of ``regions.json``.
+(``region``, ``availability-zone``, ``availability-zone-id``); zone names are an account's own (``account``: its
+``Region.seen_by`` pairing; without one, the reference pairing of ``regions.json``).
 Everything loads on first use and is cached; the returned dicts are shared, so callers must not mutate them.
 
 >>> eni_limits("t3.micro")
@@ -18,7 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -100,14 +101,17 @@ def _region_types(region: str) -> frozenset[str]:
     return frozenset().union(*_zone_types(region).values(), (names[i] for i in entry["regionOnly"]))
 
 
-def offered_types(region: str, location: str | None = None) -> frozenset[str]:
-    """The instance types offered in ``region``, or in one of its zones (by name ``us-east-1a`` or id ``use1-az1``).
+def offered_types(region: str, location: str | None = None, account: str | None = None) -> frozenset[str]:
+    """The instance types offered in ``region``, or in one of its zones (by name ``us-east-1a`` as ``account`` sees
+    it, or id ``use1-az1``).
 
     Empty for an unknown Region or zone.
     """
     if location is None or location == region:
         return _region_types(region)
     known = REGIONS.get(region)
+    if known is not None and account is not None:
+        known = known.seen_by(account)
     zone = known.find_zone(location) if known else None
     return _zone_types(region).get(zone.zone_id, frozenset()) if zone else frozenset()
 
@@ -118,17 +122,23 @@ def offerings_derived(region: str) -> bool:
     return bool(entry and entry.get("derived"))
 
 
-@cache
-def offerings(region: str, location_type: LocationType | str = LocationType.REGION) -> tuple[dict[str, str], ...]:
+@lru_cache(maxsize=256)
+def offerings(
+    region: str, location_type: LocationType | str = LocationType.REGION, account: str | None = None
+) -> tuple[dict[str, str], ...]:
     """DescribeInstanceTypeOfferings' ``InstanceTypeOfferings`` for a Region, unfiltered, sorted by location then type.
 
     Each item is ``{"InstanceType": ..., "LocationType": ..., "Location": ...}``; empty for an unknown Region.
+    By ``availability-zone`` the locations are ``account``'s zone names (the offerings are per zone id, and names
+    are mapped per account); by ``availability-zone-id`` they are the same for everyone.
     Raises ValueError for a location type that is not one of ``LocationType``.
     """
     kind = LocationType(location_type)
     known = REGIONS.get(region)
     if known is None:
         return ()
+    if account is not None:
+        known = known.seen_by(account)
     if kind is LocationType.REGION:
         places = [(region, _region_types(region))]
     else:

@@ -20,6 +20,7 @@ from vpcsim.cli.importing import import_command
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
+from vpcsim.control.quotas import check_defaults
 from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
 from vpcsim.server.api import traffic_answer
@@ -68,10 +69,26 @@ def serve(
         Path | None,
         typer.Option(help="Where flow-log records are delivered [default: flow-logs/ beside the state]."),
     ] = None,
+    time_scale: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="How fast lifecycles run: AWS's typical durations (NAT gateway ~90 s, load balancer ~180 s, target "
+            "health checks) times this; 0 completes them when the starting call returns, 1 is AWS's pace.",
+        ),
+    ] = 0.0,
+    quota: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A Service Quotas quota every account starts with, as CODE=N (repeatable), e.g. L-F678F1CE=50 for "
+            "50 VPCs per Region; accounts can still raise it with RequestServiceQuotaIncrease."
+        ),
+    ] = None,
 ) -> None:
-    """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
+    """Run the AWS API (EC2, ELBv2, STS, S3, DynamoDB, Service Quotas) and the web UI on HOST:PORT until stopped."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
+    quotas = _quotas(quota or [])
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     options = Options(
         state=state,
@@ -84,6 +101,8 @@ def serve(
         max_body=max_body,
         credentials=credentials,
         flow_logs_dir=flow_logs_dir,
+        quotas=quotas,
+        time_scale=time_scale,
     )
     try:
         built = build(options)
@@ -110,6 +129,23 @@ def serve(
         uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     finally:
         built.store.close()
+
+
+def _quotas(given: list[str]) -> dict[str, float]:
+    """``--quota CODE=N`` options as a checked mapping, or one clear line (typer.BadParameter)."""
+    values: dict[str, float] = {}
+    for item in given:
+        code, sep, number = item.partition("=")
+        try:
+            values[code.strip()] = float(number)
+        except ValueError:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50") from None
+        if not sep:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50")
+    try:
+        return check_defaults(values)
+    except ValueError as error:
+        raise typer.BadParameter(f"--quota: {error}") from None
 
 
 def _load_principals(built: Built, path: Path) -> None:
@@ -179,6 +215,12 @@ def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> An
 
 
 def _split(destination: str, port: int | None) -> tuple[str, int | None]:
+    """``host:port``, ``[ipv6]:port``, or a bare host or IPv6 address (which keeps ``port``)."""
+    if destination.startswith("["):
+        host, _, rest = destination[1:].partition("]")
+        return host, int(rest[1:]) if rest[1:].isdigit() else port
+    if destination.count(":") > 1:
+        return destination, port
     host, _, given = destination.rpartition(":")
     if host and given.isdigit():
         return host, int(given)
@@ -187,8 +229,24 @@ def _split(destination: str, port: int | None) -> tuple[str, int | None]:
 
 @app.command()
 def trace(
-    source: Annotated[str, typer.Argument(help="An instance id, network interface id, or IP in a subnet.")],
-    destination: Annotated[str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443).")],
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="An instance id, network interface id or IP in a subnet; or the internet: 'internet', an IP outside "
+            "every VPC, or an internet gateway id."
+        ),
+    ] = None,
+    destination: Annotated[
+        str | None,
+        typer.Argument(help="A host name or IP, optionally with :PORT (default 443); [IPv6]:PORT for IPv6."),
+    ] = None,
+    from_onprem: Annotated[
+        str | None, typer.Option("--from-onprem", help="Start at this address in a customer network (with --via).")
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(help="With --from-onprem: the VPN connection, virtual private gateway or VPN attachment id."),
+    ] = None,
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     action: Annotated[str | None, typer.Option(help="The API call made, e.g. s3:GetObject, to check policies.")] = None,
     resource: Annotated[str, typer.Option(help="With --action: the resource ARN, e.g. arn:aws:s3:::bucket/key.")] = "*",
@@ -199,34 +257,43 @@ def trace(
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
     state: Annotated[Path | None, _STATE] = None,
 ) -> None:
-    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB."""
+    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB.
+
+    From on premises: vpcsim trace --from-onprem 192.168.1.10 --via vpn-... DESTINATION."""
+    source, destination = _endpoints(source, destination, from_onprem, via)
     host, port = _split(destination, 443)
     if state is not None:
         built = build(Options(state=state))
         try:
             request = ApiRequest(action, resource, principal) if action else None
-            result = trace_json(built.control.trace(source, host, port=port, protocol=protocol, request=request))
+            found = built.control.trace(source, host, port=port, protocol=protocol, request=request, via=via)
+            result = trace_json(found)
         except ApiError as error:
             raise typer.BadParameter(error.message) from None
     else:
-        result = _api(
-            endpoint_url,
-            "/_vpcsim/api/trace",
-            {
-                "source": source,
-                "destination": host,
-                "port": port,
-                "protocol": protocol,
-                "action": action,
-                "resource": resource,
-                "principal": principal,
-            },
-        )
+        body = {"source": source, "destination": host, "port": port, "protocol": protocol}
+        body.update(action=action, resource=resource, principal=principal, via=via)
+        result = _api(endpoint_url, "/_vpcsim/api/trace", body)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:
         show_trace(result, Console())
     raise typer.Exit(0 if result["verdict"] == "reachable" else 1)
+
+
+def _endpoints(source: str | None, destination: str | None, onprem: str | None, via: str | None) -> tuple[str, str]:
+    """(source, destination) from the arguments: SOURCE DESTINATION, or --from-onprem ADDRESS --via ID DESTINATION."""
+    if onprem is not None:
+        if via is None:
+            raise typer.BadParameter("--from-onprem needs --via: the VPN connection, gateway or attachment it uses")
+        if destination is not None or source is None:
+            raise typer.BadParameter("with --from-onprem, give only the DESTINATION")
+        return onprem, source
+    if via is not None:
+        raise typer.BadParameter("--via goes with --from-onprem")
+    if source is None or destination is None:
+        raise typer.BadParameter("give a SOURCE and a DESTINATION (or --from-onprem ADDRESS --via ID DESTINATION)")
+    return source, destination
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.flowlogs import traffic as flow_traffic
 from vpcsim.control.operations import REGIONAL, Operation, OperationTable, operation_table
 from vpcsim.control.privatelink import connections, service_dns
+from vpcsim.control.quotas import check_defaults
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
 from vpcsim.model import IdFactory
@@ -34,9 +36,10 @@ from vpcsim.store import Store
 class Control:
     """The control plane of one server."""
 
-    def __init__(self, store: Store, ids: IdFactory) -> None:
+    def __init__(self, store: Store, ids: IdFactory, *, quotas: Mapping[str, float] | None = None) -> None:
         self.store = store
         self.ids = ids
+        self.quotas = check_defaults(quotas or {})  # quota code -> the value every account starts with
         self.operations: OperationTable = operation_table()
         self.flow_logs_dir: Path | None = None  # where flow-log records are delivered (app.py sets it)
 
@@ -68,12 +71,22 @@ class Control:
         protocol: str = "tcp",
         request: ApiRequest | None = None,
         account: str | None = None,
+        via: str | None = None,
     ) -> Trace:
-        """A trace; with ``account``, only from a source of that account."""
+        """A trace from ``source``; with ``via`` (a VPN connection, virtual private gateway or VPN attachment id),
+        ``source`` is an address on premises sending over it (dataplane/onprem.py); with ``account``, only from a
+        source of that account."""
         with self.store.snapshot() as tx:
             try:
                 return run.run_trace(
-                    tx, source, destination, port=port, protocol=protocol, request=request, account=account
+                    tx,
+                    source,
+                    destination,
+                    port=port,
+                    protocol=protocol,
+                    request=request,
+                    account=account,
+                    via=via or None,
                 )
             except UnknownSource as error:
                 raise InvalidParameter("InvalidParameterValue", str(error)) from None
@@ -138,7 +151,9 @@ class Control:
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
         with self.store.transaction() as tx:
-            call = Call(tx, account, where, request_id, self.ids, principal)
+            call = Call(
+                tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation
+            )
             if scope in REGIONAL:
                 defaults.ensure_scope(call)
             result = found.handler(call, params)

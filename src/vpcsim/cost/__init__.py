@@ -6,9 +6,9 @@ Public API:
   ``UnpricedCharge``s (items the book has no price for in that Region: unpriced, never $0);
   ``charges_for(trace, book)`` -> the ``Charge``s alone, raising ``PriceNotFound`` if any item is unpriced;
 - ``monthly_fixed(tx, account, region, book)`` -> ``LineItem``s (endpoints, NAT gateways, TGW attachments, public
-  IPv4 addresses; an unpriced line has ``usd`` None), ``monthly_total(items)`` (the priced sum) and
-  ``monthly_summary(items)`` ("at least $X a month, N items unpriced"); ``monthly_flow_cost(charges, volume_gb,
-  book)`` -> ``FlowCost`` with tiers applied;
+  IPv4 addresses, Site-to-Site VPN connections; an unpriced line has ``usd`` None), ``monthly_total(items)`` (the
+  priced sum) and ``monthly_summary(items)`` ("at least $X a month, N items unpriced");
+  ``monthly_flow_cost(charges, volume_gb, book)`` -> ``FlowCost`` with tiers applied;
 - ``compare_paths(volume_gb_per_month, region, book)`` -> ``Comparison`` (NAT gateway, gateway endpoint, interface
   endpoint, break-even; unpriced paths say so).
 

@@ -15,6 +15,9 @@ order:
    transfer. An AWS service's public endpoint in the same Region costs no data transfer [BLOG-DT].
 3. the internet: a trace that crosses the internet and ends outside AWS -> internet data transfer out, first tier
    (tiers and the 100 GB monthly free allowance are named in the source; ``monthly_flow_cost`` applies them).
+4. leaving AWS over a Site-to-Site VPN: a VPN connection hop followed by its customer gateway -> data transfer out over
+   the VPN, in the connection's Region (``vpn_data_out_gb``; data coming in over a VPN is not charged). The packaged
+   book has no source for that rate anywhere, so it is unpriced until a book gives it.
 
 Unpriced is an answer, not $0: where the book has no price for an item in a Region (``PriceBook.find`` is ``None``),
 ``price_path`` keeps an ``UnpricedCharge`` for it in path order beside the priced ``Charge``s, and its ``PathPrice``
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
 from vpcsim.cost.book import Price, PriceBook, PriceNotFound
@@ -101,6 +105,7 @@ def price_path(trace: Trace, book: PriceBook) -> PathPrice:
         *_processing(hops, regions, book),
         *_boundaries(hops, book),
         *_internet(trace, hops, regions, book),
+        *_vpn_out(hops, regions, book),
     ]
     lines = [line for _, line in sorted(found, key=lambda pair: pair[0])]
     priced = tuple(line for line in lines if isinstance(line, Charge))
@@ -178,7 +183,7 @@ def _component_charge(component: Component, region: str, book: PriceBook) -> _Li
 
 # -- 2. Availability Zone and Region boundaries ---------------------------------------------------------------------
 def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
-    region, zone, peering = "", "", False
+    region, zone, where, peering = "", "", "", False  # where: the zone's id (physical), zone: its name
     for index, hop in enumerate(hops):
         component = hop.component
         peering = peering or component.kind is ComponentKind.VPC_PEERING_CONNECTION
@@ -186,11 +191,17 @@ def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
             continue
         if region and component.region != region:
             yield index, _inter_region(region, component, peering, book)
-            zone, peering = "", False
-        elif zone and component.zone and component.zone != zone:
+            zone, where, peering = "", "", False
+        elif where and _physical(component) and _physical(component) != where:
+            # Compared by zone id: across accounts (peering, PrivateLink) the same zone has different names.
             yield from ((index, line) for line in _inter_az(zone, component, peering, book))
             peering = False
-        region, zone = component.region, component.zone or zone
+        region, zone, where = component.region, component.zone or zone, _physical(component) or where
+
+
+def _physical(component: Component) -> str:
+    """The component's zone id (its name where a component carries no id)."""
+    return component.zone_id or component.zone
 
 
 def _inter_region(origin: str, arriving: Component, peering: bool, book: PriceBook) -> _Line:
@@ -217,13 +228,21 @@ def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: Price
     last = hops[-1].component
     if last.kind not in (ComponentKind.INTERNET, ComponentKind.INTERNET_GATEWAY):
         return  # the path ends at an AWS resource: Region rules apply, not internet egress
-    gateway = next(
-        (h.component.id for h in reversed(trace.hops) if h.component.kind is ComponentKind.INTERNET_GATEWAY), last.id
-    )
+    gateways = (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY)
+    gateway = next((h.component.id for h in reversed(trace.hops) if h.component.kind in gateways), last.id)
     yield (
         len(trace.hops) - 1,
         _priced("Data transfer out to the internet", "internet_out_gb", regions[-1], book, gateway),
     )
+
+
+# -- 4. out over a VPN ----------------------------------------------------------------------------------------------
+def _vpn_out(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _Indexed:
+    for index, (hop, after) in enumerate(pairwise(hops)):
+        leaving = (hop.component.kind, after.component.kind)
+        if leaving == (ComponentKind.VPN_CONNECTION, ComponentKind.CUSTOMER_GATEWAY):
+            item = "Data transfer out over Site-to-Site VPN"
+            yield index, _priced(item, "vpn_data_out_gb", regions[index], book, hop.component.id)
 
 
 __all__ = ["PathPrice", "UnpricedCharge", "charges_for", "price_path"]

@@ -13,7 +13,9 @@ each, partial hours not modelled:
   peering attachment is billed on the requester's side and, flagged uncertain, on the accepter's;
 - public IPv4 addresses: $0.005 per IP-hour "for all public IPv4 addresses, whether attached to a service or not" since
   2024-02-01 [IPV4-BLOG; EC2API-IPV4]: every Elastic IP the account holds, in use (a NAT gateway's, an instance's) or
-  idle, and every auto-assigned public address on a network interface.
+  idle, and every auto-assigned public address on a network interface;
+- Site-to-Site VPN connections: per connection-hour while pending or available [INFRA-VPN], to a virtual private
+  gateway or a transit gateway (whose VPN attachment is billed as a transit gateway attachment besides).
 
 Unpriced is an answer, not $0: an item whose price the book lacks in the Region is a ``LineItem`` with ``usd=None``
 and ``unpriced=True`` (its ``source`` says why), and ``monthly_summary`` reads "at least $36.50 a month, 1 item
@@ -51,7 +53,9 @@ _UNITS = {
     "nat_gateway_hour": "hour",
     "tgw_attachment_hour": "hour",
     "public_ipv4_hour": "hour",
+    "vpn_connection_hour": "hour",
 }
+_VPN_BILLED = frozenset({"pending", "available"})  # a connection bills while provisioned [INFRA-VPN]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ def monthly_fixed(tx: Transaction, account: str, region: str, book: PriceBook) -
         *_nat_lines(tx, account, region, book),
         *_attachment_lines(tx, account, region, book),
         *_public_ipv4_lines(tx, account, region, book),
+        *_vpn_lines(tx, account, region, book),
     ]
 
 
@@ -181,8 +186,16 @@ def _attachment_lines(tx: Transaction, account: str, region: str, book: PriceBoo
 
 
 def _attachment_item(attachment: Record, book: PriceBook) -> str:
-    what = "VPC" if "VpcId" in attachment.doc else "peering"
+    what = "VPC" if "VpcId" in attachment.doc else "VPN" if attachment.doc.get("ResourceType") == "vpn" else "peering"
     return f"Transit gateway {what} attachment: {book.hours_per_month:g} h"
+
+
+def _vpn_lines(tx: Transaction, account: str, region: str, book: PriceBook) -> Iterator[LineItem]:
+    for connection in tx.scan("vpn-connection", account, region):
+        if connection.doc.get("State") in _VPN_BILLED:
+            gateway = connection.doc.get("VpnGatewayId") or connection.doc.get("TransitGatewayId")
+            item = f"Site-to-Site VPN connection to {gateway}: {book.hours_per_month:g} h"
+            yield hourly_line(item, "vpn_connection_hour", region, 1, book, connection.id)
 
 
 def _accepted_peerings(tx: Transaction, account: str, region: str) -> Iterator[Record]:

@@ -8,10 +8,10 @@ here. Sources: aws-behaviour 9.1 and 9.8; [RA-EX].
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
+from ipaddress import ip_address
 
 from vpcsim.dataplane import filters, routing
-from vpcsim.dataplane.topology import Interface, Subnet, Vpc
+from vpcsim.dataplane.topology import Address, Interface, Subnet, Vpc
 from vpcsim.dataplane.walk import FollowRoute, RouteFrom, Walk, component, interface_component
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
@@ -26,11 +26,11 @@ def security_group_egress(walk: Walk, iface: Interface) -> None:
     _security_groups(walk, iface, walk.destination, egress=True)
 
 
-def security_group_ingress(walk: Walk, iface: Interface, peer: IPv4Address) -> None:
+def security_group_ingress(walk: Walk, iface: Interface, peer: Address) -> None:
     _security_groups(walk, iface, peer, egress=False)
 
 
-def _security_groups(walk: Walk, iface: Interface, peer: IPv4Address, *, egress: bool) -> None:
+def _security_groups(walk: Walk, iface: Interface, peer: Address, *, egress: bool) -> None:
     """The interface's groups must allow the packet to (egress) or from (ingress) ``peer``; the rule is named."""
     groups = [walk.topo.groups[g] for g in iface.groups if g in walk.topo.groups]
     protocol, port = walk.header.protocol, walk.header.destination_port
@@ -52,13 +52,13 @@ def _security_groups(walk: Walk, iface: Interface, peer: IPv4Address, *, egress:
     )
 
 
-def _groups_at(walk: Walk, address: IPv4Address, vpc_id: str) -> tuple[str, ...]:
+def _groups_at(walk: Walk, address: Address, vpc_id: str) -> tuple[str, ...]:
     eni = walk.topo.interface_by_address.get((vpc_id, address))
     return walk.topo.interfaces[eni].groups if eni else ()
 
 
 def acl_check(
-    walk: Walk, subnet: Subnet, *, egress: bool, peer: IPv4Address, port: int | None, reply: bool = False
+    walk: Walk, subnet: Subnet, *, egress: bool, peer: Address, port: int | None, reply: bool = False
 ) -> None:
     acl = walk.topo.acls[subnet.network_acl]
     verdict = filters.acl_allows(acl, egress, walk.header.protocol, port, peer)
@@ -100,14 +100,15 @@ def acl_check(
 
 
 def reply_acls(walk: Walk, dest_subnet: Subnet) -> None:
-    """Network ACLs are stateless: the reply must pass the destination subnet's outbound and the source's inbound."""
-    source_subnet = walk.subnet(walk.source.subnet_id)
-    if source_subnet.id == dest_subnet.id:
+    """Network ACLs are stateless: the reply must pass the destination subnet's outbound and the source's inbound
+    (a host on the internet or on premises has no subnet: only the destination's outbound applies)."""
+    source_subnet = None if walk.from_internet else walk.topo.subnets.get(walk.source.subnet_id)
+    if source_subnet is not None and source_subnet.id == dest_subnet.id:
         return
-    acl_check(walk, dest_subnet, egress=True, peer=walk.source.address, port=EPHEMERAL_PORT, reply=True)
-    acl_check(
-        walk, source_subnet, egress=False, peer=IPv4Address(walk.header.destination), port=EPHEMERAL_PORT, reply=True
-    )
+    peer = walk.source.address_of(walk.destination.version) or walk.source.address
+    acl_check(walk, dest_subnet, egress=True, peer=peer, port=EPHEMERAL_PORT, reply=True)
+    if source_subnet is not None:
+        acl_check(walk, source_subnet, egress=False, peer=walk.destination, port=EPHEMERAL_PORT, reply=True)
 
 
 def check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
@@ -117,7 +118,7 @@ def check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
         return
     subnet = walk.subnet(walk.topo.interfaces[eni].subnet_id)
     table = walk.topo.route_tables[subnet.route_table]
-    match = routing.lookup(table, IPv4Address(walk.header.source), walk.prefix_list(vpc.region))
+    match = routing.lookup(table, walk.sender, walk.prefix_list(vpc.region))
     if match is None or match.route.target != via:
         comp = component(ComponentKind.ROUTE_TABLE, table.id, region=vpc.region, account=vpc.account)
         got = match.route.label if match else "no route"
@@ -129,6 +130,24 @@ def check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
             "ingress",
             Action.NO_ROUTE,
         )
+
+
+def check_tgw_return(walk: Walk, gateway: str, table_id: str | None, back_to: str) -> None:
+    """The reply enters ``gateway`` through an attachment associated with ``table_id``: its route for the request's
+    source must lead back to attachment ``back_to`` (a transit gateway routes each direction on its own) [TGW]."""
+    table = walk.topo.tgw_route_tables.get(table_id or "")
+    chosen = routing.tgw_lookup(table, ip_address(walk.header.source))[0] if table is not None else None
+    if chosen is not None and chosen.state == "active" and chosen.attachment == back_to:
+        return
+    got = f"route {chosen.destination} -> {chosen.attachment}" if chosen else "no route"
+    walk.block(
+        component(ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE, table_id or gateway, region=walk.region),
+        Code.TGW_RTB_CANNOT_ROUTE,
+        f"the reply from {walk.destination} to {walk.header.source} has {got} in "
+        f"{table_id or 'no associated route table'} of {gateway}, not a route back to {back_to}",
+        "ingress",
+        Action.NO_ROUTE,
+    )
 
 
 # -- routing ---------------------------------------------------------------------------------------------------------

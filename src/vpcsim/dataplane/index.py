@@ -8,10 +8,10 @@ compile, in time linear in the topology's size.
 from __future__ import annotations
 
 from dataclasses import replace
-from ipaddress import IPv4Address
+from ipaddress import ip_address
 
 from vpcsim.dataplane import dns
-from vpcsim.dataplane.topology import DnsName, Endpoint, NetworkIndex, TgwAttachment, Topology
+from vpcsim.dataplane.topology import Address, DnsName, Endpoint, NetworkIndex, TgwAttachment, Topology
 
 
 def indexed(topo: Topology) -> Topology:
@@ -24,7 +24,9 @@ def indexed(topo: Topology) -> Topology:
         group_members=_members(topo),
         interfaces_at=at,
         default_groups=_default_groups(topo),
-        subnet_index=NetworkIndex((s.cidr, s.id) for s in topo.subnets.values()),
+        subnet_index=NetworkIndex((c, s.id) for s in topo.subnets.values() for c in s.cidrs),
+        public_at=_public(topo),
+        amazon_ipv6_index=NetworkIndex((network, region) for region, network in topo.amazon_ipv6),
         service_index=_service_index(topo),
         private_records=private,
         vpce_records=named,
@@ -32,14 +34,23 @@ def indexed(topo: Topology) -> Topology:
     )
 
 
-def _addresses(topo: Topology) -> tuple[dict[tuple[str, IPv4Address], str], dict[IPv4Address, tuple[str, ...]]]:
-    by_vpc: dict[tuple[str, IPv4Address], str] = {}
-    at: dict[IPv4Address, list[str]] = {}
+def _addresses(topo: Topology) -> tuple[dict[tuple[str, Address], str], dict[Address, tuple[str, ...]]]:
+    by_vpc: dict[tuple[str, Address], str] = {}
+    at: dict[Address, list[str]] = {}
     for iface in topo.interfaces.values():
         for address in iface.addresses:
             by_vpc[(iface.vpc_id, address)] = iface.id
             at.setdefault(address, []).append(iface.id)
     return by_vpc, {a: tuple(ids) for a, ids in at.items()}
+
+
+def _public(topo: Topology) -> dict[Address, str]:
+    """Public IPv4 address -> the interface it is mapped to (the first, in store order)."""
+    found: dict[Address, str] = {}
+    for iface in topo.interfaces.values():
+        if iface.public_ip:
+            found.setdefault(ip_address(iface.public_ip), iface.id)
+    return found
 
 
 def _members(topo: Topology) -> dict[str, tuple[str, ...]]:

@@ -1,7 +1,10 @@
 """What each kind of route target does with a packet (aws-behaviour 1.2, 1.3, 1.4, 3, 9.4-9.7).
 
-local: deliver inside the VPC. igw: needs a public address, crosses the internet. nat: rewrites the source and routes
-again from its own subnet; not for traffic that arrived over peering or a transit gateway. gateway endpoint: only from
+local: deliver inside the VPC. igw: needs a public address (IPv4: the interface's public or Elastic IP, translated;
+IPv6: an address in Amazon's ranges, not translated), crosses the internet. eigw: IPv6 out to the internet, not
+translated [VPCUG23 egress-only-internet-gateway]. nat: rewrites the source and routes again from its own subnet
+(an IPv6 destination only in 64:ff9b::/96, NAT64, whose IPv4 address it extracts); not for traffic that arrived over
+peering or a transit gateway. gateway endpoint: only from
 inside its VPC, to the service's in-region ranges, policies checked. pcx: only to the peer VPC's CIDRs, never
 transitive, and the reply needs a route back. tgw: needs an attachment subnet in the source's AZ, an associated route
 table and a route there. GWLB endpoint and network interface targets pass the packet to an appliance, which sends it on
@@ -14,6 +17,7 @@ Every handler returns the walk's next stage (``RouteFrom`` the NAT gateway's sub
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from ipaddress import IPv4Address
 
 from vpcsim.dataplane import dns
@@ -30,6 +34,7 @@ from vpcsim.dataplane.walk import (
     Stage,
     ToEndpointService,
     ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
     interface_component,
@@ -74,14 +79,12 @@ def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
         )
     dest = walk.topo.interfaces[eni_id or ""]
     dest_subnet = walk.subnet(dest.subnet_id)
-    latency = walk.move_to(dest.zone, dest.region)
+    latency = walk.move_to(dest.zone_id, dest.region)
     if from_subnet is None or dest_subnet.id != from_subnet.id:
-        acl_check(
-            walk, dest_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
-        )
+        acl_check(walk, dest_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
     if dest.kind == "vpc_endpoint":
         return enter_interface_endpoint(walk, dest, latency)
-    security_group_ingress(walk, dest, IPv4Address(walk.header.source))
+    security_group_ingress(walk, dest, walk.sender)
     reply_acls(walk, dest_subnet)
     _arrive(walk, dest, latency)
     return None
@@ -96,6 +99,7 @@ def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
             rid,
             region=dest.region,
             zone=dest.zone,
+            zone_id=dest.zone_id,
             account=dest.account,
             arn=ec2_arn(dest.region, dest.account, _noun(kind), rid),
         ),
@@ -117,6 +121,9 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
         account=vpc.account,
         arn=ec2_arn(vpc.region, vpc.account, "internet-gateway", route.target),
     )
+    if walk.destination.version == 6:
+        _out_unchanged(walk, comp, "internet gateway")
+        return
     public = _public_source(walk)
     if public is None:
         walk.block(
@@ -138,14 +145,45 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     _to_public_address(walk, public or "")
 
 
+def _egress_only_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+    comp = component(
+        ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY,
+        route.target,
+        region=vpc.region,
+        account=vpc.account,
+        arn=ec2_arn(vpc.region, vpc.account, "egress-only-internet-gateway", route.target),
+    )
+    if walk.destination.version != 6:
+        walk.block(comp, Code.NO_PATH, f"{route.target} carries IPv6 only; {walk.destination} is IPv4", "egress")
+    _out_unchanged(walk, comp, "egress-only internet gateway")
+
+
+def _out_unchanged(walk: Walk, comp: Component, noun: str) -> None:
+    """IPv6 leaves through an internet or egress-only gateway as it is: its source must be a public (Amazon) IPv6
+    address, which every address of an Amazon-provided VPC block is [VPCUG23 vpc-ip-addressing]."""
+    source = walk.sender
+    if walk.topo.amazon_ipv6_index.first(source) is None:
+        walk.block(
+            comp,
+            Code.IGW_EXPECTS_PUBLIC_ADDRESS,
+            f"{source} is not a public IPv6 address (not in Amazon's IPv6 ranges): the {noun} drops it",
+            "egress",
+            Action.DROPPED,
+        )
+    walk.hop(
+        comp,
+        Step(Action.FORWARDED, f"IPv6 from {source} onto the internet through the {noun}, not translated"),
+        latency=PROCESSING_MS,
+    )
+    walk.internet = True
+    _to_public_address(walk, str(source))
+
+
 def _public_source(walk: Walk) -> str | None:
     if walk.from_nat is not None:
         nat = walk.topo.nat_gateways[walk.from_nat]
         return nat.public_ip if nat.connectivity == "public" else None
-    try:
-        address = IPv4Address(walk.header.source)
-    except ValueError:
-        return None
+    address = walk.sender
     eni_id = walk.topo.interface_by_address.get((walk.source.vpc_id, address))
     eni = walk.topo.interfaces[eni_id] if eni_id is not None else None
     return eni.public_ip if eni is not None and eni.address == address else None
@@ -174,28 +212,45 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
         nat.id,
         region=vpc.region,
         zone=nat_subnet.zone,
+        zone_id=nat_subnet.zone_id,
         account=vpc.account,
         arn=ec2_arn(vpc.region, vpc.account, "natgateway", nat.id),
     )
+    if nat.state != "available":
+        walk.block(comp, Code.BAD_STATE, f"{nat.id} is {nat.state}: it forwards nothing until it is available")
     if walk.arrived_via is not None:
         walk.block(
             comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
         )
+    destination = _nat64_destination(walk, comp)
     if nat_subnet.id != subnet.id:
-        acl_check(
-            walk, nat_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
-        )
-    latency = walk.move_to(nat_subnet.zone, vpc.region) + PROCESSING_MS
-    out = walk.translate(str(nat.private_ip))
-    walk.hop(
-        comp,
-        Step(Action.TRANSLATED, f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"),
-        latency=latency,
-        outbound=out,
-    )
+        acl_check(walk, nat_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
+    out = replace(walk.translate(str(nat.private_ip)), destination=str(destination))
+    what = f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"
+    if destination != walk.destination:
+        what += f"; NAT64: destination {walk.destination} -> {destination}"
+    walk.hop(comp, Step(Action.TRANSLATED, what), latency=latency, outbound=out)
     walk.from_nat = nat.id
     acl_check(walk, nat_subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
     return RouteFrom(nat_subnet)
+
+
+def _nat64_destination(walk: Walk, comp: Component) -> IPv4Address:
+    """The IPv4 destination a NAT gateway sends to: the packet's own, or the one a 64:ff9b::/96 address embeds
+    [VPCUG23 nat-gateway-nat64-dns64]; any other IPv6 destination it cannot translate."""
+    destination = walk.destination
+    if destination.version == 4:
+        return IPv4Address(int(destination))
+    if destination not in dns.NAT64_PREFIX:
+        walk.block(
+            comp,
+            Code.NO_PATH,
+            f"a NAT gateway translates IPv6 only to 64:ff9b::/96 (NAT64); {destination} is not there",
+            "egress",
+            Action.DROPPED,
+        )
+    return IPv4Address(int(destination) & 0xFFFFFFFF)
 
 
 # -- VPC endpoints -----------------------------------------------------------------------------------------------------
@@ -241,10 +296,10 @@ def endpoint_component(endpoint: Endpoint) -> Component:
 
 def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stage | None:
     endpoint = walk.topo.endpoints[eni.owner]
-    security_group_ingress(walk, eni, IPv4Address(walk.header.source))
+    security_group_ingress(walk, eni, walk.sender)
     reply_acls(walk, walk.subnet(eni.subnet_id))
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending"):
+    if endpoint.state != "available":
         walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
     walk.endpoint = endpoint.id
     walk.hop(
@@ -342,7 +397,7 @@ def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
 def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     endpoint = walk.topo.endpoints[route.target]
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending") or not endpoint.interfaces:
+    if endpoint.state != "available" or not endpoint.interfaces:
         walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}")
     eni = walk.topo.interfaces[endpoint.interfaces[0]]
     walk.hop(
@@ -351,7 +406,7 @@ def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route:
             Action.FORWARDED,
             f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id}",
         ),
-        latency=walk.move_to(eni.zone, eni.region) + 2 * PROCESSING_MS,
+        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 
@@ -371,7 +426,7 @@ def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> St
     walk.hop(
         interface_component(eni),
         Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
-        latency=walk.move_to(eni.zone, eni.region),
+        latency=walk.move_to(eni.zone_id, eni.region),
     )
     return RouteFrom(walk.subnet(eni.subnet_id))
 
@@ -380,13 +435,19 @@ def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stag
     return ViaTransitGateway(vpc, subnet, route.target)
 
 
+def _vpn_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return ViaVpnGateway(vpc, route.target)  # towards a customer network: onprem.py
+
+
 _HANDLERS: dict[str, Handler] = {
     "local": _local,
     "igw": _internet_gateway,
+    "eigw": _egress_only_gateway,
     "nat": _nat_gateway,
     "vpce-gateway": _gateway_endpoint,
     "vpce-gwlb": _gateway_load_balancer_endpoint,
     "pcx": _peering,
     "tgw": _transit_gateway,
     "eni": _network_interface,
+    "vgw": _vpn_gateway,
 }

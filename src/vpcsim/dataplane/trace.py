@@ -4,31 +4,45 @@ peering and transit gateways, the destination's filters, the return path's ACLs,
 A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
 shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
-gateways in ``transit``; only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose
-verdict comes from the step that stopped it. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9;
+gateways in ``transit``, the way in from the internet in ``internet``, customer networks over a VPN in ``onprem``;
+only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
+step that stopped it.
+
+Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,
+or an internet gateway id: Reachability Analyzer's source form, with an internet address as the source IP), or an
+address on premises sending over a VPN (``via``). Address family: the packet is IPv6 when the destination is (given,
+or resolved to AAAA) and the source has an IPv6 address; of a dual-stack answer a source with IPv6 prefers the AAAA
+record (RFC 6724 ordering, named choice), else A. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9;
 Reachability Analyzer's explanation codes [RA-EX].
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from ipaddress import IPv4Address, ip_address
+from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, privatelink, targets, transit
-from vpcsim.dataplane.topology import Interface, Topology
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, targets, transit
+from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
+    INTERNET_HOST,
     DeliverInVpc,
     FollowRoute,
+    FromCustomerNetwork,
+    FromInternet,
     Judge,
+    OverVpn,
     RouteFrom,
     Stage,
     Stop,
     ToEndpointService,
     TransitRoute,
     ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
+    interface_component,
 )
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
@@ -42,7 +56,13 @@ _STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
     ToEndpointService: privatelink.to_endpoint_service,
     ViaTransitGateway: transit.via_transit_gateway,
     TransitRoute: transit.route,
+    FromInternet: internet.from_internet,
+    FromCustomerNetwork: onprem.from_customer_network,
+    ViaVpnGateway: onprem.via_vpn_gateway,
+    OverVpn: onprem.over_vpn,
 }
+# Where a walk from the internet starts when no address is named (documentation ranges, RFC 5737 and RFC 3849).
+_INTERNET_HOSTS: dict[int, Address] = {4: IPv4Address("198.51.100.10"), 6: IPv6Address("2001:db8::10")}
 
 
 class UnknownSource(ValueError):
@@ -57,32 +77,111 @@ def trace(
     port: int | None = 443,
     protocol: str = "tcp",
     judge: Judge | None = None,
+    via: str | None = None,
 ) -> Trace:
-    """Where a request from ``source`` (instance id, interface id or IP in a subnet) to ``destination`` (a name or
-    an IP) goes, whether it arrives, and why."""
-    iface = find_source(topo, source)
-    vpc = topo.vpcs[iface.vpc_id]
-    answer = dns.resolve(topo, vpc, destination)
-    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge)
+    """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet; with ``via``, an
+    address on premises sending over that VPN connection, virtual private gateway or VPN attachment) to
+    ``destination`` (a name or an IP) goes, whether it arrives, and why."""
+    if via is not None:
+        iface, connection = _onprem_source(topo, source, via)
+        answer = dns.resolve_outside(topo, destination)
+        dns_component = component(ComponentKind.DNS, connection.customer_gateway, name="on-premises DNS")
+    else:
+        gateway = source if source.startswith(("igw-", "eigw-")) else None
+        if source == "internet" or gateway is not None or _is_outside(topo, source):
+            return _from_internet(topo, source, destination, gateway, Header("", "", protocol, port), judge)
+        iface, connection = find_source(topo, source), None
+        vpc = topo.vpcs[iface.vpc_id]
+        subnet = topo.subnets.get(iface.subnet_id)
+        answer = dns.resolve(topo, vpc, destination, dns64=bool(subnet and subnet.dns64))
+        dns_component = component(ComponentKind.DNS, vpc.id, name=dns.resolver_name(vpc), region=vpc.region)
+    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
     if isinstance(answer, dns.NoAnswer):
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         dropped = Step(Action.DROPPED, answer.reason, {}, ExplanationCode.UNKNOWN_DESTINATION)
         walk.hops.append(_dns_hop(walk, dns_component, dropped))
         return Trace(Verdict.UNRESOLVED, tuple(walk.hops), notes=(answer.reason,))
     chosen = _pick(topo, iface, answer.addresses)
-    walk.header = Header(str(iface.address), str(chosen), protocol, port)
+    sender = iface.address_of(chosen.version)
+    walk.header = Header(str(sender or iface.address), str(chosen), protocol, port)
     if answer.source != "address":
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
         walk.hops.append(_dns_hop(walk, dns_component, Step(Action.RESOLVED, f"{answer.detail}: {chosen}")))
+    if answer.note:
+        walk.notes.append(answer.note)
+    if sender is None:
+        return _no_family(walk, chosen)
     return _finish(walk, answer)
+
+
+def _no_family(walk: Walk, chosen: Address) -> Trace:
+    """The source has no address of the destination's family: nothing can be sent."""
+    family = "IPv6" if chosen.version == 6 else "IPv4"
+    detail = f"{walk.source.id} has no {family} address to send to {chosen} from"
+    with contextlib.suppress(Stop):
+        walk.block(interface_component(walk.source), ExplanationCode.NO_PATH, detail, "egress", Action.DROPPED)
+    return Trace(Verdict.BLOCKED, tuple(walk.hops), tuple(walk.explanations), notes=(detail,))
+
+
+def _is_outside(topo: Topology, source: str) -> bool:
+    """An address no interface holds and no VPC contains: a host on the internet."""
+    try:
+        address = ip_address(source)
+    except ValueError:
+        return False
+    return address not in topo.interfaces_at and not any(v.contains(address) for v in topo.vpcs.values())
+
+
+def _from_internet(
+    topo: Topology, source: str, destination: str, gateway: str | None, header: Header, judge: Judge | None
+) -> Trace:
+    """A walk that starts at a host on the internet; the destination must be an address (the internet's DNS is not
+    vpcsim's), or an instance or interface id, which stands for its public IPv4 address or first IPv6 address."""
+    target = _internet_destination(topo, destination.strip("[]"))
+    host: Address = _INTERNET_HOSTS[target.version]
+    if source != "internet" and gateway is None:
+        host = IPv6Address(source) if ":" in source else IPv4Address(source)
+    if host.version != target.version:
+        raise UnknownSource(f"{source} and {destination} are not of the same address family")
+    held = topo.public_at.get(target) or next(iter(topo.interfaces_at.get(target, ())), None)
+    region = topo.interfaces[held].region if held else ""
+    pseudo = Interface("internet", "", "", "", (host,), (), INTERNET_HOST, "", "", region)
+    walk = Walk(topo, pseudo, Header(str(host), str(target), header.protocol, header.destination_port), judge)
+    answer = dns.Answer(str(target), (target,), "address", f"{target} is an address")
+    return _finish(walk, answer, FromInternet(gateway))
+
+
+def _internet_destination(topo: Topology, destination: str) -> Address:
+    iface = None
+    if destination in topo.instances:
+        iface = topo.interfaces[topo.instances[destination]]
+    elif destination in topo.interfaces:
+        iface = topo.interfaces[destination]
+    if iface is not None:
+        found = ip_address(iface.public_ip) if iface.public_ip else iface.address_of(6)
+        if found is None:
+            raise UnknownSource(f"{destination} has neither a public IPv4 address nor an IPv6 address")
+        return found
+    try:
+        return ip_address(destination)
+    except ValueError:
+        raise UnknownSource(
+            f"from the internet, name the destination by address, instance or interface ('{destination}')"
+        ) from None
+
+
+def _onprem_source(topo: Topology, source: str, via: str) -> tuple[Interface, VpnConnection]:
+    found = onprem.source(topo, source, via)
+    if isinstance(found, str):
+        raise UnknownSource(found)
+    return found
 
 
 def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
     return Hop(comp, (step,), None, None, 0.0)
 
 
-def _finish(walk: Walk, answer: dns.Answer) -> Trace:
-    drive(walk)
+def _finish(walk: Walk, answer: dns.Answer, first: Stage | None = None) -> Trace:
+    origin = walk.header.source
+    drive(walk, first)
     verdict = _verdict(walk)
     return Trace(
         verdict,
@@ -91,7 +190,7 @@ def _finish(walk: Walk, answer: dns.Answer) -> Trace:
         walk.internet,
         walk.endpoint,
         source=Header(
-            str(walk.source.address),
+            origin,
             walk.hops[-1].inbound.destination if walk.hops[-1].inbound else "",
             walk.header.protocol,
             walk.header.destination_port,
@@ -101,10 +200,16 @@ def _finish(walk: Walk, answer: dns.Answer) -> Trace:
     )
 
 
-def drive(walk: Walk) -> None:
-    """Run the stages from the source until one delivers the packet (returns None) or ends the path (Stop)."""
+def drive(walk: Walk, first: Stage | None = None) -> None:
+    """Run the stages from the source (or from ``first``) until one delivers the packet (returns None) or ends the
+    path (Stop)."""
     try:
-        stage: Stage | None = leave_source(walk)
+        if first is not None:
+            stage: Stage | None = first
+        elif walk.onprem is not None:
+            stage = FromCustomerNetwork(walk.onprem)
+        else:
+            stage = leave_source(walk)
         while stage is not None:
             stage = _STAGES[type(stage)](walk, stage)
     except Stop:
@@ -124,7 +229,7 @@ def find_source(topo: Topology, source: str) -> Interface:
     if source.startswith("eni-") and source in topo.interfaces:
         return topo.interfaces[source]
     try:
-        address = IPv4Address(ip_address(source))
+        address = ip_address(source)
     except ValueError:
         raise UnknownSource(f"'{source}' is not an instance, network interface or IP address vpcsim knows") from None
     held = topo.interfaces_at.get(address)
@@ -133,7 +238,7 @@ def find_source(topo: Topology, source: str) -> Interface:
     return _host_in_subnet(topo, address, source)
 
 
-def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interface:
+def _host_in_subnet(topo: Topology, address: Address, source: str) -> Interface:
     """An IP no interface holds, inside a subnet: a host there with the VPC's default security group (named choice)."""
     subnet_id = topo.subnet_index.first(address)
     if subnet_id is None:
@@ -151,20 +256,26 @@ def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interf
         "",
         vpc.account,
         vpc.region,
+        zone_id=subnet.zone_id,
     )
 
 
-def _pick(topo: Topology, source: Interface, addresses: tuple[IPv4Address, ...]) -> IPv4Address:
+def _pick(topo: Topology, source: Interface, addresses: tuple[Address, ...]) -> Address:
+    """The address a client uses: of the family it prefers (IPv6 when it has an IPv6 address and there is an AAAA
+    answer, else IPv4), in its own AZ when there is one."""
     if len(addresses) == 1:
         return addresses[0]
-    same_zone = [a for a in addresses if _zone_of(topo, a) == source.zone]
-    return (same_zone or list(addresses))[0]
+    v6 = [a for a in addresses if a.version == 6]
+    v4 = [a for a in addresses if a.version == 4]
+    family = v6 if v6 and (source.address_of(6) is not None or not v4) else v4
+    same_zone = [a for a in family if _zone_of(topo, a) == source.zone_id]
+    return (same_zone or family)[0]
 
 
-def _zone_of(topo: Topology, address: IPv4Address) -> str | None:
-    """The AZ of the first interface holding ``address``."""
+def _zone_of(topo: Topology, address: Address) -> str | None:
+    """The zone id of the first interface holding ``address`` (physical: the interface may be another account's)."""
     held = topo.interfaces_at.get(address)
-    return topo.interfaces[held[0]].zone if held else None
+    return topo.interfaces[held[0]].zone_id if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------
@@ -178,15 +289,13 @@ def leave_source(walk: Walk) -> Stage:
                 iface.owner,
                 region=iface.region,
                 zone=iface.zone,
+                zone_id=iface.zone_id,
                 account=iface.account,
                 arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
             ),
-            Step(Action.FORWARDED, f"sent from {iface.address} through {iface.id}"),
+            Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}"),
         )
     checks.security_group_egress(walk, iface)
     subnet = walk.subnet(iface.subnet_id)
     checks.acl_check(walk, subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
     return RouteFrom(subnet)
-
-
-

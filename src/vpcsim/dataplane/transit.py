@@ -5,14 +5,13 @@ the peer gateway, which routes it again with the route table its side of the att
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from vpcsim.dataplane import routing
-from vpcsim.dataplane.checks import check_return_route
+from vpcsim.dataplane.checks import check_return_route, check_tgw_return
 from vpcsim.dataplane.topology import TgwAttachment
 from vpcsim.dataplane.walk import (
     PROCESSING_MS,
     DeliverInVpc,
+    OverVpn,
     Stage,
     TransitRoute,
     ViaTransitGateway,
@@ -38,7 +37,7 @@ def via_transit_gateway(walk: Walk, stage: ViaTransitGateway) -> Stage | None:
     if attachment is None:
         walk.block(comp, Code.BAD_STATE_ATTACHMENT, f"{vpc.id} has no available attachment to {gateway}")
         return None
-    if subnet.zone not in attachment.zones:
+    if subnet.zone_id not in attachment.zones:
         walk.block(
             comp,
             Code.TGW_ATTACH_VPC_AZ_RESTRICTION,
@@ -109,11 +108,15 @@ def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) ->
         )
         walk.region = peer_view.region
         return TransitRoute(target.peer_gateway or "", peer_view, depth + 1)
+    if target.kind == "vpn":  # out to a customer network: onprem.py
+        return OverVpn(target.vpn_connection or "", gateway)
     vpc = walk.vpc(target.vpc_id or "")
     comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=vpc.region)
-    if not vpc.contains(IPv4Address(walk.header.destination)):
+    if not vpc.contains(walk.destination):
         walk.block(comp, Code.NO_PATH, f"{walk.destination} is not in {vpc.id}, the VPC of {target.id}")
     walk.hop(comp, Step(Action.FORWARDED, f"out of {gateway} into {vpc.id} through {target.id}"))
     walk.arrived_via = gateway
     check_return_route(walk, vpc, gateway)
+    if walk.onprem is not None and walk.onprem.attachment:  # the reply goes back to the customer's VPN attachment
+        check_tgw_return(walk, gateway, target.route_table, walk.onprem.attachment)
     return DeliverInVpc(vpc, None)

@@ -14,9 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, ip_address
 
-from vpcsim.dataplane.topology import Endpoint, Interface, Network, Route, Subnet, TgwAttachment, Topology, Vpc
+from vpcsim.dataplane.topology import (
+    Address,
+    Endpoint,
+    Interface,
+    Network,
+    Route,
+    Subnet,
+    TgwAttachment,
+    Topology,
+    Vpc,
+    VpnConnection,
+)
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
@@ -27,6 +38,7 @@ PROCESSING_MS = 0.1
 SERVICE_MS = 1.0
 INTERNET_MS = 20.0
 MAX_HOPS = 24
+INTERNET_HOST = "internet-host"  # the kind of the pseudo interface a walk from the internet starts at
 
 
 class Stop(Exception):
@@ -89,6 +101,37 @@ class TransitRoute(Stage):
 
 
 @dataclass(frozen=True, slots=True)
+class FromInternet(Stage):
+    """A packet from a host on the internet arrives at the VPC holding the destination, through ``gateway`` (an
+    internet or egress-only internet gateway id) or, when None, whichever gateway the VPC has."""
+
+    gateway: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FromCustomerNetwork(Stage):
+    """An on-premises host sends the packet into AWS over VPN connection ``connection``."""
+
+    connection: VpnConnection
+
+
+@dataclass(frozen=True, slots=True)
+class ViaVpnGateway(Stage):
+    """A route of ``vpc`` sends the packet to virtual private gateway ``gateway``, towards a customer network."""
+
+    vpc: Vpc
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverVpn(Stage):
+    """The packet leaves AWS over VPN connection ``connection`` from ``gateway`` (vgw-... or tgw-...)."""
+
+    connection: str
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyQuestion:
     """What the data plane asks the policy judge at an AWS service: which endpoint (if any), from where."""
 
@@ -130,16 +173,17 @@ class Walk:
     internet: bool = False
     endpoint: str | None = None
     notes: list[str] = field(default_factory=list)
-    zone: str = ""  # where the packet is now
+    zone: str = ""  # the zone id where the packet is now (physical, so comparable across accounts)
     region: str = ""
     arrived_via: str | None = None  # "pcx-..." / "tgw-..." once the packet left its source VPC
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
     stopped: Step | None = None  # the step that ended the path, if one did
-    _parsed: tuple[str, IPv4Address] = ("0.0.0.0", IPv4Address(0))
+    onprem: VpnConnection | None = None  # the connection an on-premises source sends through
+    _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
-        self.zone, self.region = self.source.zone, self.source.region
+        self.zone, self.region = self.source.zone_id, self.source.region
 
     # -- building hops -------------------------------------------------------------------------------------------
     def hop(
@@ -174,7 +218,7 @@ class Walk:
         raise Stop
 
     def move_to(self, zone: str, region: str) -> float:
-        """The latency of moving the packet to ``zone`` in ``region``."""
+        """The latency of moving the packet to the zone with id ``zone`` in ``region``."""
         latency = (
             region_latency_ms(self.region, region)
             if region != self.region
@@ -198,21 +242,38 @@ class Walk:
         return self.topo.subnets[subnet_id]
 
     @property
-    def destination(self) -> IPv4Address:
+    def destination(self) -> Address:
         text = self.header.destination
         if text != self._parsed[0]:  # parsed once per destination, not at every stage that asks
-            self._parsed = (text, IPv4Address(text))
+            self._parsed = (text, ip_address(text))
         return self._parsed[1]
+
+    @property
+    def sender(self) -> Address:
+        """The packet's current source address (rewritten by NAT on the way)."""
+        return ip_address(self.header.source)
+
+    @property
+    def from_internet(self) -> bool:
+        """Whether the walk started at a host on the internet (no interface of any VPC)."""
+        return self.source.kind == INTERNET_HOST
 
 
 def component(
-    kind: ComponentKind, rid: str, *, name: str = "", region: str = "", zone: str = "", account: str = "", arn: str = ""
+    kind: ComponentKind,
+    rid: str,
+    *,
+    name: str = "",
+    region: str = "",
+    zone: str = "",
+    account: str = "",
+    arn: str = "",
+    zone_id: str = "",
 ) -> Component:
-    return Component(rid, kind, arn, name, region, zone, account)
+    return Component(rid, kind, arn, name, region, zone, account, zone_id)
 
 
 def interface_component(iface: Interface) -> Component:
     arn = ec2_arn(iface.region, iface.account, "network-interface", iface.id)
-    return Component(
-        iface.id, ComponentKind.NETWORK_INTERFACE, arn, iface.kind, iface.region, iface.zone, iface.account
-    )
+    kind = ComponentKind.NETWORK_INTERFACE
+    return Component(iface.id, kind, arn, iface.kind, iface.region, iface.zone, iface.account, iface.zone_id)

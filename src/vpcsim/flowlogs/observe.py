@@ -170,7 +170,7 @@ def _managed_visit(hop: Hop, topo: Topology) -> Visit | None:
         iface = topo.interfaces.get(nat.interface) if nat else None
         return Visit(iface, inbound=hop.inbound, outbound=hop.outbound) if iface else None
     balancer = topo.load_balancers.get(comp.id)
-    node = topo.interfaces.get(balancer.nodes.get(comp.zone, "")) if balancer else None
+    node = topo.interfaces.get(balancer.nodes.get(comp.zone_id, "")) if balancer else None  # nodes by zone id
     return Visit(node, outbound=hop.outbound, readdressed=True) if node else None
 
 

@@ -37,6 +37,11 @@ class ExplanationCode(StrEnum):
     TGW_RTB_HIGHER_PRIORITY_ROUTE = "TGW_RTB_HIGHER_PRIORITY_ROUTE"
     TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT = "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"
     TGW_RTB_BAD_STATE_ROUTE = "TGW_RTB_BAD_STATE_ROUTE"
+    # -- Site-to-Site VPN [RA-EX "Path is not reachable"] --------------------------------------------------------
+    BAD_STATE_VPN = "BAD_STATE_VPN"
+    TGW_BAD_STATE_VPN = "TGW_BAD_STATE_VPN"
+    VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS = "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS"
+    VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS = "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
     # -- filtering [RA-EX "Security groups", "Network ACLs", "Network interfaces"] ---------------------------------
     ENI_SG_RULES_MISMATCH = "ENI_SG_RULES_MISMATCH"
     SG_HAS_NO_RULES = "SG_HAS_NO_RULES"

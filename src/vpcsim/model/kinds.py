@@ -44,6 +44,14 @@ KINDS: dict[str, Kind] = {
             "InvalidInternetGatewayId.Malformed",
         ),
         Kind(
+            "egress-only-internet-gateway",
+            "eigw",
+            "egressOnlyInternetGateway ID",
+            "InvalidEgressOnlyInternetGatewayId.NotFound",
+            "InvalidEgressOnlyInternetGatewayId.Malformed",
+            empty_tags=False,  # awscli examples show untagged gateways without Tags
+        ),
+        Kind(
             "elastic-ip",
             "eipalloc",
             "allocation ID",
@@ -138,6 +146,25 @@ KINDS: dict[str, Kind] = {
             "routeTable ID",
             "InvalidRouteTableID.NotFound",
             "InvalidRouteTableId.Malformed",
+        ),
+        # Site-to-Site VPN and DHCP options [EC2ERR]: "The customerGateway ID 'cgw-1' does not exist" and friends.
+        Kind(
+            "customer-gateway",
+            "cgw",
+            "customerGateway ID",
+            "InvalidCustomerGatewayID.NotFound",
+            "InvalidCustomerGatewayId.Malformed",
+        ),
+        Kind("vpn-gateway", "vgw", "vpnGateway ID", "InvalidVpnGatewayID.NotFound", "InvalidVpnGatewayID.Malformed"),
+        Kind(
+            "vpn-connection",
+            "vpn",
+            "vpnConnection ID",
+            "InvalidVpnConnectionID.NotFound",
+            "InvalidVpnConnectionID.Malformed",
+        ),
+        Kind(
+            "dhcp-options", "dopt", "dhcpOptions ID", "InvalidDhcpOptionID.NotFound", "InvalidDhcpOptionsId.Malformed"
         ),
     )
 }

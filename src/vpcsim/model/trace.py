@@ -25,6 +25,7 @@ class ComponentKind(StrEnum):
     NETWORK_ACL = "network-acl"
     ROUTE_TABLE = "route-table"
     INTERNET_GATEWAY = "internet-gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress-only-internet-gateway"
     NAT_GATEWAY = "nat-gateway"
     VPC_ENDPOINT = "vpc-endpoint"
     VPC_PEERING_CONNECTION = "vpc-peering-connection"
@@ -37,6 +38,9 @@ class ComponentKind(StrEnum):
     AWS_SERVICE = "aws-service"
     INTERNET = "internet"
     DNS = "dns"
+    VPN_GATEWAY = "vpn-gateway"
+    VPN_CONNECTION = "vpn-connection"
+    CUSTOMER_GATEWAY = "customer-gateway"
 
 
 class Action(StrEnum):
@@ -69,8 +73,9 @@ class Component:
     arn: str = ""
     name: str = ""  # a human label: "NAT gateway in eu-west-2a", "com.amazonaws.eu-west-2.s3"
     region: str = ""
-    zone: str = ""  # AZ name where the component sits, if zonal
+    zone: str = ""  # AZ name where the component sits, if zonal, as its owner names it
     account: str = ""
+    zone_id: str = ""  # that AZ's id: the physical zone, the same for every account (names are mapped per account)
 
 
 @dataclass(frozen=True, slots=True)

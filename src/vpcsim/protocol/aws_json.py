@@ -1,4 +1,5 @@
-"""The JSON protocol (DynamoDB's ``awsJson1_0``): ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>``.
+"""The JSON protocol (DynamoDB's ``awsJson1_0``, Service Quotas' ``awsJson1_1``, which differ only in the content
+type): ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>``.
 
 The body is a JSON object keyed by member names; one walker checks it against the input shape, dispatching on
 ``shape.type_name`` as botocore does. Type mismatches are ``SerializationException``; a value the model's

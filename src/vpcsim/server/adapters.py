@@ -5,7 +5,8 @@ model; ``server/edge.py`` does everything they share (request ids, identity, log
 - ``ec2`` / ``query``: ``Action`` in the form body or query string on ``/``; EC2's or plain Query's XML.
 - ``rest-xml`` (S3): the operation comes from the HTTP method and path (``protocol.RestXmlRouter``); a bucket in a
   ``<bucket>.localhost`` host is moved into the path (virtual-host style to path style).
-- ``json`` (DynamoDB): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``.
+- ``json`` (DynamoDB, Service Quotas): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``; the content type
+  carries the model's JSON version (1.0, 1.1).
 """
 
 from __future__ import annotations

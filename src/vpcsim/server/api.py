@@ -79,12 +79,14 @@ def api_routes(control: Control) -> list[Route]:
         body = await _flow_body(request)
         if isinstance(body, Response):
             return body
+        if body.get("via") is not None and not isinstance(body["via"], str):
+            return _error("InvalidParameterValue", "'via' must be a VPN connection, gateway or attachment id.")
 
         def run() -> dict[str, Any]:
             port = None if body.get("port") is None else _number(body["port"], "port", high=65535)
             protocol = str(body.get("protocol") or "tcp").lower()
-            if protocol not in ("tcp", "udp", "icmp"):
-                raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp or icmp.")
+            if protocol not in ("tcp", "udp", "icmp", "icmpv6"):
+                raise ApiError("InvalidParameterValue", "'protocol' must be tcp, udp, icmp or icmpv6.")
             request = None
             if body.get("action"):
                 request = ApiRequest(
@@ -92,7 +94,13 @@ def api_routes(control: Control) -> list[Route]:
                 )
             mine = own_account(scope, None)
             found = control.trace(
-                body["source"], body["destination"], port=port, protocol=protocol, request=request, account=mine
+                body["source"],
+                body["destination"],
+                port=port,
+                protocol=protocol,
+                request=request,
+                account=mine,
+                via=body.get("via"),
             )
             return trace_json(found)
 

@@ -68,10 +68,11 @@ class _Indexes:
 class Transaction:
     """One API call's view of the state: reads see its own writes; nothing is shared until commit."""
 
-    def __init__(self, indexes: _Indexes) -> None:
+    def __init__(self, indexes: _Indexes, time_scale: float = 0.0) -> None:
         self._base = indexes
         self._overlay: dict[_Key, Record | None] = {}
         self._meta: dict[str, str] = {}
+        self.time_scale = time_scale  # how fast this state's lifecycles run (control/core/lifecycle.py)
 
     # -- reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, rid: str) -> Record | None:
@@ -101,13 +102,14 @@ class Transaction:
     def revision(self) -> int:
         return int(self.meta("revision") or 0)
 
-    def cached(self, name: str, build: Callable[[Transaction], T]) -> T:
-        """``build(self)``, kept with the state until its revision changes; never kept for a call that has written."""
+    def cached(self, name: str, build: Callable[[Transaction], T], fresh: Callable[[T], bool] | None = None) -> T:
+        """``build(self)``, kept with the state until its revision changes (or ``fresh`` says it went stale: a value
+        that depends on the time too); never kept for a call that has written."""
         if self.dirty:
             return build(self)
         revision = self.revision
         found = self._base.derived.get(name)
-        if found is not None and found[0] == revision:
+        if found is not None and found[0] == revision and (fresh is None or fresh(found[1])):
             return found[1]  # type: ignore[no-any-return]
         value = build(self)
         self._base.derived[name] = (revision, value)
@@ -153,8 +155,9 @@ class Transaction:
 class Store:
     """The state of one server: indexes in memory over a durable backend."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, time_scale: float = 0.0) -> None:
         self.backend = backend
+        self.time_scale = time_scale  # AWS's lifecycle durations times this (vpcsim serve --time-scale)
         self._lock = threading.RLock()
         self._indexes = _Indexes()
         self._load()
@@ -175,7 +178,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Run a call: commit its writes if the block returns, drop them all if it raises."""
         with self._lock:
-            tx = Transaction(self._indexes)
+            tx = Transaction(self._indexes, self.time_scale)
             yield tx
             if tx.dirty:
                 self._commit(tx)
@@ -184,7 +187,7 @@ class Store:
     def snapshot(self) -> Iterator[Transaction]:
         """A read-only view; writes made through it are discarded."""
         with self._lock:
-            yield Transaction(self._indexes)
+            yield Transaction(self._indexes, self.time_scale)
 
     def _commit(self, tx: Transaction) -> None:
         tx.set_meta("revision", str(self.revision + 1))

@@ -1,47 +1,66 @@
-"""DescribeRegions and DescribeAvailabilityZones from the region catalog.
+"""DescribeRegions and DescribeAvailabilityZones from the region catalog, as the calling account sees them.
 
 Every commercial region is enabled in vpcsim; opt-in regions report ``opted-in`` (AWS: ``OptInStatus`` is
-``opt-in-not-required`` for regions that predate March 2019, else ``opted-in`` once enabled).
+``opt-in-not-required`` for regions that predate March 2019, else ``opted-in`` once enabled), so ``AllRegions``
+adds none.
+
+Zones are the caller's (``Call.region`` is ``Region.seen_by(account)``): the names it sees, each with the zone id of
+the physical zone, so ``us-east-1a`` is ``use1-az4`` for one account and ``use1-az6`` for another, and in us-west-1
+an account sees two names. ``ZoneNames`` are the caller's names, ``ZoneIds`` physical ids it sees.
+Fields [botocore ``AvailabilityZone`` shape documentation]: ``OptInStatus`` is always ``opt-in-not-required`` for
+Availability Zones; ``GroupName`` is the zone group, ``us-east-1-zg-1``; ``GroupLongName`` its long name (the
+``group-long-name`` filter's example: ``US West (Oregon) 1``); ``NetworkBorderGroup`` the Region (AWS CLI example
+describe-availability-zones); ``State`` ``available``; ``Messages`` empty. The catalog has no Local or Wavelength
+Zones, so ``AllAvailabilityZones`` lists the same zones (choice named here). Filters are the documented ones plus the
+names derived from the output shape (``core.filter_names``), with wildcards; neither item has tags.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.catalog import REGIONS, Region
+from vpcsim.catalog import REGIONS, Region, Zone
 from vpcsim.control.core.call import Call, Params, Result
+from vpcsim.control.core.describe import Listing, member
 from vpcsim.errors import InvalidParameter
+from vpcsim.model import Record
 
-_REGION_FILTERS = {"endpoint", "region-name", "opt-in-status"}
-_ZONE_FILTERS = {
-    "group-name",
-    "message",
-    "opt-in-status",
-    "region-name",
-    "state",
-    "zone-id",
-    "zone-name",
-    "zone-type",
-    "group-long-name",
-    "network-border-group",
-    "parent-zone-id",
-    "parent-zone-name",
-}
+_REGIONS = Listing(
+    kind="region",
+    page_member="Regions",
+    filters={
+        "endpoint": member("Endpoint"),
+        "opt-in-status": member("OptInStatus"),
+        "region-name": member("RegionName"),
+    },
+    present=lambda r: dict(r.doc),
+)
+_ZONES = Listing(
+    kind="availability-zone",
+    page_member="AvailabilityZones",
+    filters={
+        "group-long-name": member("GroupLongName"),
+        "group-name": member("GroupName"),
+        "message": member("Messages", "Message"),
+        "opt-in-status": member("OptInStatus"),
+        "parent-zone-id": member("ParentZoneId"),
+        "parent-zone-name": member("ParentZoneName"),
+        "region-name": member("RegionName"),
+        "state": member("State"),
+        "zone-id": member("ZoneId"),
+        "zone-name": member("ZoneName"),
+        "zone-type": member("ZoneType"),
+    },
+    present=lambda r: dict(r.doc),
+)
 
 
 def _opt_in(region: Region) -> str:
     return "opted-in" if region.opt_in else "opt-in-not-required"
 
 
-def _matches(item: dict[str, Any], filters: list[dict[str, Any]], fields: dict[str, str], known: set[str]) -> bool:
-    for flt in filters:
-        name = flt.get("Name") or ""
-        if name not in known:
-            raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        field = fields.get(name)
-        if field is not None and str(item.get(field)) not in (flt.get("Values") or []):
-            return False
-    return True
+def _item(call: Call, kind: str, rid: str, doc: dict[str, Any]) -> Record:
+    return Record(kind, rid, call.account, call.region.name, doc, None, {}, {})
 
 
 def describe_regions(call: Call, params: Params) -> Result:
@@ -49,48 +68,39 @@ def describe_regions(call: Call, params: Params) -> Result:
     unknown = [n for n in names if n not in REGIONS]
     if unknown:
         raise InvalidParameter("InvalidParameterValue", f"Invalid region names: {', '.join(unknown)}")
-    fields = {"endpoint": "Endpoint", "region-name": "RegionName", "opt-in-status": "OptInStatus"}
     items = [
-        {"RegionName": r.name, "Endpoint": r.endpoint, "OptInStatus": _opt_in(r)}
+        _item(call, "region", r.name, {"RegionName": r.name, "Endpoint": r.endpoint, "OptInStatus": _opt_in(r)})
         for r in REGIONS.values()
         if not names or r.name in names
     ]
-    return {"Regions": [i for i in items if _matches(i, params.get("Filters") or [], fields, _REGION_FILTERS)]}
+    return _REGIONS.run(call, params, records=items)
 
 
 def describe_availability_zones(call: Call, params: Params) -> Result:
     region = call.region
-    wanted = set(params.get("ZoneNames") or []) | set(params.get("ZoneIds") or [])
-    unknown = [w for w in wanted if region.find_zone(w) is None]
+    names, ids = params.get("ZoneNames") or [], params.get("ZoneIds") or []
+    unknown = [n for n in names if n not in {z.name for z in region.zones}]
+    unknown += [i for i in ids if i not in region.zone_ids]
     if unknown:
         raise InvalidParameter(
             "InvalidParameterValue", f"The zone '{unknown[0]}' does not exist in region {region.name}."
         )
-    fields = {
-        "region-name": "RegionName",
-        "state": "State",
-        "zone-id": "ZoneId",
-        "zone-name": "ZoneName",
-        "zone-type": "ZoneType",
-        "group-name": "GroupName",
-        "opt-in-status": "OptInStatus",
-        "network-border-group": "NetworkBorderGroup",
-    }
-    zones = [_zone(region, z.name, z.zone_id) for z in region.zones if not wanted or {z.name, z.zone_id} & wanted]
-    filters = params.get("Filters") or []
-    return {"AvailabilityZones": [z for z in zones if _matches(z, filters, fields, _ZONE_FILTERS)]}
+    zones = [z for z in region.zones if not (names or ids) or z.name in names or z.zone_id in ids]
+    items = [_item(call, "availability-zone", z.name, zone_doc(region, z)) for z in zones]
+    return _ZONES.run(call, params, records=items)
 
 
-def _zone(region: Region, name: str, zone_id: str) -> dict[str, Any]:
+def zone_doc(region: Region, zone: Zone) -> dict[str, Any]:
+    """One ``AvailabilityZone`` item of DescribeAvailabilityZones."""
     return {
         "OptInStatus": "opt-in-not-required",
         "Messages": [],
         "RegionName": region.name,
-        "ZoneName": name,
-        "ZoneId": zone_id,
-        "GroupName": region.name,
+        "ZoneName": zone.name,
+        "ZoneId": zone.zone_id,
+        "GroupName": f"{region.name}-zg-1",
         "NetworkBorderGroup": region.name,
         "ZoneType": "availability-zone",
-        "GroupLongName": f"{region.description} {region.name}",
+        "GroupLongName": f"{region.description} 1",
         "State": "available",
     }

@@ -1,8 +1,12 @@
 """Reachability Analyzer's API on vpcsim's data plane: network insights paths and analyses [RA; EC2API; CLIEX].
 
-A path names a source (an instance or network interface, or ``SourceIp``) and a destination (an instance, network
-interface, VPC endpoint or internet gateway, or ``DestinationIp``; as a vpcsim extension also a DNS name such as
-``s3.eu-west-2.amazonaws.com``). StartNetworkInsightsAnalysis traces the path on the state as it is then and answers
+A path names a source (an instance or network interface, an internet gateway standing for the internet beyond it, or
+``SourceIp``; or, for traffic from on premises, a virtual private gateway or a transit gateway's VPN attachment, with
+``SourceIp`` the address in the customer network [RA "source and destination resources"]) and a destination (an
+instance, network interface, VPC endpoint or internet gateway, or ``DestinationIp``; as a vpcsim extension also a DNS
+name such as ``s3.eu-west-2.amazonaws.com``). Choice named: a path from a gateway without a ``SourceIp`` starts at
+the first address of the first customer network its connection carries. StartNetworkInsightsAnalysis traces the path
+on the state as it is then and answers
 ``running``; the analysis is ``succeeded`` from the next call that reads it, with NetworkPathFound,
 ForwardPathComponents, Explanations (Reachability Analyzer's codes) and, when FilterInArns is given, found only if
 the path traverses every ARN named. Analyses are kept until deleted.
@@ -14,11 +18,12 @@ import re
 from typing import Any
 
 from vpcsim.control.analysis import run
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
-from vpcsim.dataplane import dns
+from vpcsim.dataplane import dns, onprem
 from vpcsim.dataplane.topology import Topology
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import InvalidParameter
@@ -42,7 +47,8 @@ PATHS = Listing(
         "filter-at-source.source-address": member("FilterAtSource", "SourceAddress"),
     },
 )
-_SOURCES = ("i-", "eni-")
+_SOURCES = ("i-", "eni-", "igw-", "vgw-", "tgw-attach-")
+_ONPREM = ("vgw-", "tgw-attach-")  # sources that are gateways from a customer network
 
 
 def _arn(call: Call, kind: str, rid: str) -> str:
@@ -54,9 +60,13 @@ def create_network_insights_path(call: Call, params: Params) -> Result:
     source, destination = params["Source"], params.get("Destination")
     if not source.startswith(_SOURCES):
         raise InvalidParameter(
-            "InvalidParameterValue", f"vpcsim traces from instances and network interfaces; '{source}' is neither."
+            "InvalidParameterValue",
+            f"vpcsim traces from instances, network interfaces, internet gateways, virtual private gateways and VPN "
+            f"attachments; '{source}' is none of them.",
         )
     _check_exists(call, source)
+    if source.startswith("tgw-attach-"):
+        _check_vpn_attachment(call, source)
     if destination is None and not params.get("DestinationIp"):
         raise InvalidParameter("MissingParameter", "Specify Destination or DestinationIp.")
     if destination and _resource_kind(destination):
@@ -84,7 +94,22 @@ def create_network_insights_path(call: Call, params: Params) -> Result:
     return {"NetworkInsightsPath": present(record)}
 
 
-_KINDS = {"i-": "instance", "eni-": "network-interface", "vpce-": "vpc-endpoint", "igw-": "internet-gateway"}
+_KINDS = {
+    "i-": "instance",
+    "eni-": "network-interface",
+    "vpce-": "vpc-endpoint",
+    "igw-": "internet-gateway",
+    "vgw-": "vpn-gateway",
+    "tgw-attach-": "transit-gateway-attachment",
+}
+
+
+def _check_vpn_attachment(call: Call, rid: str) -> None:
+    attachment = call.tx.find("transit-gateway-attachment", rid)
+    if attachment is None or attachment.doc.get("ResourceType") != "vpn":
+        raise InvalidParameter(
+            "InvalidParameterValue", f"vpcsim traces from a transit gateway's VPN attachments only; {rid} is not one."
+        )
 
 
 def _resource_kind(rid: str) -> str | None:
@@ -129,15 +154,19 @@ def start_network_insights_analysis(call: Call, params: Params) -> Result:
         "StartDate": call.timestamp(),
         "Status": "running",
     }
-    record = call.record(ANALYSIS, aid, doc, None, result=result, started_by=call.request_id)
+    done = {**doc, **result, "Status": "succeeded"}
+    transition = lifecycle.begin(call, "running", lifecycle.ANALYSIS)
+    record = call.record(ANALYSIS, aid, done, None, running=doc, transition=transition)
     record = call.tx.put(record.evolve(tags=tags_for(call, params, "network-insights-analysis")))
-    return {"NetworkInsightsAnalysis": present(record)}
+    return {"NetworkInsightsAnalysis": present(_settle(call, record))}
 
 
 def _settle(call: Call, record: Any) -> Any:
-    if record.doc["Status"] == "running" and record.extra.get("started_by") != call.request_id:
-        record = call.tx.put(record.with_doc(Status="succeeded", **record.extra["result"]))
-    return record
+    """The analysis as a reader sees it now: running, without its findings, until it has had its time (core/
+    lifecycle.py); the findings were made when it started, on the network as it was then, as AWS's are."""
+    if lifecycle.finished(call, record.extra.get("transition")):
+        return record
+    return record.evolve(doc=dict(record.extra.get("running") or record.doc))
 
 
 ANALYSES = Listing(
@@ -164,10 +193,20 @@ def delete_network_insights_analysis(call: Call, params: Params) -> Result:
 
 
 def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict[str, Any]:
-    source = path.get("SourceIp") or path["Source"]
+    source, via = path.get("SourceIp") or path["Source"], None
+    if path["Source"].startswith(_ONPREM):
+        via = path["Source"]
+        source = path.get("SourceIp") or _customer_address(topo, via) or ""
+    inbound = str(path["Source"]).startswith("igw-")  # from the internet: the destination stands for itself
+    destination = str(path.get("DestinationIp") or path.get("Destination")) if inbound else destination_of(topo, path)
     try:
         trace = run.tracing.trace(
-            topo, source, destination_of(topo, path), port=path.get("DestinationPort"), protocol=path["Protocol"]
+            topo,
+            source,
+            destination,
+            port=path.get("DestinationPort"),
+            protocol=path["Protocol"],
+            via=via,
         )
     except UnknownSource as error:
         return {"NetworkPathFound": False, "StatusMessage": str(error), "Explanations": []}
@@ -183,6 +222,12 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
         "ReturnPathComponents": path_components(trace, returning=True),
         "Explanations": explanations,
     }
+
+
+def _customer_address(topo: Topology, via: str) -> str | None:
+    """An address in the first customer network a gateway's connection carries (module docstring)."""
+    found = onprem.source(topo, "0.0.0.0", via)
+    return onprem.default_address(found[1]) if not isinstance(found, str) else None
 
 
 def destination_of(topo: Topology, path: dict[str, Any]) -> str:
@@ -299,6 +344,9 @@ _EXPLAINED_AS = {
     ComponentKind.TRANSIT_GATEWAY: "TransitGateway",
     ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE: "TransitGatewayRouteTable",
     ComponentKind.TRANSIT_GATEWAY_ATTACHMENT: "TransitGatewayAttachment",
+    ComponentKind.VPN_GATEWAY: "VpnGateway",
+    ComponentKind.VPN_CONNECTION: "VpnConnection",
+    ComponentKind.CUSTOMER_GATEWAY: "CustomerGateway",
 }
 
 

@@ -8,6 +8,7 @@ API, the JSON API, the CLI and the UI all call.
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from vpcsim.control.analysis import assumed
@@ -22,7 +23,12 @@ from vpcsim.store import Transaction
 
 def topology_of(tx: Transaction) -> Topology:
     """The compiled topology of the state ``tx`` sees (kept per revision when ``tx`` has written nothing)."""
-    return tx.cached("topology", compile_topology)
+    return tx.cached("topology", compile_topology, fresh=_fresh)
+
+
+def _fresh(topo: Topology) -> bool:
+    """A compiled topology stays right until its revision changes or a lifecycle under way when it was compiled ends."""
+    return topo.settles_at is None or datetime.now(UTC) < topo.settles_at
 
 
 def run_trace(
@@ -34,14 +40,16 @@ def run_trace(
     protocol: str = "tcp",
     request: ApiRequest | None = None,
     account: str | None = None,
+    via: str | None = None,
 ) -> Trace:
     """Trace a request, judge the API call it makes (if named) against the policies on its path, price it per GB.
     With ``account``, the source must be that account's (a caller sees only its own network)."""
     topo = topology_of(tx)
-    if account is not None and tracing.find_source(topo, source).account != account:
+    if account is not None and via is None and tracing.find_source(topo, source).account not in ("", account):
+        # Choice named: internet and on-premises sources belong to no account and stay open to every caller.
         raise tracing.UnknownSource(f"'{source}' is not an instance, network interface or IP address of {account}")
     judge = judge_for(topo, check_request(request)) if request is not None else None
-    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge)
+    found = tracing.trace(topo, source, destination, port=port, protocol=protocol, judge=judge, via=via)
     assumptions = assumed.notes_for(tx, assumed.vpcs_on(topo, (h.component.id for h in found.hops)))
     if assumptions:  # an imported estate's gaps the trace crossed (control/analysis/assumed.py)
         found = replace(found, notes=(*found.notes, *assumptions))

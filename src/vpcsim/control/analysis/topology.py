@@ -4,6 +4,8 @@ This is the bridge between the records (AWS's shapes) and ``vpcsim.dataplane.top
 resolved here (a subnet's route table is its explicit association or the main table; route states come from
 ``route_targets.route_state``, the one place that knows when a target is gone; transit gateway routes from
 ``transit_routes.table_routes``; AWS-managed prefix lists from the catalog), so the engines never look at a record.
+IPv4 and IPv6 are compiled alike: VPC and subnet blocks, routes, ACL entries, security group rules, interface
+addresses, DNS records, prefix lists and AWS's published ranges of both families.
 """
 
 from __future__ import annotations
@@ -11,14 +13,19 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from functools import cache, lru_cache
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
-from vpcsim.catalog import REGIONS, managed_prefix_lists, service_cidrs
+from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
 from vpcsim.control.analysis import assumed
+from vpcsim.control.analysis import hybrid_topology as hybrid
+from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call
-from vpcsim.control.elbv2 import load_balancer_config, target_groups, targets
+from vpcsim.control.elbv2 import load_balancer_config, load_balancers, target_groups, targets
+from vpcsim.control.gateways import nat as nat_gateways
 from vpcsim.control.interconnect import transit, transit_routes
 from vpcsim.control.network import route_targets
 from vpcsim.dataplane import topology as t
@@ -54,10 +61,11 @@ def _compile(tx: Transaction) -> t.Topology:
     interfaces = {r.id: r for r in tx.scan("network-interface")}
     owners = _owners(tx)
     gateways = _internet_gateways(tx)
+    egress_only = {r.parent or "": r.id for r in tx.scan("egress-only-internet-gateway")}
     associations = _Associations(tx)
     states = _RouteStates(calls)
     parts = assumed.Parts(
-        vpcs={r.id: _vpc(r, gateways) for r in tx.scan("vpc")},
+        vpcs={r.id: _vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
@@ -74,20 +82,25 @@ def _compile(tx: Transaction) -> t.Topology:
         groups=parts.groups,
         interfaces=parts.interfaces,
         instances=_instances(tx, interfaces.values()),
-        nat_gateways={r.id: n for r in tx.scan("natgateway") if (n := _nat(r)) is not None},
-        endpoints=assumed.known_interfaces({r.id: _endpoint(r) for r in tx.scan("vpc-endpoint")}, parts.interfaces),
+        nat_gateways=_nats(tx, calls),
+        endpoints=assumed.known_interfaces(
+            {r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")}, parts.interfaces
+        ),
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
         prefix_lists=_prefix_lists(tx),
         tgw_attachments={},
         tgw_views=_tgw_views(tx),
         tgw_route_tables={r.id: _tgw_table(tx, r) for r in tx.scan("transit-gateway-route-table")},
-        load_balancers={r.id: _load_balancer(tx, r) for r in tx.scan("load-balancer")},
+        load_balancers={r.id: _load_balancer(tx, calls, r) for r in tx.scan("load-balancer")},
         target_groups={r.id: _target_group(tx, calls.of(r), r) for r in tx.scan("target-group")},
         endpoint_services={r.id: _endpoint_service(r) for r in tx.scan("vpc-endpoint-service")},
         resources=_resources(tx),
         service_ranges=_service_ranges(),
+        amazon_ipv6=_amazon_ipv6(),
+        vpn_gateways=hybrid.vpn_gateways(tx),
+        vpn_connections=hybrid.vpn_connections(tx),
     )
-    return indexed(topo)
+    return indexed(replace(topo, settles_at=calls.settles_at))
 
 
 class _Calls:
@@ -96,24 +109,31 @@ class _Calls:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
         self._cache: dict[tuple[str, str], Call] = {}
+        self.settles_at: datetime | None = None  # when the first lifecycle under way ends (the topology goes stale)
 
     def of(self, record: Record) -> Call:
         key = (record.account, record.region)
         if key not in self._cache:
-            self._cache[key] = Call(self.tx, record.account, REGIONS[record.region], "compile", IdFactory(0))
+            call = Call(self.tx, record.account, REGIONS[record.region], "compile", IdFactory(0))
+            call.on_pending = self._pending
+            self._cache[key] = call
         return self._cache[key]
 
+    def _pending(self, ends: datetime) -> None:
+        self.settles_at = ends if self.settles_at is None else min(self.settles_at, ends)
 
-def _v4(text: str | None) -> IPv4Network | None:
-    if not text or ":" in text:
+
+def _net(text: str | None) -> t.Network | None:
+    """A CIDR of either family, or None for none."""
+    if not text:
         return None
     return _network(text)
 
 
 @lru_cache(maxsize=1 << 16)
-def _network(text: str) -> IPv4Network:
+def _network(text: str) -> t.Network:
     """Parsed once per distinct CIDR (route tables repeat the same destinations); networks are immutable."""
-    return IPv4Network(text, strict=False)
+    return ip_network(text, strict=False)
 
 
 # -- VPCs, subnets, route tables, ACLs, groups ------------------------------------------------------------------------
@@ -127,8 +147,12 @@ def _internet_gateways(tx: Transaction) -> dict[str, str]:
     return found
 
 
-def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
-    cidrs = tuple(n for a in record.doc["CidrBlockAssociationSet"] if (n := _v4(a["CidrBlock"])) is not None)
+def _vpc(
+    record: Record, gateways: dict[str, str], egress_only: dict[str, str], dns: tuple[str, tuple[str, ...]]
+) -> t.Vpc:
+    blocks = [a["CidrBlock"] for a in record.doc["CidrBlockAssociationSet"]]
+    blocks += [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
+    cidrs = tuple(n for b in blocks if (n := _net(b)) is not None)
     attributes = record.extra.get("attributes", {})
     return t.Vpc(
         record.id,
@@ -138,6 +162,9 @@ def _vpc(record: Record, gateways: dict[str, str]) -> t.Vpc:
         bool(attributes.get("EnableDnsSupport", True)),
         bool(attributes.get("EnableDnsHostnames", False)),
         gateways.get(record.id),
+        egress_only.get(record.id),
+        dhcp_options=dns[0],
+        name_servers=dns[1],
     )
 
 
@@ -162,8 +189,12 @@ class _Associations:
     def subnet(self, record: Record) -> t.Subnet:
         vpc_id = record.doc["VpcId"]
         table = self.tables.get(record.id) or self.main.get(vpc_id, "")
-        cidr = _v4(record.doc["CidrBlock"]) or IPv4Network("0.0.0.0/32")
-        return t.Subnet(record.id, vpc_id, cidr, record.doc["AvailabilityZone"], table, self.acls.get(record.id, ""))
+        v6 = [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
+        ipv6 = IPv6Network(v6[0]) if v6 else None
+        cidr = _net(record.doc.get("CidrBlock")) or ipv6 or ip_network("0.0.0.0/32")
+        zone, zone_id = record.doc["AvailabilityZone"], record.doc.get("AvailabilityZoneId", "")
+        acl, dns64 = self.acls.get(record.id, ""), bool(record.doc.get("EnableDns64"))
+        return t.Subnet(record.id, vpc_id, cidr, zone, table, acl, ipv6, dns64, zone_id=zone_id)
 
 
 _TARGETS = (
@@ -172,6 +203,7 @@ _TARGETS = (
     ("TransitGatewayId", "tgw"),
     ("NetworkInterfaceId", "eni"),
     ("VpcEndpointId", "vpce-gwlb"),
+    ("EgressOnlyInternetGatewayId", "eigw"),
 )
 
 
@@ -194,10 +226,10 @@ class _RouteStates:
 
 
 def _route(states: _RouteStates, table: Record, raw: dict[str, Any]) -> t.Route | None:
-    destination = _v4(raw.get("DestinationCidrBlock"))
+    destination = _net(raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock"))
     prefix_list = raw.get("DestinationPrefixListId")
     if destination is None and prefix_list is None:
-        return None  # IPv6 routes: the data plane follows IPv4 (as Reachability Analyzer does)
+        return None
     kind, target = _target_of(raw)
     state = states.of(table, raw)
     return t.Route(
@@ -213,6 +245,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
         return "igw", gateway
     if gateway.startswith("vpce-"):
         return "vpce-gateway", gateway
+    if gateway.startswith("vgw-"):
+        return "vgw", gateway
     for member, kind in _TARGETS:
         if raw.get(member):
             return kind, str(raw[member])
@@ -221,7 +255,8 @@ def _target_of(raw: dict[str, Any]) -> tuple[str, str]:
 
 def _route_table(states: _RouteStates, record: Record) -> t.RouteTable:
     vpc_id = record.doc["VpcId"]
-    routes = tuple(r for raw in record.doc["Routes"] if (r := _route(states, record, raw)) is not None)
+    raws = [*record.doc["Routes"], *vpn_routes.propagated_routes(states.calls.tx, record)]
+    routes = tuple(r for raw in raws if (r := _route(states, record, raw)) is not None)
     return t.RouteTable(record.id, vpc_id, routes)
 
 
@@ -239,7 +274,7 @@ def _acl(record: Record) -> t.NetworkAcl:
                 bool(raw["Egress"]),
                 str(raw["Protocol"]),
                 raw["RuleAction"] == "allow",
-                _v4(raw.get("CidrBlock")),
+                _net(raw.get("CidrBlock") or raw.get("Ipv6CidrBlock")),
                 _port(ports.get("From")),
                 _port(ports.get("To")),
                 raw,
@@ -261,7 +296,7 @@ def _groups(tx: Transaction) -> dict[str, t.SecurityGroup]:
                 str(doc["IpProtocol"]),
                 int(doc.get("FromPort", -1)),
                 int(doc.get("ToPort", -1)),
-                _v4(doc.get("CidrIpv4")),
+                _net(doc.get("CidrIpv4") or doc.get("CidrIpv6")),
                 doc.get("PrefixListId"),
                 referenced,
                 doc,
@@ -294,7 +329,8 @@ def _owners(tx: Transaction) -> dict[str, str]:
 
 def _interface(record: Record, owner: str) -> t.Interface:
     doc = record.doc
-    addresses = tuple(IPv4Address(a["PrivateIpAddress"]) for a in doc["PrivateIpAddresses"])
+    v4 = [IPv4Address(a["PrivateIpAddress"]) for a in doc["PrivateIpAddresses"]]
+    addresses = (*v4, *(ip_address(a["Ipv6Address"]) for a in doc.get("Ipv6Addresses") or []))
     instance = (doc.get("Attachment") or {}).get("InstanceId")
     public = (doc.get("Association") or {}).get("PublicIp")
     return t.Interface(
@@ -310,6 +346,7 @@ def _interface(record: Record, owner: str) -> t.Interface:
         record.region,
         public,
         bool(doc.get("SourceDestCheck", True)),
+        doc.get("AvailabilityZoneId", ""),
     )
 
 
@@ -326,6 +363,12 @@ def _instances(tx: Transaction, interfaces: Iterable[Record]) -> dict[str, str]:
         for r in tx.scan("instance")
         if r.doc["State"]["Name"] in ("running", "pending") and r.id in primary
     }
+
+
+def _nats(tx: Transaction, calls: _Calls) -> dict[str, t.NatGateway]:
+    """The NAT gateways as readers see them now (pending ones are not yet available: nat.seen)."""
+    seen = (nat_gateways.seen(calls.of(r), r) for r in tx.scan("natgateway"))
+    return {r.id: n for r in seen if (n := _nat(r)) is not None}
 
 
 def _nat(record: Record) -> t.NatGateway | None:
@@ -347,7 +390,7 @@ def _nat(record: Record) -> t.NatGateway | None:
 def _endpoint(record: Record) -> t.Endpoint:
     doc = record.doc
     dns = tuple(
-        t.DnsName(r["Name"].lower(), bool(r["Private"]), r.get("Zone"), tuple(IPv4Address(a) for a in r["Addresses"]))
+        t.DnsName(r["Name"].lower(), bool(r["Private"]), r.get("Zone"), tuple(ip_address(a) for a in r["Addresses"]))
         for r in record.extra.get("dns", [])
     )
     options = doc.get("DnsOptions") or {}
@@ -381,30 +424,28 @@ def _peering(record: Record) -> t.Peering:
     return t.Peering(record.id, side(doc["RequesterVpcInfo"]), side(doc["AccepterVpcInfo"]), doc["Status"]["Code"])
 
 
-def _prefix_lists(tx: Transaction) -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    lists: dict[tuple[str, str], tuple[IPv4Network, ...]] = dict(_aws_prefix_lists())
+def _prefix_lists(tx: Transaction) -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    lists: dict[tuple[str, str], tuple[t.Network, ...]] = dict(_aws_prefix_lists())
     for record in tx.scan("prefix-list"):
         entries = record.extra.get("versions", {}).get(str(record.doc["Version"]), [])
-        lists[(record.region, record.id)] = tuple(n for e in entries if (n := _v4(e["Cidr"])) is not None)
+        lists[(record.region, record.id)] = tuple(n for e in entries if (n := _net(e["Cidr"])) is not None)
     return lists
 
 
 @cache
-def _aws_prefix_lists() -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    return {
-        (region, pl.prefix_list_id): tuple(c for c in pl.cidrs if isinstance(c, IPv4Network))
-        for region in REGIONS
-        for pl in managed_prefix_lists(region)
-    }
+def _aws_prefix_lists() -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    return {(region, pl.prefix_list_id): pl.cidrs for region in REGIONS for pl in managed_prefix_lists(region)}
 
 
 @cache
-def _service_ranges() -> dict[tuple[str, str], tuple[IPv4Network, ...]]:
-    return {
-        (region, kind): tuple(c for c in service_cidrs(region, kind) if isinstance(c, IPv4Network))
-        for region in REGIONS
-        for kind in _RANGE_KINDS
-    }
+def _service_ranges() -> dict[tuple[str, str], tuple[t.Network, ...]]:
+    return {(region, kind): service_cidrs(region, kind) for region in REGIONS for kind in _RANGE_KINDS}
+
+
+@cache
+def _amazon_ipv6() -> tuple[tuple[str, IPv6Network], ...]:
+    """Where public IPv6 addresses lie, per Region: Amazon's published EC2 ranges and the VPC pool."""
+    return tuple((region, n) for region in REGIONS for n in amazon_ipv6_ranges(region))
 
 
 # -- transit gateways, load balancers, endpoint services, resource policies -------------------------------------------
@@ -412,7 +453,9 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
     views = {}
     for record in tx.scan("transit-gateway-attachment"):
         doc = record.doc
-        if "RequesterTgwInfo" in doc:
+        if doc.get("ResourceType") == "vpn":
+            views[(doc["TransitGatewayId"], record.id)] = hybrid.vpn_attachment(record)
+        elif "RequesterTgwInfo" in doc:
             sides = [
                 (doc["RequesterTgwInfo"], doc["AccepterTgwInfo"]),
                 (doc["AccepterTgwInfo"], doc["RequesterTgwInfo"]),
@@ -433,7 +476,7 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
             zones = tuple(
                 sorted(
                     {
-                        s.doc["AvailabilityZone"]
+                        s.doc["AvailabilityZoneId"]
                         for sid in doc.get("SubnetIds", [])
                         if (s := tx.find("subnet", sid)) is not None
                     }
@@ -455,7 +498,7 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
 def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
     routes = []
     for raw in transit_routes.table_routes(tx, record):
-        network = _v4(raw.get("DestinationCidrBlock"))
+        network = _net(raw.get("DestinationCidrBlock"))
         attachments = raw.get("TransitGatewayAttachments") or [{}]
         if network is not None:
             routes.append(
@@ -464,7 +507,8 @@ def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
     return t.TgwRouteTable(record.id, record.parent or "", tuple(routes))
 
 
-def _load_balancer(tx: Transaction, record: Record) -> t.LoadBalancer:
+def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBalancer:
+    record = load_balancers.settle(calls.of(stored), stored)  # provisioning while it provisions
     listeners = []
     for listener in tx.children("listener", record.id):
         for group in target_groups.forwarded_groups(listener.doc):
@@ -475,26 +519,36 @@ def _load_balancer(tx: Transaction, record: Record) -> t.LoadBalancer:
         record.doc["LoadBalancerName"],
         record.doc["Type"],
         record.doc["VpcId"],
-        dict(record.extra.get("interfaces", {})),
+        _nodes(tx, record),
         cross,
         tuple(listeners),
+        record.doc["State"]["Code"],
     )
+
+
+def _nodes(tx: Transaction, record: Record) -> dict[str, str]:
+    """The load balancer's node interfaces by zone id (stored by its owner's zone names, which are per account)."""
+    view = REGIONS[record.region].seen_by(record.account)
+    nodes = {}
+    for name, eni_id in record.extra.get("interfaces", {}).items():
+        eni = tx.find("network-interface", eni_id)
+        zone_id = eni.doc.get("AvailabilityZoneId") if eni is not None else None
+        nodes[zone_id or (z.zone_id if (z := view.find_zone(name)) else name)] = eni_id
+    return nodes
 
 
 def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
     found = []
-    for entry in record.extra.get("targets", []):
+    for entry in (e for e in record.extra.get("targets", []) if targets.visible(call, e)):
         address, zone = _target_address(tx, call, entry)
-        healthy = (
-            targets.is_healthy(call, record, {**entry, "State": "registered"})
-            if entry["State"] == "registered"
-            else targets.is_healthy(call, record, entry)
-        )
-        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy))
+        found_zone = call.region.find_zone(zone)  # the group owner's name (call: the owner's view)
+        zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
+        healthy = targets.is_healthy(call, record, entry)  # as DescribeTargetHealth shows it now
+        found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
     return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
 
 
-def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[IPv4Address | None, str]:
+def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[t.Address | None, str]:
     target = entry["Id"]
     if target.startswith("i-"):
         instance = tx.find("instance", target)
@@ -502,8 +556,16 @@ def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple
         eni = tx.find("network-interface", eni_id or "")
         if eni is None:
             return None, ""
-        return IPv4Address(eni.doc["PrivateIpAddress"]), eni.doc["AvailabilityZone"]
-    return IPv4Address(target), str(entry.get("AvailabilityZone") or "")
+        return _primary_address(eni.doc), eni.doc["AvailabilityZone"]
+    return ip_address(target), str(entry.get("AvailabilityZone") or "")
+
+
+def _primary_address(doc: dict[str, Any]) -> t.Address | None:
+    """An interface's primary private IPv4 address, or its first IPv6 address when it has none."""
+    if doc.get("PrivateIpAddress"):
+        return IPv4Address(doc["PrivateIpAddress"])
+    v6 = [a["Ipv6Address"] for a in doc.get("Ipv6Addresses") or []]
+    return ip_address(v6[0]) if v6 else None
 
 
 def _endpoint_service(record: Record) -> t.EndpointService:

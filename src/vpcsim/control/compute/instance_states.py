@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.control.compute import interfaces
+from vpcsim.control.compute import instance_filters, interfaces
 from vpcsim.control.compute.instances import state, visible_instances
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member
@@ -101,6 +101,7 @@ STATUS_LISTING = Listing(
     kind="instance",
     page_member="InstanceStatuses",
     filters={
+        **instance_filters.INSTANCE_STATUSES,
         "availability-zone": member("AvailabilityZone"),
         "instance-state-code": member("InstanceState", "Code"),
         "instance-state-name": member("InstanceState", "Name"),

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from ipaddress import IPv4Network
 from typing import Any
 
-from vpcsim.control.compute import interfaces
+from vpcsim.control.compute import instance_filters, interfaces
+from vpcsim.control.compute import ipv6_addresses as ipv6
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get, get_many
@@ -45,6 +46,7 @@ LISTING = Listing(
     kind="instance",
     page_member="Instances",
     filters={
+        **instance_filters.INSTANCES,
         "availability-zone": member("Placement", "AvailabilityZone"),
         "dns-name": member("PublicDnsName"),
         "image-id": member("ImageId"),
@@ -89,6 +91,7 @@ class _Nic:
     delete_on_termination: bool = True
     description: str = ""
     existing: Record | None = None
+    ipv6: ipv6.Ipv6Request | None = None
 
 
 # -- RunInstances -----------------------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ def _launch_count(params: Params, nics: list[_Nic]) -> int:
             "InvalidParameterValue",
             f"Value ({high}) for parameter maxCount is invalid. It must be at least minCount ({low}).",
         )
-    if high > 1 and any(n.private_ip or n.existing for n in nics):
+    if high > 1 and any(n.private_ip or n.existing or (n.ipv6 and n.ipv6.addresses) for n in nics):
         raise InvalidParameter(
             "InvalidParameterCombination",
             "A private IP address or an existing network interface can only be given when launching one instance.",
@@ -156,6 +159,8 @@ def _launch_count(params: Params, nics: list[_Nic]) -> int:
 
 
 def _free(subnet: Record) -> int:
+    if not subnet.doc.get("CidrBlock"):
+        return 1 << 32  # an IPv6-only subnet: its /64 never runs out for a launch
     network = IPv4Network(subnet.doc["CidrBlock"])
     return int(network.num_addresses) - 5 - len(subnet.extra.get("allocated", {}))
 
@@ -175,11 +180,15 @@ def _nics(call: Call, params: Params) -> list[_Nic]:
     if not specs:
         subnet = _subnet(call, params)
         groups = _groups(call, subnet, params)
-        return [_Nic(0, subnet, groups, params.get("PrivateIpAddress"), 0, bool(subnet.doc["MapPublicIpOnLaunch"]))]
+        public = bool(subnet.doc["MapPublicIpOnLaunch"])
+        request = ipv6.requested(params)
+        return [_Nic(0, subnet, groups, params.get("PrivateIpAddress"), 0, public, ipv6=request)]
     for name, noun in (
         ("SubnetId", "subnet ID"),
         ("SecurityGroupIds", "security groups"),
         ("PrivateIpAddress", "private IP address"),
+        ("Ipv6AddressCount", "IPv6 address count"),
+        ("Ipv6Addresses", "IPv6 addresses"),
     ):
         if params.get(name) or (name == "SecurityGroupIds" and params.get("SecurityGroups")):
             raise InvalidParameter(
@@ -221,6 +230,7 @@ def _nic(call: Call, spec: dict[str, Any], params: Params, total: int) -> _Nic:
         bool(subnet.doc["MapPublicIpOnLaunch"]) if public is None else bool(public),
         spec.get("DeleteOnTermination", True) is not False,
         spec.get("Description") or "",
+        ipv6=ipv6.requested(spec, primary_member="PrimaryIpv6"),
     )
 
 
@@ -304,6 +314,7 @@ def _launch(
             private_ip=nic.private_ip,
             secondary_count=nic.secondary_count,
             tags=eni_tags,
+            ipv6_request=nic.ipv6,
         )
         eni = interfaces.attach(call, eni, instance, nic.device_index, delete_on_termination=nic.delete_on_termination)
         if nic.public_ip:
@@ -376,16 +387,16 @@ def _view(instance: Record, enis: list[Record]) -> Record:
     doc["NetworkInterfaces"] = [{k: v for k, v in e.doc.items() if k != "TagSet"} for e in enis]
     primary = enis[0] if enis and enis[0].doc["Attachment"]["DeviceIndex"] == 0 else None
     if primary is not None:
-        doc["PrivateIpAddress"] = primary.doc["PrivateIpAddress"]
-        # AWS leaves PrivateDnsName out of an interface in a VPC without DNS hostnames (real dump test-transit-gateway).
-        doc["PrivateDnsName"] = primary.doc.get("PrivateDnsName", doc.get("PrivateDnsName", ""))
+        doc["PrivateIpAddress"] = primary.doc.get("PrivateIpAddress")
+        doc["PrivateDnsName"] = primary.doc.get("PrivateDnsName", "")
+        doc["Ipv6Address"] = primary.doc.get("Ipv6Address")
         doc["SecurityGroups"] = primary.doc["Groups"]
         doc["SourceDestCheck"] = primary.doc["SourceDestCheck"]
         association = primary.doc.get("Association")
         if association:
             doc["PublicIpAddress"] = association["PublicIp"]
-            doc["PublicDnsName"] = association.get("PublicDnsName", "")
-    return instance.evolve(doc=doc)
+            doc["PublicDnsName"] = association.get("PublicDnsName", "")  # absent in some real dumps' interfaces
+    return instance.evolve(doc={k: v for k, v in doc.items() if v is not None})
 
 
 def _visible(call: Call, instance: Record) -> bool:

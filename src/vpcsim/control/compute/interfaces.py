@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpcsim.control.compute import ipv6_addresses as ipv6
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
@@ -27,6 +28,8 @@ from vpcsim.model import Record, is_well_formed
 
 MAX_GROUPS = 5  # security groups per interface, default quota [VPCUG23 8.3]
 _CREATION_TYPES = {"interface", "efa", "efa-only", "branch", "trunk"}
+# Interfaces of services that work on IPv4 (NAT gateways translate to IPv4; NLB and GWLB nodes take IPv4 subnets).
+_NEEDS_IPV4 = {"nat_gateway", "network_load_balancer", "gateway_load_balancer"}
 _ATTRIBUTES = {
     "description": "Description",
     "groupSet": "Groups",
@@ -64,6 +67,7 @@ LISTING = Listing(
         "group-name": member("Groups", "GroupName"),
         "interface-type": member("InterfaceType"),
         "ipv6-addresses.ipv6-address": member("Ipv6Addresses", "Ipv6Address"),
+        "ipv6-address": member("Ipv6Addresses", "Ipv6Address"),
         "mac-address": member("MacAddress"),
         "network-interface-id": member("NetworkInterfaceId"),
         "owner-id": member("OwnerId"),
@@ -108,15 +112,25 @@ def create_interface(
     tags: dict[str, str] | None = None,
     secondary_ips: list[str] | None = None,
     secondary_count: int = 0,
+    ipv6_request: ipv6.Ipv6Request | None = None,
 ) -> Record:
     """A new interface in ``subnet`` with the next free (or the ``private_ip``) address, status ``available``.
 
     ``groups`` default to the VPC's default security group, as AWS does. Interfaces AWS creates on a user's behalf
     (endpoints, NAT gateways, load balancers) pass ``requester_managed=True`` and the ``requester_id`` AWS shows.
-    ``secondary_ips`` and ``secondary_count`` add secondary private addresses.
+    ``secondary_ips`` and ``secondary_count`` add secondary private addresses; ``ipv6_request`` IPv6 addresses and
+    prefixes (None: none, unless the subnet is IPv6-only). In an IPv6-only subnet the interface has no IPv4 address.
     """
     eid = call.new_id("eni", "network-interface")
-    address = subnets.allocate_ip(call, call.tx.find("subnet", subnet.id) or subnet, eid, private_ip)
+    subnet = call.tx.find("subnet", subnet.id) or subnet
+    native = bool(subnet.doc.get("Ipv6Native"))
+    if native and (private_ip or secondary_ips or secondary_count or interface_type in _NEEDS_IPV4):
+        raise InvalidParameter(
+            "InvalidParameterCombination",
+            f"The IPv6-only subnet '{subnet.id}' has no private IPv4 addresses"
+            + (f": a {interface_type} interface needs one." if interface_type in _NEEDS_IPV4 else "."),
+        )
+    address = None if native else subnets.allocate_ip(call, subnet, eid, private_ip)
     if groups is None:
         groups = [g for g in call.tx.children("security-group", subnet.parent or "") if g.doc["GroupName"] == "default"]
     doc: dict[str, Any] = {
@@ -129,21 +143,25 @@ def create_interface(
         "Groups": group_list(groups),
         "InterfaceType": interface_type,
         "Ipv6Addresses": [],
+        "Ipv6Native": native,
         "MacAddress": _mac(call),
         "OwnerId": call.account,
-        "PrivateDnsName": private_dns_name(call, address),
+        "PrivateDnsName": private_dns_name(call, address) if address else None,
         "PrivateIpAddress": address,
-        "PrivateIpAddresses": [_address(call, address, True)],
+        "PrivateIpAddresses": [_address(call, address, True)] if address else [],
         "RequesterManaged": requester_managed,
         "SourceDestCheck": True,
         "Status": "available",
     }
     if requester_id:
         doc["RequesterId"] = requester_id
+    doc = {k: v for k, v in doc.items() if v is not None}
     record = call.record("network-interface", eid, doc, subnet.parent).evolve(tags=tags or {})
     if requester_managed:
         record = _service_attachment(call, record)
-    call.tx.put(record)
+    record = call.tx.put(record)
+    if ipv6_request is not None or native:
+        record = ipv6.give(call, record, subnet, ipv6_request or ipv6.Ipv6Request(count=0), must_have=native)
     if secondary_ips or secondary_count:
         record, _ = add_private_ips(call, record, secondary_ips or [], secondary_count)
     return record
@@ -165,6 +183,7 @@ def delete_interface(call: Call, interface: Record) -> None:
     """Remove an interface and give its addresses back to its subnet."""
     for item in interface.doc["PrivateIpAddresses"]:
         subnets.release_ip(call, interface.doc["SubnetId"], item["PrivateIpAddress"])
+    ipv6.release_all(call, interface)
     call.tx.delete("network-interface", interface.id)
 
 
@@ -276,6 +295,7 @@ def create_network_interface(call: Call, params: Params) -> Result:
         tags=tags_for(call, params, "network-interface"),
         secondary_ips=secondaries,
         secondary_count=params.get("SecondaryPrivateIpAddressCount") or 0,
+        ipv6_request=ipv6.requested(params),
     )
     shown = present(eni)
     shown["Status"] = "pending"  # AWS answers CreateNetworkInterface pending; it is available on the next describe.

@@ -1,4 +1,16 @@
-"""CIDR parsing and the checks EC2 applies to VPC and subnet ranges."""
+"""CIDR parsing and the checks EC2 applies to VPC and subnet ranges.
+
+AWS keeps every CIDR it is given in canonical form: host bits cleared ("if you specify 100.68.0.18/18, we modify it
+to 100.68.0.0/18" [EC2API CreateVpc, CreateSubnet, CreateRoute, CreateNetworkAclEntry CidrBlock]) and IPv6 text
+compressed and lower case, as ``ipaddress`` writes it. vpcsim does the same for every CIDR input (the other inputs'
+documentation is silent; Terraform's AWS provider validates that such inputs are already canonical, e.g.
+``verify.ValidIPv4CIDRNetworkAddress`` on ``aws_route``, because AWS would otherwise answer a different value).
+
+>>> str(parse_v4("100.68.0.18/18"))
+'100.68.0.0/18'
+>>> str(parse_v6("2600:1F18:0:0::5/64"))
+'2600:1f18::/64'
+"""
 
 from __future__ import annotations
 
@@ -9,9 +21,11 @@ from vpcsim.errors import InvalidParameter
 
 
 def parse_v4(text: str, parameter: str = "cidrBlock") -> IPv4Network:
-    """An IPv4 network; host bits set or a bad form is ``InvalidParameterValue`` as AWS words it."""
+    """An IPv4 network in canonical form; a bad form (no prefix length, not IPv4) is ``InvalidParameterValue``."""
     try:
-        return IPv4Network(text, strict=True)
+        if "/" not in str(text):
+            raise ValueError(text)
+        return IPv4Network(str(text).strip(), strict=False)
     except ValueError:
         raise InvalidParameter(
             "InvalidParameterValue",
@@ -20,8 +34,11 @@ def parse_v4(text: str, parameter: str = "cidrBlock") -> IPv4Network:
 
 
 def parse_v6(text: str, parameter: str = "ipv6CidrBlock") -> IPv6Network:
+    """An IPv6 network in canonical form (host bits cleared, compressed lower-case text)."""
     try:
-        return IPv6Network(text, strict=True)
+        if "/" not in str(text):
+            raise ValueError(text)
+        return IPv6Network(str(text).strip(), strict=False)
     except ValueError:
         raise InvalidParameter(
             "InvalidParameterValue",
@@ -30,7 +47,12 @@ def parse_v6(text: str, parameter: str = "ipv6CidrBlock") -> IPv6Network:
 
 
 def parse_any(text: str, parameter: str) -> IPv4Network | IPv6Network:
-    return parse_v6(text, parameter) if ":" in text else parse_v4(text, parameter)
+    return parse_v6(text, parameter) if ":" in str(text) else parse_v4(text, parameter)
+
+
+def canonical(text: str, parameter: str) -> str:
+    """The canonical text of an IPv4 or IPv6 CIDR."""
+    return str(parse_any(text, parameter))
 
 
 def overlaps(a: str, b: str) -> bool:

@@ -1,7 +1,11 @@
 """Describe calls, declared once per resource: a filter table, the ids member, the page member.
 
-Filters follow EC2: values within one filter are ORed, filters are ANDed, values may use ``*`` and ``?`` wildcards,
-an unknown filter name is ``InvalidParameterValue``. ``tag:<key>``, ``tag-key`` and ``tag-value`` work everywhere.
+Filters follow EC2: values within one filter are ORed, filters are ANDed, values may use ``*`` and ``?`` wildcards
+(a backslash escapes them), an unknown filter name is ``InvalidParameterValue``. A filter name means, in order: the
+Listing's own table (the documented names, with their documented meanings), else a name derived from the
+operation's output shape (``filter_names``: ``cidrBlock``, ``cidr-block``, ``is-default``, ... read from the item as
+the call describes it), else ``tag:<key>``, ``tag-key`` and ``tag-value`` where the item has tags. The operation is
+the call's (``Call.operation``), else the one ``filter_names.operation_for`` finds for the page member.
 A ``vpc-id`` filter is answered from the store's parent index instead of a scan. Pages are in creation order; the
 NextToken is opaque and says where the previous page stopped.
 """
@@ -16,7 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from vpcsim.control.core import filter_names
 from vpcsim.control.core.call import Call, Params, Result
+from vpcsim.control.core.filter_names import DerivedFilters
 from vpcsim.control.core.lookup import get_many
 from vpcsim.errors import ApiError, InvalidParameter
 from vpcsim.model import Record
@@ -27,18 +33,19 @@ Extract = Callable[[Record], Any]
 
 def member(*path: str) -> Extract:
     """A filter reading a doc member, descending through dicts and lists: ``member("Attachments", "VpcId")``."""
+    return lambda record: values_at(record.doc, path)
 
-    def extract(record: Record) -> list[Any]:
-        values: list[Any] = [record.doc]
-        for name in path:
-            nxt: list[Any] = []
-            for value in values:
-                items = value if isinstance(value, list) else [value]
-                nxt.extend(item[name] for item in items if isinstance(item, dict) and name in item)
-            values = nxt
-        return [v for value in values for v in (value if isinstance(value, list) else [value])]
 
-    return extract
+def values_at(doc: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
+    """The values at ``path`` in ``doc``, descending through dicts and lists (a list's items each)."""
+    values: list[Any] = [doc]
+    for name in path:
+        nxt: list[Any] = []
+        for value in values:
+            items = value if isinstance(value, list) else [value]
+            nxt.extend(item[name] for item in items if isinstance(item, dict) and name in item)
+        values = nxt
+    return [v for value in values for v in (value if isinstance(value, list) else [value])]
 
 
 @dataclass(frozen=True)
@@ -56,16 +63,30 @@ class Listing:
     settle: Callable[[Call, Record], Record] | None = None
 
     def run(self, call: Call, params: Params, records: Iterable[Record] | None = None) -> Result:
-        self.validate_filters(params)
+        derived = self.derived(call)
+        self.validate_filters(params, call)
         if records is None:
             records = self.candidates(call, params)
-        wanted = [r for r in records if self._matches(r, params.get("Filters") or [])]
+        filters = params.get("Filters") or []
+        wanted = [r for r in records if self._matches(r, filters, derived)]
         page, token = paginate(wanted, params, self.max_results)
-        shown = [(self.present or present)(r) for r in page]
+        shown = [self.show(r) for r in page]
         result: Result = {self.page_member: shown}
         if token:
             result["NextToken"] = token
         return result
+
+    def show(self, record: Record) -> dict[str, Any]:
+        return (self.present or present)(record)
+
+    def derived(self, call: Call | None = None) -> DerivedFilters:
+        """The filter names the operation's output shape gives this listing's items (``filter_names``)."""
+        operation = call.operation if call is not None else ""
+        found = filter_names.derived(operation, self.page_member) if operation else filter_names.NONE
+        if found is filter_names.NONE:
+            fallback = filter_names.operation_for(self.page_member)
+            found = filter_names.derived(fallback, self.page_member) if fallback else found
+        return found
 
     def candidates(self, call: Call, params: Params) -> list[Record]:
         """The records the call names (ids, the parent index or the scope), settled."""
@@ -86,16 +107,34 @@ class Listing:
             ]
         return call.scan(self.kind)
 
-    def _matches(self, record: Record, filters: list[dict[str, Any]]) -> bool:
-        return all(self._match_one(record, f) for f in filters)
+    def _matches(self, record: Record, filters: list[dict[str, Any]], derived: DerivedFilters) -> bool:
+        shown: list[dict[str, Any]] = []  # the item as the call describes it, made once if a derived name asks
 
-    def _match_one(self, record: Record, flt: dict[str, Any]) -> bool:
+        def view() -> dict[str, Any]:
+            if not shown:
+                shown.append(self.show(record))
+            return shown[0]
+
+        return all(self._match_one(record, f, derived, view) for f in filters)
+
+    def _match_one(
+        self, record: Record, flt: dict[str, Any], derived: DerivedFilters, view: Callable[[], dict[str, Any]]
+    ) -> bool:
         name = flt.get("Name") or ""
         patterns = flt.get("Values") or []
-        values = [_text(v) for v in self._values(record, name)]
-        return any(_matches(p, v) for p in patterns for v in values)
+        values = [_text(v) for v in self._values(record, name, derived, view)]
+        return any(matches(p, v) for p in patterns for v in values)
 
-    def _values(self, record: Record, name: str) -> list[Any]:
+    def _values(
+        self, record: Record, name: str, derived: DerivedFilters, view: Callable[[], dict[str, Any]]
+    ) -> list[Any]:
+        extract = self.filters.get(name)
+        if extract is not None:
+            value = extract(record)
+            return value if isinstance(value, list) else [value]
+        if name in derived.paths:
+            doc = view()
+            return [v for path in derived.paths[name] for v in values_at(doc, path)]
         if name.startswith("tag:"):
             key = name[4:]
             return [record.tags[key]] if key in record.tags else []
@@ -103,17 +142,24 @@ class Listing:
             return list(record.tags)
         if name == "tag-value":
             return list(record.tags.values())
-        extract = self.filters.get(name)
-        if extract is None:
-            raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        value = extract(record)
-        return value if isinstance(value, list) else [value]
+        raise _invalid(name)
 
-    def validate_filters(self, params: Params) -> None:
+    def knows(self, name: str, derived: DerivedFilters) -> bool:
+        """Whether ``name`` is a filter of this listing (its own, derived, or a tag filter where items have tags)."""
+        if name in self.filters or name in derived.paths:
+            return True
+        return derived.tagged and (name.startswith("tag:") or name in ("tag-key", "tag-value"))
+
+    def validate_filters(self, params: Params, call: Call | None = None) -> None:
+        derived = self.derived(call)
         for flt in params.get("Filters") or []:
             name = flt.get("Name") or ""
-            if not (name.startswith("tag:") or name in ("tag-key", "tag-value") or name in self.filters):
-                raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
+            if not self.knows(name, derived):
+                raise _invalid(name)
+
+
+def _invalid(name: str) -> InvalidParameter:
+    return InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
 
 
 def _single_filter(filters: list[dict[str, Any]], name: str) -> list[str] | None:
@@ -133,7 +179,7 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _matches(pattern: str, value: str) -> bool:
+def matches(pattern: str, value: str) -> bool:
     """EC2 filter matching; a value without wildcards is compared as it is (no regular expression)."""
     if "*" not in pattern and "?" not in pattern and "\\" not in pattern:
         return pattern == value

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.describe import Listing, paginate
+from vpcsim.control.core.describe import Listing, matches, paginate
 from vpcsim.control.core.lookup import check_id, find_either_end, get
 from vpcsim.errors import InvalidParameter, LimitExceeded, Malformed
 from vpcsim.model import Record, id_kind
@@ -93,19 +93,26 @@ _TAG_FILTERS = ("key", "value", "resource-id", "resource-type")
 
 
 def describe_tags(call: Call, params: Params) -> Result:
+    """Filters [botocore DescribeTags]: ``key``, ``value``, ``resource-id``, ``resource-type`` and ``tag:<key>`` (a
+    row whose key is <key> and whose value matches), with EC2's wildcards."""
     rows = [_row(r, k, v) for kind in KINDS for r in call.scan(kind) for k, v in r.tags.items()]
     for flt in params.get("Filters") or []:
-        name = flt.get("Name")
-        if name not in _TAG_FILTERS:
+        name = flt.get("Name") or ""
+        if name not in _TAG_FILTERS and not name.startswith("tag:"):
             raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        values = set(flt.get("Values") or [])
-        field = {"key": "Key", "value": "Value", "resource-id": "ResourceId", "resource-type": "ResourceType"}[name]
-        rows = [row for row in rows if row[field] in values]
+        rows = [row for row in rows if _tag_row_matches(row, name, flt.get("Values") or [])]
     page, token = paginate(rows, params, (5, 1000))  # type: ignore[arg-type]
     result: Result = {"Tags": page}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _tag_row_matches(row: dict[str, str], name: str, patterns: list[str]) -> bool:
+    if name.startswith("tag:"):
+        return row["Key"] == name[4:] and any(matches(p, row["Value"]) for p in patterns)
+    field = {"key": "Key", "value": "Value", "resource-id": "ResourceId", "resource-type": "ResourceType"}[name]
+    return any(matches(p, row[field]) for p in patterns)
 
 
 def _row(record: Record, key: str, value: str) -> dict[str, str]:

@@ -23,10 +23,10 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.elbv2 import records, target_groups
 from vpcsim.control.elbv2.load_balancers import get_load_balancer, lb_kind
 from vpcsim.control.elbv2.records import configuration, validation
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, LimitExceeded
 from vpcsim.model import Record
 
-_MAX_LISTENERS = 50
 _DEFAULT_TLS_POLICY = "ELBSecurityPolicy-2016-08"
 # listener protocol -> target group protocols it can forward to [NLB user guide, listeners]
 _COMPATIBLE = {
@@ -137,8 +137,9 @@ def create_listener(call: Call, params: Params) -> Result:
         if any(existing.doc.get(k) != v for k, v in settings.items()):
             raise _duplicate(lb)
         return {"Listeners": [existing.doc]}
-    if sum(1 for _ in call.tx.children("listener", lb.id)) >= _MAX_LISTENERS:
-        raise LimitExceeded("TooManyListeners", f"A load balancer can have at most {_MAX_LISTENERS} listeners")
+    limit = quota(call, "L-57A373D6")  # listeners per Network Load Balancer
+    if sum(1 for _ in call.tx.children("listener", lb.id)) >= limit:
+        raise LimitExceeded("TooManyListeners", f"A load balancer can have at most {limit} listeners")
     tags = records.tag_dict(params.get("Tags"))
     records.check_tag_count(tags, "listener")
     name, lb_suffix = lb.id.rsplit("/", 2)[1:]

@@ -17,7 +17,8 @@ text, GH openshift/installer#1110); DeleteLoadBalancer succeeds for a load balan
 Choices [vpcsim]: ``Type`` ``application`` (the API default) is refused with ``InvalidConfigurationRequest`` (a code
 CreateLoadBalancer models, so SDKs map it) because vpcsim emulates NLBs and GWLBs only; GWLBs show ``IpAddressType``
 (they support ipv4 and dualstack); subnets of two VPCs are ``InvalidConfigurationRequest``. Lifecycle as for
-endpoints: ``provisioning`` in the create answer, ``active`` at the next call that reads it.
+endpoints (control/core/lifecycle.py): ``provisioning`` until its provisioning time has passed at the server's time
+scale (the create answer shows it), then ``active``, to every reader alike.
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.compute import interfaces
-from vpcsim.control.core import lookup
+from vpcsim.control.core import lifecycle, lookup
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.elbv2 import records, target_groups
 from vpcsim.control.elbv2.records import configuration, validation
 from vpcsim.control.gateways import addresses
 from vpcsim.control.gateways.internet import attached_internet_gateway
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, LimitExceeded, NotFound
 from vpcsim.model import Record
 
 _TYPES = {"network": ("net", "network_load_balancer"), "gateway": ("gwy", "gateway_load_balancer")}
-_QUOTAS = {"network": 50, "gateway": 100}  # load balancers per Region [ELB quotas]
+# Load balancers per Region [ELB quotas]: NLBs through Service Quotas (L-69A177A2); GWLBs' 100 is not in it.
+_QUOTAS: dict[str, str | int] = {"network": "L-69A177A2", "gateway": 100}
 # Route 53 zone of NLB DNS names per region [AWS General Reference, "Elastic Load Balancing endpoints and quotas"].
 HOSTED_ZONES = {
     "af-south-1": "Z203XCE67M25HM",
@@ -64,10 +67,10 @@ HOSTED_ZONES = {
 
 # -- reading ---------------------------------------------------------------------------------------------------------
 def settle(call: Call, lb: Record) -> Record:
-    """A load balancer left ``provisioning`` by its create call is ``active`` when a later call reads it."""
-    if lb.doc["State"]["Code"] == "provisioning" and lb.extra.get("pending_since") != call.request_id:
-        return call.tx.put(lb.with_doc(State={"Code": "active"}))
-    return lb
+    """The load balancer as a reader sees it now: ``provisioning`` until its provisioning time has passed
+    (core/lifecycle.py); never stored."""
+    code = lifecycle.shown(call, lb.doc["State"]["Code"], lb.extra.get("transition"))
+    return lb if code == lb.doc["State"]["Code"] else lb.with_doc(State={"Code": code})
 
 
 def get_load_balancer(call: Call, arn: str) -> Record:
@@ -196,7 +199,7 @@ def create_load_balancer(call: Call, params: Params) -> Result:
     tags = records.tag_dict(params.get("Tags"))
     records.check_tag_count(tags, name)
     lb = _build(call, name, settings, subnets, mappings)
-    return {"LoadBalancers": [call.tx.put(lb.evolve(tags=tags)).doc]}
+    return {"LoadBalancers": [settle(call, call.tx.put(lb.evolve(tags=tags))).doc]}
 
 
 def _settings(call: Call, params: Params, kind: str, subnets: list[Record]) -> dict[str, Any]:
@@ -240,8 +243,10 @@ def _normal(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_quota(call: Call, kind: str) -> None:
-    if sum(1 for r in call.scan("load-balancer") if r.doc["Type"] == kind) >= _QUOTAS[kind]:
-        raise LimitExceeded("TooManyLoadBalancers", f"The quota of {_QUOTAS[kind]} {kind} load balancers is reached")
+    given = _QUOTAS[kind]
+    limit = quota(call, given) if isinstance(given, str) else given
+    if sum(1 for r in call.scan("load-balancer") if r.doc["Type"] == kind) >= limit:
+        raise LimitExceeded("TooManyLoadBalancers", f"The quota of {limit} {kind} load balancers is reached")
 
 
 def _build(
@@ -260,7 +265,7 @@ def _build(
         doc,
         settings["VpcId"],
         interfaces=owned,
-        pending_since=call.request_id,
+        transition=lifecycle.begin(call, "provisioning", lifecycle.LOAD_BALANCER),
         attributes={},
     )
 
@@ -275,7 +280,7 @@ def _doc(call: Call, name: str, prefix: str, suffix: str, settings: dict[str, An
         "LoadBalancerName": name,
         "Scheme": settings.get("Scheme"),
         "VpcId": settings["VpcId"],
-        "State": {"Code": "provisioning"},
+        "State": {"Code": "active"},  # the end state; shown provisioning meanwhile (settle)
         "Type": settings["Type"],
         "AvailabilityZones": [],
         "SecurityGroups": settings.get("SecurityGroups") or None,

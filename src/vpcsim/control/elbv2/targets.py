@@ -1,8 +1,9 @@
 """Targets: RegisterTargets, DeregisterTargets, DescribeTargetHealth.
 
-A target group's registrations are ``extra["targets"]``: a list of ``{"Id", "Port", "AvailabilityZone"?, "State"}``
-with State ``registering``, ``registered`` or ``draining``. Health is derived when read, never stored: the instance
-or address the target names is the one source of truth.
+A target group's registrations are ``extra["targets"]``: a list of ``{"Id", "Port", "AvailabilityZone"?, "State",
+"transition"?}`` with State ``registered`` or ``gone`` (deregistered, still draining) and the lifecycle transition
+under way (control/core/lifecycle.py). Health is derived when read, never stored: the instance or address the target
+names is the one source of truth, and every reader (DescribeTargetHealth, the data plane) derives it the same way.
 
 Facts [ELBv2 API RegisterTargets, TargetDescription, TargetHealth; NLB user guide "Target health"]: an instance
 target must be running and in the group's VPC; ip targets come from the VPC's subnets, RFC 1918 or RFC 6598 ranges
@@ -12,10 +13,10 @@ States and reason codes: ``initial``/``Elb.RegistrationInProgress``, ``unused``/
 ``unused``/``Target.NotInUse`` ("Target group is not configured to receive traffic from the load balancer"),
 ``unused``/``Target.InvalidState`` ("Target is in the stopped state"), ``draining``/``Target.DeregistrationInProgress``.
 
-Lifecycle [choice: vpcsim, deterministic, as for endpoints]: a new registration answers ``initial`` at the first
-DescribeTargetHealth that shows it and is ``healthy`` from the next one on; a deregistration (with a non-zero
-deregistration delay, in a group a load balancer uses) answers ``draining`` once and is then gone. So the
-TargetInService and TargetDeregistered waiters succeed on their second poll.
+Lifecycle [NLB user guide "Target health", "Deregistration delay"]: a new registration is ``initial`` until it has
+passed HealthyThresholdCount checks HealthCheckIntervalSeconds apart, then ``healthy``; a deregistration (with a
+non-zero deregistration delay, in a group a load balancer uses) is ``draining`` for the delay, then gone; both at the
+server's time scale, and never depending on who reads them or how often.
 Health [choice: vpcsim]: health checks are not simulated packet by packet. An instance target is healthy when it is
 running; an ip target inside the VPC when a network interface of the VPC holds the address (otherwise ``unhealthy``,
 ``Target.Timeout``, as a check to an absent host times out); an ip target outside the VPC (peered, on premises) is
@@ -27,7 +28,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Network, ip_address
 from typing import Any
 
-from vpcsim.control.core import lookup
+from vpcsim.control.core import lifecycle, lookup
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.elbv2 import records
 from vpcsim.control.elbv2.load_balancer_config import attributes_of as lb_attributes
@@ -50,11 +51,12 @@ def register_targets(call: Call, params: Params) -> Result:
     for target in params["Targets"]:
         wanted = _checked(call, group, target)
         key = (wanted["Id"], wanted["Port"])
-        current = next((e for e in entries if (e["Id"], e["Port"]) == key), None)
+        current = next((e for e in entries if (e["Id"], e["Port"]) == key and visible(call, e)), None)
         if current is None:
+            entries = [e for e in entries if (e["Id"], e["Port"]) != key]
             entries.append(wanted)
-        elif current["State"] == "draining":
-            current["State"] = "registering"
+        elif current["State"] == "gone":  # registered again while draining: it checks in afresh
+            current.update(State="registered", transition=wanted["transition"])
     call.tx.put(group.with_extra(targets=entries))
     return {}
 
@@ -63,7 +65,9 @@ def _checked(call: Call, group: Record, target: dict[str, Any]) -> dict[str, Any
     port = target.get("Port") or group.doc["Port"]
     if not 1 <= port <= 65535 or (group.doc["Protocol"] == "GENEVE" and port != 6081):
         raise validation(f"Port '{port}' is not valid for target '{target['Id']}'")
-    entry: dict[str, Any] = {"Id": target["Id"], "Port": port, "State": "registering"}
+    checks = float(group.doc["HealthCheckIntervalSeconds"]) * float(group.doc["HealthyThresholdCount"])
+    transition = lifecycle.begin(call, "registering", checks)
+    entry: dict[str, Any] = {"Id": target["Id"], "Port": port, "State": "registered", "transition": transition}
     if group.doc["TargetType"] == "instance":
         _check_instance(call, group, target)
     else:
@@ -131,8 +135,9 @@ def _zone_of(call: Call, vpc_id: str, address: IPv4Address) -> str | None:
 # -- DeregisterTargets -----------------------------------------------------------------------------------------------
 def deregister_targets(call: Call, params: Params) -> Result:
     group = records.get(call, "target-group", params["TargetGroupArn"])
-    drain = bool(group.doc["LoadBalancerArns"]) and attributes_of(group)["deregistration_delay.timeout_seconds"] != "0"
-    entries = [dict(e) for e in group.extra.get("targets", [])]
+    delay = float(attributes_of(group)["deregistration_delay.timeout_seconds"])
+    drain = bool(group.doc["LoadBalancerArns"]) and delay > 0
+    entries = [dict(e) for e in group.extra.get("targets", []) if visible(call, e)]
     for target in params["Targets"]:
         if group.doc["TargetType"] == "ip":
             _address(target["Id"])
@@ -140,22 +145,30 @@ def deregister_targets(call: Call, params: Params) -> Result:
             raise _invalid(f"The following targets are not valid instances: '{target['Id']}'")
         port = target.get("Port")
         for entry in entries:
-            if entry["Id"] == target["Id"] and port in (None, entry["Port"]):
-                entry["State"] = "draining" if drain else "gone"
-    call.tx.put(group.with_extra(targets=[e for e in entries if e["State"] != "gone"]))
+            if entry["Id"] == target["Id"] and port in (None, entry["Port"]) and entry["State"] == "registered":
+                entry.update(State="gone", transition=lifecycle.begin(call, "draining", delay if drain else 0.0))
+    call.tx.put(group.with_extra(targets=[e for e in entries if visible(call, e)]))
     return {}
 
 
 # -- DescribeTargetHealth ----------------------------------------------------------------------------------------------
 def describe_target_health(call: Call, params: Params) -> Result:
     group = records.get(call, "target-group", params["TargetGroupArn"])
-    entries = [dict(e) for e in group.extra.get("targets", [])]
+    entries = [dict(e) for e in group.extra.get("targets", []) if visible(call, e)]
     shown = [_entries_for(call, group, entries, t) for t in params.get("Targets") or []]
     rows = [row for rows in shown for row in rows] if params.get("Targets") else entries
     lbs = [records.find(call, "load-balancer", arn) for arn in group.doc["LoadBalancerArns"]]
-    descriptions = [_describe(call, group, row, [lb for lb in lbs if lb]) for row in rows]
-    _advance(call, group, entries, descriptions)
-    return {"TargetHealthDescriptions": descriptions}
+    return {"TargetHealthDescriptions": [_describe(call, group, row, [lb for lb in lbs if lb]) for row in rows]}
+
+
+def visible(call: Call, entry: dict[str, Any]) -> bool:
+    """Whether the registration is still there now (a deregistered target is, until it has drained)."""
+    return entry["State"] != "gone" or not lifecycle.finished(call, entry.get("transition"))
+
+
+def shown_state(call: Call, entry: dict[str, Any]) -> str:
+    """``registering``, ``registered``, ``draining`` (or ``unregistered``) as the registration is now."""
+    return lifecycle.shown(call, entry["State"], entry.get("transition"))
 
 
 def _entries_for(call: Call, group: Record, entries: list[dict[str, Any]], target: dict[str, Any]) -> list[Any]:
@@ -182,16 +195,17 @@ def _describe(call: Call, group: Record, entry: dict[str, Any], lbs: list[Record
 
 
 def _health(call: Call, group: Record, entry: dict[str, Any], lbs: list[Record]) -> tuple[str, str, str]:
-    if entry["State"] == "unregistered":
+    state = shown_state(call, entry)
+    if state == "unregistered":
         return "unused", "Target.NotRegistered", "Target is not registered to the target group"
-    if entry["State"] == "draining":
+    if state == "draining":
         return "draining", "Target.DeregistrationInProgress", "Target deregistration is in progress"
     if not lbs:
         return "unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer"
     problem = _target_problem(call, group, entry, lbs)
     if problem:
         return problem
-    if entry["State"] == "registering":
+    if state == "registering":
         return "initial", "Elb.RegistrationInProgress", "Target registration is in progress"
     if group.doc["TargetType"] == "ip" and not _address_held(call, group, entry["Id"]):
         return "unhealthy", "Target.Timeout", "Request timed out"
@@ -229,21 +243,6 @@ def _address_held(call: Call, group: Record, address: str) -> bool:
         for eni in call.tx.children("network-interface", group.doc["VpcId"])
         for item in eni.doc["PrivateIpAddresses"]
     )
-
-
-def _advance(call: Call, group: Record, entries: list[dict[str, Any]], shown: list[dict[str, Any]]) -> None:
-    """Registrations shown ``initial`` become registered; deregistrations shown ``draining`` end."""
-    reasons = {(d["Target"]["Id"], d["Target"]["Port"]): d["TargetHealth"].get("Reason") for d in shown}
-    kept = []
-    for entry in entries:
-        reason = reasons.get((entry["Id"], entry["Port"]))
-        if reason == "Target.DeregistrationInProgress":
-            continue
-        if reason == "Elb.RegistrationInProgress":
-            entry["State"] = "registered"
-        kept.append(entry)
-    if kept != group.extra.get("targets", []):
-        call.tx.put(group.with_extra(targets=kept))
 
 
 __all__ = ["deregister_targets", "describe_target_health", "register_targets"]

@@ -69,19 +69,20 @@ def endpoint_records(
     base: str,
     *,
     wildcard: bool,
-    interfaces: dict[str, str],
+    interfaces: dict[str, tuple[str, ...]],
     private_names: list[str],
     private_zone: str | None,
     zonal: bool = True,
 ) -> list[DnsRecord]:
-    """Every name of an interface endpoint; ``interfaces`` maps each AZ to its interface's address."""
+    """Every name of an interface endpoint; ``interfaces`` maps each AZ to its interface's addresses (the A and AAAA
+    records' values, as the endpoint's DnsRecordIpType chooses)."""
     zone = vpce_hosted_zone(region)
     star = "*." if wildcard else ""
-    every = tuple(interfaces.values())
+    every = tuple(a for addresses in interfaces.values() for a in addresses)
     records = [DnsRecord(f"{star}{endpoint_id}-{suffix}.{base}", zone, False, None, every)]
     # AWS lists the zonal names from the last AZ down [CLIEX]; cross-region endpoints have regional names only [PLG].
     for az in sorted(interfaces, reverse=True) if zonal else []:
-        records.append(DnsRecord(f"{star}{endpoint_id}-{suffix}-{az}.{base}", zone, False, az, (interfaces[az],)))
+        records.append(DnsRecord(f"{star}{endpoint_id}-{suffix}-{az}.{base}", zone, False, az, interfaces[az]))
     for name in private_names:
         records.append(DnsRecord(name, private_zone or "", True, None, every))
     return records

@@ -13,12 +13,12 @@ that a client polling DescribeVpcEndpoints sees the transition exactly as with A
 from __future__ import annotations
 
 from vpcsim.control.compute import interfaces
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, each, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.endpoints import interfaces as endpoint_interfaces
 from vpcsim.control.endpoints.records import (
-    GATEWAY_ENDPOINTS_PER_REGION,
     base_doc,
     check_interface_quota,
     new_record,
@@ -26,6 +26,7 @@ from vpcsim.control.endpoints.records import (
 )
 from vpcsim.control.endpoints.services import ServiceView, get_service
 from vpcsim.control.privatelink import connections
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
 
@@ -53,7 +54,7 @@ def create_vpc_endpoint(call: Call, params: Params) -> Result:
     endpoint = build(call, vpc, service, params)
     if service.is_provider:
         endpoint = _connect(call, endpoint, service)
-    shown = present(endpoint)
+    shown = present(lifecycle.seen(call, endpoint))
     if params.get("ClientToken"):
         return {"VpcEndpoint": shown, "ClientToken": params["ClientToken"]}
     return {"VpcEndpoint": shown}
@@ -91,18 +92,18 @@ def _check_members_for_type(kind: str, params: Params) -> None:
 
 # -- gateway endpoints ------------------------------------------------------------------------------------------------
 def _create_gateway(call: Call, vpc: Record, service: ServiceView, params: Params) -> Record:
-    if (
-        sum(1 for e in call.scan("vpc-endpoint") if e.doc["VpcEndpointType"] == "Gateway")
-        >= GATEWAY_ENDPOINTS_PER_REGION
-    ):
+    limit = quota(call, "L-1B52E74A")  # gateway VPC endpoints per Region [PLG quotas; aws-behaviour 8.1]
+    if sum(1 for e in call.scan("vpc-endpoint") if e.doc["VpcEndpointType"] == "Gateway") >= limit:
         raise LimitExceeded(
             "VpcEndpointLimitExceeded",
-            f"The maximum number of gateway endpoints in a region ({GATEWAY_ENDPOINTS_PER_REGION}) has been reached.",
+            f"The maximum number of gateway endpoints in a region ({limit}) has been reached.",
         )
     eid = call.new_id("vpce", "vpc-endpoint")
+    ip_type = gateway_ip_type(service, params.get("IpAddressType"))
+    lists = gateway_prefix_lists(service, ip_type)
     tables = [_route_table_in(call, vpc, rid) for rid in dict.fromkeys(params.get("RouteTableIds") or [])]
     for table in tables:
-        add_endpoint_route(call, table, service, eid)
+        add_endpoint_route(call, table, service, eid, lists)
     doc = base_doc(call, eid, "Gateway", vpc, service, "available")
     doc.update(
         {
@@ -110,16 +111,59 @@ def _create_gateway(call: Call, vpc: Record, service: ServiceView, params: Param
             "RouteTableIds": [t.id for t in tables],
             "SubnetIds": [],
             "Groups": [],
-            "IpAddressType": params.get("IpAddressType") or "ipv4",
-            "DnsOptions": {"DnsRecordIpType": "service-defined"},
+            "IpAddressType": ip_type,
+            "DnsOptions": {"DnsRecordIpType": _gateway_record_type(vpc, service, params)},
             "PrivateDnsEnabled": False,
             "NetworkInterfaceIds": [],
             "DnsEntries": [],
         }
     )
     return new_record(
-        call, vpc, {k: v for k, v in doc.items() if v is not None}, params, prefix_list_id=service.prefix_list_id
+        call,
+        vpc,
+        {k: v for k, v in doc.items() if v is not None},
+        params,
+        prefix_list_id=service.prefix_list_id,
+        prefix_lists=lists,
     )
+
+
+def gateway_ip_type(service: ServiceView, given: str | None) -> str:
+    """ipv4 routes the service's IPv4 list, ipv6 its IPv6 list, dualstack both [PLG-GW; aws-behaviour 1.2.13]."""
+    ip_type = given or "ipv4"
+    if ip_type not in ("ipv4", "ipv6", "dualstack"):
+        raise InvalidParameter("InvalidParameter", f"Invalid IpAddressType '{ip_type}': ipv4, ipv6 or dualstack.")
+    if ip_type != "ipv4" and "ipv6" not in service.ip_types:
+        raise InvalidParameter(
+            "InvalidParameter", f"The Vpc Endpoint Service '{service.name}' does not support IP address type {ip_type}."
+        )
+    return ip_type
+
+
+def gateway_prefix_lists(service: ServiceView, ip_type: str) -> list[str]:
+    """The prefix lists a gateway endpoint of ``ip_type`` routes to, IPv4 first."""
+    wanted = {"ipv4": (service.prefix_list_id,), "ipv6": (service.ipv6_prefix_list_id,)}
+    chosen = wanted.get(ip_type, (service.prefix_list_id, service.ipv6_prefix_list_id))
+    return [p for p in chosen if p]
+
+
+def _gateway_record_type(vpc: Record, service: ServiceView, params: Params) -> str:
+    """service-defined unless asked; another type needs DNS support and hostnames, and DynamoDB has only the
+    service's own [aws-behaviour 1.2.13]."""
+    given = (params.get("DnsOptions") or {}).get("DnsRecordIpType") or "service-defined"
+    if given == "service-defined":
+        return given
+    attributes = vpc.extra["attributes"]
+    if service.short_name == "dynamodb" or given not in ("ipv4", "ipv6", "dualstack"):
+        raise InvalidParameter(
+            "InvalidParameter", f"DnsRecordIpType {given} is not supported for the Vpc Endpoint Service {service.name}."
+        )
+    if not (attributes["EnableDnsSupport"] and attributes["EnableDnsHostnames"]):
+        raise InvalidParameter(
+            "InvalidParameter",
+            f"DnsRecordIpType {given} requires the enableDnsSupport and enableDnsHostnames attributes of {vpc.id}.",
+        )
+    return str(given)
 
 
 def _route_table_in(call: Call, vpc: Record, rid: str) -> Record:
@@ -129,17 +173,21 @@ def _route_table_in(call: Call, vpc: Record, rid: str) -> Record:
     return table
 
 
-def add_endpoint_route(call: Call, table: Record, service: ServiceView, endpoint_id: str) -> None:
-    """The route ``pl-... -> vpce-...`` [PLG-GW; aws-behaviour 1.2.2]; at most one per service per table (1.2.6)."""
+def add_endpoint_route(
+    call: Call, table: Record, service: ServiceView, endpoint_id: str, lists: list[str] | None = None
+) -> None:
+    """The route ``pl-... -> vpce-...`` for each of the endpoint's lists (IPv4, and IPv6 when dual-stack) [PLG-GW;
+    aws-behaviour 1.2.2]; at most one per service per table (1.2.6)."""
     table = call.tx.find("route-table", table.id) or table
-    pl = service.prefix_list_id
-    if any(r.get("DestinationPrefixListId") == pl for r in table.doc["Routes"]):
-        # Code: aws-behaviour E8 reports RouteAlreadyExists for this case [UNCERTAIN there]; vpcsim follows it.
-        raise ApiError(
-            "RouteAlreadyExists", f"The route table {table.id} already has a route to {pl} ({service.name})."
-        )
-    route = {"DestinationPrefixListId": pl, "GatewayId": endpoint_id, "Origin": "CreateRoute", "State": "active"}
-    call.tx.put(table.with_doc(Routes=[*table.doc["Routes"], route]))
+    routes = list(table.doc["Routes"])
+    for pl in lists if lists is not None else [service.prefix_list_id]:
+        if any(r.get("DestinationPrefixListId") == pl for r in routes):
+            # Code: aws-behaviour E8 reports RouteAlreadyExists for this case [UNCERTAIN there]; vpcsim follows it.
+            raise ApiError(
+                "RouteAlreadyExists", f"The route table {table.id} already has a route to {pl} ({service.name})."
+            )
+        routes.append({"DestinationPrefixListId": pl, "GatewayId": endpoint_id, "Origin": "CreateRoute"})
+    call.tx.put(table.with_doc(Routes=routes))
 
 
 def remove_endpoint_route(call: Call, table_id: str, endpoint_id: str) -> None:
@@ -167,16 +215,15 @@ def _create_gwlb(call: Call, vpc: Record, service: ServiceView, params: Params) 
     )
     state = "pendingAcceptance" if service.acceptance_required else "pending"
     doc = base_doc(call, eid, "GatewayLoadBalancer", vpc, service, state)
-    doc.update({"SubnetIds": [subnet.id], "NetworkInterfaceIds": [eni.id], "IpAddressType": "ipv4"})
+    ip_type = "ipv6" if subnet.doc.get("Ipv6Native") else "ipv4"
+    doc.update({"SubnetIds": [subnet.id], "NetworkInterfaceIds": [eni.id], "IpAddressType": ip_type})
     return new_record(call, vpc, doc, params, dns=[])
 
 
 # -- describe, settle -------------------------------------------------------------------------------------------------
 def settle(call: Call, endpoint: Record) -> Record:
-    """An endpoint left ``pending`` by a create or modify becomes ``available`` when next read."""
-    if endpoint.doc["State"] == "pending" and endpoint.extra.get("pending_since") != call.request_id:
-        return call.tx.put(endpoint.with_doc(State="available"))
-    return endpoint
+    """The endpoint as a reader sees it now: ``pending`` until its provisioning is over (core/lifecycle.py)."""
+    return lifecycle.seen(call, endpoint)
 
 
 LISTING = Listing(
@@ -259,4 +306,12 @@ def _refuse_if_routed(call: Call, endpoint: Record) -> None:
             )
 
 
-__all__ = ["LISTING", "add_endpoint_route", "delete_endpoint", "remove_endpoint_route", "settle"]
+__all__ = [
+    "LISTING",
+    "add_endpoint_route",
+    "delete_endpoint",
+    "gateway_ip_type",
+    "gateway_prefix_lists",
+    "remove_endpoint_route",
+    "settle",
+]

@@ -5,6 +5,13 @@ Rules: one requester-managed interface (InterfaceType ``vpc_endpoint``) per subn
 group; private DNS (the default for AWS services that have a private name, named choice for aws-behaviour 10.3)
 needs the VPC's enableDnsSupport and enableDnsHostnames, a service with a private DNS name, and no other endpoint
 with private DNS for the same name in the VPC.
+
+IP address types [PLG-AWS; aws-behaviour 1.3.16]: ``ipv4`` needs subnets with IPv4, ``ipv6`` IPv6-only subnets,
+``dualstack`` subnets with both; ``ipv6`` and ``dualstack`` need a service that supports IPv6 (its
+SupportedIpAddressTypes). The interfaces of an ipv6 or dualstack endpoint get an IPv6 address. DnsRecordIpType
+decides which addresses the names answer: ``ipv4`` A records, ``ipv6`` AAAA, ``dualstack`` both; ``service-defined``
+(a dualstack endpoint's choice) is taken as both, named choice. The default IpAddressType is ipv6 when every subnet
+is IPv6-only and ipv4 otherwise (named choice: the API does not state one).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.compute import interfaces
+from vpcsim.control.compute.ipv6_addresses import Ipv6Request
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.queries import private_zone_names
@@ -27,7 +35,8 @@ def subnet_for(call: Call, vpc: Record, service: ServiceView, subnet_id: str) ->
     subnet = get(call, "subnet", subnet_id)
     if subnet.parent != vpc.id:
         raise InvalidParameter("InvalidParameter", f"The subnet {subnet_id} does not belong to the VPC {vpc.id}.")
-    if service.region == call.region.name and subnet.doc["AvailabilityZone"] not in service.zones:
+    # Compared by zone id: the service's zones are the provider's names, the subnet's the caller's.
+    if service.region == call.region.name and subnet.doc["AvailabilityZoneId"] not in service.zones:
         raise InvalidParameter(
             "InvalidParameter",
             f"The Vpc Endpoint Service '{service.name}' does not support the availability zone of the subnet: "
@@ -97,11 +106,14 @@ def _conflicting_domain(call: Call, vpc: Record, service: ServiceView, endpoint_
     )
 
 
+# The DnsRecordIpType values each IpAddressType allows [PLG-AWS; aws-behaviour 1.3.16].
+RECORD_TYPES = {"ipv4": {"ipv4"}, "ipv6": {"ipv6"}, "dualstack": {"dualstack", "ipv4", "ipv6", "service-defined"}}
+
+
 def _dns_options(call: Call, vpc: Record, service: ServiceView, params: Params, ip_type: str) -> dict[str, Any]:
     given = dict(params.get("DnsOptions") or {})
     record_type = given.get("DnsRecordIpType") or ("dualstack" if ip_type == "dualstack" else ip_type)
-    allowed = {"ipv4": {"ipv4"}, "ipv6": {"ipv6"}, "dualstack": {"dualstack", "ipv4", "ipv6", "service-defined"}}
-    if record_type not in allowed[ip_type]:
+    if record_type not in RECORD_TYPES[ip_type]:
         raise InvalidParameter(
             "InvalidParameter", f"DnsRecordIpType {record_type} is not valid for an {ip_type} endpoint [PLG-AWS]."
         )
@@ -128,14 +140,23 @@ def _inbound_only(call: Call, vpc: Record, service: ServiceView, given: dict[str
     return True
 
 
-def _ip_address_type(subnets: list[Record], given: str | None) -> str:
-    ip_type = given or "ipv4"
+def ip_address_type(subnets: list[Record], given: str | None, service: ServiceView) -> str:
+    """The endpoint's IpAddressType, checked against its subnets and its service."""
+    native = bool(subnets) and all(s.doc.get("Ipv6Native") for s in subnets)
+    ip_type = given or ("ipv6" if native else "ipv4")
+    if ip_type not in RECORD_TYPES:
+        raise InvalidParameter("InvalidParameter", f"Invalid IpAddressType '{ip_type}': ipv4, ipv6 or dualstack.")
     for subnet in subnets:
-        has_v6 = bool(subnet.doc["Ipv6CidrBlockAssociationSet"])
-        if (ip_type == "dualstack" and not has_v6) or (ip_type == "ipv6" and not subnet.doc["Ipv6Native"]):
+        has_v4, has_v6 = not subnet.doc.get("Ipv6Native"), bool(subnet.doc["Ipv6CidrBlockAssociationSet"])
+        fits = {"ipv4": has_v4, "ipv6": not has_v4, "dualstack": has_v4 and has_v6}[ip_type]
+        if not fits:
             raise InvalidParameter(
                 "InvalidParameter", f"The subnet {subnet.id} does not support the IP address type {ip_type}."
             )
+    if ip_type != "ipv4" and "ipv6" not in service.ip_types:
+        raise InvalidParameter(
+            "InvalidParameter", f"The Vpc Endpoint Service '{service.name}' does not support IP address type {ip_type}."
+        )
     return ip_type
 
 
@@ -149,9 +170,9 @@ def create(call: Call, vpc: Record, service: ServiceView, params: Params) -> Rec
     eid = call.new_id("vpce", "vpc-endpoint")
     if private:
         check_private_dns(call, vpc, service, eid)
-    ip_type = _ip_address_type(subnets, params.get("IpAddressType"))
-    wanted_ips = {c["SubnetId"]: c.get("Ipv4") for c in params.get("SubnetConfigurations") or [] if "SubnetId" in c}
-    enis = [_interface(call, eid, s, groups, wanted_ips.get(s.id)) for s in subnets]
+    ip_type = ip_address_type(subnets, params.get("IpAddressType"), service)
+    configs = {c["SubnetId"]: c for c in params.get("SubnetConfigurations") or [] if "SubnetId" in c}
+    enis = [_interface(call, eid, s, groups, configs.get(s.id) or {}, ip_type) for s in subnets]
     state = "pendingAcceptance" if service.acceptance_required else "pending"
     doc = base_doc(call, eid, "Interface", vpc, service, state)
     doc.update(
@@ -172,32 +193,38 @@ def create(call: Call, vpc: Record, service: ServiceView, params: Params) -> Rec
         "private_dns": service.private_dns,
         "base_dns": service.base_dns,
         "wildcard": service.is_s3,
-        "pending_since": call.request_id,
     }
     record = new_record(call, vpc, {k: v for k, v in doc.items() if v is not None}, params, **extra)
     return refresh_dns(call, record)
 
 
-def _interface(call: Call, eid: str, subnet: Record, groups: list[Record], wanted: str | None) -> Record:
+def _interface(
+    call: Call, eid: str, subnet: Record, groups: list[Record], config: dict[str, Any], ip_type: str
+) -> Record:
+    """One interface of the endpoint; its addresses as SubnetConfigurations names them, else the subnet's next."""
+    v6 = config.get("Ipv6")
+    request = Ipv6Request(addresses=(v6,) if v6 else (), count=None if v6 else 1) if ip_type != "ipv4" else None
     return interfaces.create_interface(
         call,
         subnet,
         description=f"VPC Endpoint Interface {eid}",
         interface_type="vpc_endpoint",
         groups=groups,
-        private_ip=wanted,
+        private_ip=config.get("Ipv4") if ip_type != "ipv6" else None,
         requester_managed=True,
+        ipv6_request=request,
     )
 
 
 def refresh_dns(call: Call, endpoint: Record) -> Record:
     """Recompute the endpoint's DNS records and DnsEntries from its current interfaces and private DNS flag."""
     extra = endpoint.extra
+    families = _record_families(endpoint)
     by_zone = {}
     for eni_id in endpoint.doc["NetworkInterfaceIds"]:
         eni = call.tx.find("network-interface", eni_id)
         if eni is not None:
-            by_zone[eni.doc["AvailabilityZone"]] = eni.doc["PrivateIpAddress"]
+            by_zone[eni.doc["AvailabilityZone"]] = _answers(eni, families)
     names = _private_names(extra.get("private_dns")) if endpoint.doc.get("PrivateDnsEnabled") else []
     records = (
         dns.endpoint_records(
@@ -217,6 +244,19 @@ def refresh_dns(call: Call, endpoint: Record) -> Record:
     stored = [r.to_json() for r in records]
     updated = endpoint.with_doc(DnsEntries=dns.dns_entries(stored)).with_extra(dns=stored)
     return call.tx.put(updated)
+
+
+def _record_families(endpoint: Record) -> tuple[str, ...]:
+    """Which records the endpoint's names hold: A, AAAA or both (DnsRecordIpType)."""
+    record_type = (endpoint.doc.get("DnsOptions") or {}).get("DnsRecordIpType") or "ipv4"
+    return {"ipv4": ("A",), "ipv6": ("AAAA",)}.get(record_type, ("A", "AAAA"))
+
+
+def _answers(eni: Record, families: tuple[str, ...]) -> tuple[str, ...]:
+    """An interface's addresses that the endpoint's records answer with, A records first."""
+    v4 = [eni.doc["PrivateIpAddress"]] if "A" in families and eni.doc.get("PrivateIpAddress") else []
+    v6 = [a["Ipv6Address"] for a in eni.doc.get("Ipv6Addresses") or []][:1] if "AAAA" in families else []
+    return tuple(v4 + v6)
 
 
 def _private_names(private_dns: str | None) -> list[str]:
@@ -242,7 +282,8 @@ def remove_interfaces(call: Call, endpoint: Record, subnet_ids: list[str]) -> li
 
 def add_interfaces(call: Call, endpoint: Record, subnets: list[Record]) -> list[str]:
     groups = [g for g in (call.tx.find("security-group", x["GroupId"]) for x in endpoint.doc["Groups"]) if g]
-    return [_interface(call, endpoint.id, s, groups, None).id for s in subnets]
+    ip_type = endpoint.doc.get("IpAddressType") or "ipv4"
+    return [_interface(call, endpoint.id, s, groups, {}, ip_type).id for s in subnets]
 
 
 def not_in_endpoint(endpoint: Record, subnet_ids: list[str]) -> None:

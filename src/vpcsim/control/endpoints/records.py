@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.endpoints.policy import check_policy, default_policy
 from vpcsim.control.endpoints.services import ServiceView
+from vpcsim.control.quotas import quota
 from vpcsim.errors import LimitExceeded
 from vpcsim.model import Record
-
-# Default quotas [PLG quotas; aws-behaviour 8.1].
-GATEWAY_ENDPOINTS_PER_REGION = 20
-INTERFACE_ENDPOINTS_PER_VPC = 50
 
 
 def base_doc(call: Call, eid: str, kind: str, vpc: Record, service: ServiceView, state: str) -> dict[str, Any]:
@@ -41,7 +39,11 @@ def policy_for(kind: str, service: ServiceView, params: Params) -> str | None:
 
 
 def new_record(call: Call, vpc: Record, doc: dict[str, Any], params: Params, **extra: Any) -> Record:
+    """A new endpoint; one that provisions (``pending``) is stored ``available`` and shown ``pending`` until its
+    provisioning time has passed (core/lifecycle.py)."""
     record = call.record("vpc-endpoint", doc["VpcEndpointId"], doc, vpc.id, **extra)
+    if doc["State"] == "pending":
+        record = lifecycle.become(call, record, "available", "pending", lifecycle.INTERFACE_ENDPOINT)
     return call.tx.put(record.evolve(tags=tags_for(call, params, "vpc-endpoint")))
 
 
@@ -54,9 +56,9 @@ def count_interface_endpoints(call: Call, vpc_id: str) -> int:
 
 
 def check_interface_quota(call: Call, vpc: Record) -> None:
-    if count_interface_endpoints(call, vpc.id) >= INTERFACE_ENDPOINTS_PER_VPC:
+    limit = quota(call, "L-29B6F2EB")  # interface and GWLB endpoints per VPC [PLG quotas; aws-behaviour 8.1]
+    if count_interface_endpoints(call, vpc.id) >= limit:
         raise LimitExceeded(
             "VpcEndpointLimitExceeded",
-            f"The VPC {vpc.id} already has {INTERFACE_ENDPOINTS_PER_VPC} interface and Gateway Load Balancer "
-            "endpoints, the default quota.",
+            f"The VPC {vpc.id} already has {limit} interface and Gateway Load Balancer endpoints, its quota.",
         )

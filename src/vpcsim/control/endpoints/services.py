@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vpcsim.catalog import EndpointService, prefix_list_for_service, services_in
+from vpcsim.catalog import (
+    REGIONS,
+    EndpointService,
+    ipv6_prefix_list_for_service,
+    prefix_list_for_service,
+    services_in,
+)
 from vpcsim.catalog import find_service as find_catalog_service
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.describe import paginate
+from vpcsim.control.core.describe import Listing, member
 from vpcsim.control.privatelink import service_dns
 from vpcsim.errors import InvalidParameter
 from vpcsim.model import Record
@@ -22,7 +28,7 @@ from vpcsim.model import Record
 class ServiceView:
     name: str  # com.amazonaws.us-east-1.s3
     types: tuple[str, ...]  # every type the service offers: "Interface", "Gateway", "GatewayLoadBalancer"
-    zones: tuple[str, ...]  # AZ names where the service has capacity
+    zones: tuple[str, ...]  # ids of the zones where the service has capacity (physical: names differ per account)
     base_dns: str | None  # sqs.us-east-1.vpce.amazonaws.com; None for gateway and GWLB services
     private_dns: str | None  # sqs.us-east-1.amazonaws.com, *.s3.us-east-1.amazonaws.com
     policy_supported: bool
@@ -33,6 +39,8 @@ class ServiceView:
     short_name: str = ""  # "s3", "dynamodb", "sqs"
     region: str = ""  # the service's region (another one for cross-region endpoint services)
     unverified_private_dns: str | None = None  # a provider's private name not yet verified
+    ip_types: tuple[str, ...] = ("ipv4",)  # SupportedIpAddressTypes
+    ipv6_prefix_list_id: str | None = None  # the IPv6 list a dual-stack gateway endpoint routes to
 
     @property
     def is_provider(self) -> bool:
@@ -45,12 +53,16 @@ class ServiceView:
 
 def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> ServiceView:
     short = chosen.short_name
-    prefix_list = prefix_list_for_service(call.region.name, short) if chosen.service_type == "Gateway" else None
+    gateway = chosen.service_type == "Gateway"
+    prefix_list = prefix_list_for_service(call.region.name, short) if gateway else None
+    ipv6_list = ipv6_prefix_list_for_service(call.region.name, short) if gateway else None
     interface = chosen.service_type == "Interface"
+    # A gateway service carries IPv6 where AWS has its IPv6 prefix list (S3 since 2025: aws-behaviour 1.2.13).
+    ip_types = ("ipv4", "ipv6") if ipv6_list else tuple(chosen.supported_ip_address_types)
     return ServiceView(
         name=chosen.service_name,
         types=types,
-        zones=chosen.availability_zones,
+        zones=chosen.availability_zone_ids,
         base_dns=chosen.base_endpoint_dns_names[0] if interface and chosen.base_endpoint_dns_names else None,
         private_dns=chosen.private_dns_name if interface else None,
         policy_supported=chosen.vpc_endpoint_policy_supported,
@@ -59,6 +71,8 @@ def _view(call: Call, chosen: EndpointService, types: tuple[str, ...]) -> Servic
         acceptance_required=chosen.acceptance_required,
         prefix_list_id=prefix_list.prefix_list_id if prefix_list else None,
         short_name=short,
+        ip_types=ip_types,
+        ipv6_prefix_list_id=ipv6_list.prefix_list_id if ipv6_list else None,
     )
 
 
@@ -101,7 +115,7 @@ def _provider_view(service: Record) -> ServiceView:
     return ServiceView(
         name=doc["ServiceName"],
         types=(kind,),
-        zones=tuple(doc["AvailabilityZones"]),
+        zones=tuple(provider_zone_ids(service)),
         base_dns=(doc.get("BaseEndpointDnsNames") or [None])[0],
         private_dns=service_dns.verified_name(service),
         policy_supported=False,
@@ -111,6 +125,7 @@ def _provider_view(service: Record) -> ServiceView:
         short_name=service.id,
         region=service.region,
         unverified_private_dns=doc.get("PrivateDnsName") if service_dns.verified_name(service) is None else None,
+        ip_types=tuple(doc.get("SupportedIpAddressTypes") or ["ipv4"]),
     )
 
 
@@ -123,14 +138,25 @@ def get_service(
     return found
 
 
+def provider_zone_ids(service: Record) -> list[str]:
+    """The ids of a provider's service zones (stored, else from the provider's names as the provider sees them)."""
+    if "AvailabilityZoneIds" in service.doc:
+        return list(service.doc["AvailabilityZoneIds"])
+    view = REGIONS[service.region].seen_by(service.account)
+    return sorted(z.zone_id for n in service.doc["AvailabilityZones"] if (z := view.find_zone(n)) is not None)
+
+
 # -- DescribeVpcEndpointServices -----------------------------------------------------------------------------------
-def _detail(service: EndpointService) -> dict[str, Any]:
+# AvailabilityZones are the caller's names: a provider's "us-east-1a" may be the consumer's "us-east-1c" [AWS "AZ
+# IDs": names are mapped per account, ids are physical]; AvailabilityZoneIds are the same for both.
+def _detail(call: Call, service: EndpointService) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "ServiceName": service.service_name,
         "ServiceId": service.service_id,
         "ServiceType": [{"ServiceType": str(service.service_type)}],
         "ServiceRegion": service.region,
-        "AvailabilityZones": list(service.availability_zones),
+        "AvailabilityZoneIds": list(service.availability_zone_ids),
+        "AvailabilityZones": call.zone_names(service.availability_zone_ids, service.region),
         "Owner": service.owner,
         "BaseEndpointDnsNames": list(service.base_endpoint_dns_names),
         "VpcEndpointPolicySupported": service.vpc_endpoint_policy_supported,
@@ -146,14 +172,16 @@ def _detail(service: EndpointService) -> dict[str, Any]:
     return detail
 
 
-def _provider_detail(service: Record) -> dict[str, Any]:
+def _provider_detail(call: Call, service: Record) -> dict[str, Any]:
     doc = service.doc
+    ids = provider_zone_ids(service)
     detail: dict[str, Any] = {
         "ServiceName": doc["ServiceName"],
         "ServiceId": service.id,
         "ServiceType": doc["ServiceType"],
         "ServiceRegion": service.region,
-        "AvailabilityZones": doc["AvailabilityZones"],
+        "AvailabilityZoneIds": ids,
+        "AvailabilityZones": call.zone_names(ids, service.region),
         "Owner": service.account,
         "BaseEndpointDnsNames": doc.get("BaseEndpointDnsNames", []),
         "VpcEndpointPolicySupported": False,
@@ -171,30 +199,27 @@ def _provider_detail(service: Record) -> dict[str, Any]:
     return detail
 
 
-def _detail_filters(detail: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
-    values = {
-        "service-name": [detail["ServiceName"]],
-        "service-type": [t["ServiceType"] for t in detail["ServiceType"]],
-        "service-region": [detail["ServiceRegion"]],
-        "owner": [detail["Owner"]],
-        "supported-ip-address-types": detail["SupportedIpAddressTypes"],
-    }
-    for flt in filters:
-        name = flt.get("Name") or ""
-        if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            return False
-        if name not in values:
-            raise InvalidParameter("InvalidParameterValue", f"The filter '{name}' is invalid")
-        if not set(values[name]) & set(flt.get("Values") or []):
-            return False
-    return True
+# The documented filters [botocore DescribeVpcEndpointServices]; the names derived from ServiceDetail and wildcards
+# come with the Listing. Details carry no tags, so a tag filter matches none.
+_DETAILS = Listing(
+    kind="vpc-endpoint-service",
+    page_member="ServiceDetails",
+    filters={
+        "owner": member("Owner"),
+        "service-name": member("ServiceName"),
+        "service-region": member("ServiceRegion"),
+        "service-type": member("ServiceType", "ServiceType"),
+        "supported-ip-address-types": member("SupportedIpAddressTypes"),
+    },
+    present=lambda r: dict(r.doc),
+)
 
 
 def _visible_details(call: Call, regions: list[str]) -> list[dict[str, Any]]:
-    details = [_detail(s) for s in services_in(call.region.name)] if call.region.name in regions else []
+    details = [_detail(call, s) for s in services_in(call.region.name)] if call.region.name in regions else []
     for service in call.tx.scan("vpc-endpoint-service"):
         if service.region in regions and _usable_from(call, service):
-            details.append(_provider_detail(service))
+            details.append(_provider_detail(call, service))
     return details
 
 
@@ -205,13 +230,14 @@ def describe_vpc_endpoint_services(call: Call, params: Params) -> Result:
     missing = [n for n in wanted if n not in {d["ServiceName"] for d in details}]
     if missing:
         raise InvalidParameter("InvalidServiceName", f"The Vpc Endpoint Service '{missing[0]}' does not exist")
-    filters = params.get("Filters") or []
-    chosen = [d for d in details if (not wanted or d["ServiceName"] in wanted) and _detail_filters(d, filters)]
-    page, token = paginate(chosen, params, (5, 1000))  # type: ignore[arg-type]
-    result: Result = {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), "ServiceDetails": page}
-    if token:
-        result["NextToken"] = token
-    return result
+    chosen = [
+        Record("vpc-endpoint-service", d["ServiceId"], call.account, call.region.name, d, None, {}, {})
+        for d in details
+        if not wanted or d["ServiceName"] in wanted
+    ]
+    listed = _DETAILS.run(call, params, records=chosen)
+    page = listed["ServiceDetails"]
+    return {"ServiceNames": list(dict.fromkeys(d["ServiceName"] for d in page)), **listed}
 
 
 __all__ = ["ServiceView", "describe_vpc_endpoint_services", "find_catalog_service", "find_service", "get_service"]

@@ -19,10 +19,9 @@ from vpcsim.control.core.public_ips import allocate_public_ip, public_dns_name
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.gateways.internet import attached_internet_gateway
 from vpcsim.control.network.route_targets import primary_interface_id
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, NotFound, Unsupported
 from vpcsim.model import Record
-
-_MAX_ADDRESSES = 5
 
 LISTING = Listing(
     kind="elastic-ip",
@@ -56,7 +55,7 @@ def allocate_address(call: Call, params: Params) -> Result:
     for option in ("Address", "CustomerOwnedIpv4Pool", "IpamPoolId"):
         if params.get(option):
             raise Unsupported("Unsupported", f"vpcsim has no BYOIP, IPAM or customer-owned pools ({option}).")
-    if len(call.scan("elastic-ip")) >= _MAX_ADDRESSES:
+    if len(call.scan("elastic-ip")) >= quota(call, "L-0263D0A3"):  # EC2-VPC Elastic IPs
         raise LimitExceeded("AddressLimitExceeded", "The maximum number of addresses has been reached.")
     tags = tags_for(call, params, "elastic-ip")
     aid = call.new_id("eipalloc", "elastic-ip")
@@ -98,7 +97,8 @@ def describe_addresses(call: Call, params: Params) -> Result:
 def associate_address(call: Call, params: Params) -> Result:
     address = _address(call, params)
     interface = _interface(call, params)
-    private_ip = params.get("PrivateIpAddress") or interface.doc["PrivateIpAddress"]
+    # An interface of an IPv6-only subnet has no private IPv4 address for an Elastic IP to map to.
+    private_ip = params.get("PrivateIpAddress") or interface.doc.get("PrivateIpAddress") or ""
     if private_ip not in {p["PrivateIpAddress"] for p in interface.doc["PrivateIpAddresses"]}:
         raise InvalidParameter(
             "InvalidParameterValue", f"The private IP address {private_ip} is not assigned to {interface.id}."
@@ -183,7 +183,7 @@ def _set_interface_association(call: Call, interface: Record, private_ip: str, s
     for item in doc["PrivateIpAddresses"]:
         if item["PrivateIpAddress"] == private_ip:
             _put_or_drop(item, shown)
-    if private_ip == doc["PrivateIpAddress"]:
+    if private_ip == doc.get("PrivateIpAddress"):
         _put_or_drop(doc, shown)
     call.tx.put(interface.evolve(doc=doc))
 

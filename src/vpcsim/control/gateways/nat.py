@@ -6,10 +6,11 @@ gateway fails (``Gateway.NotAttached``); states ``pending -> available | failed`
 deleted gateway stays visible (AWS keeps it about an hour; vpcsim keeps it), its interface deleted and its address
 released.
 
-Lifecycle: AWS answers CreateNatGateway ``pending`` and becomes ``available`` a minute or so later. vpcsim makes that
-observable without clocks: a gateway in a transient state is shown once more in that state by the first describe
-that lists it (``extra.observed`` is set), and the next describe moves it on and persists the new state. A counter
-rather than a creation time keeps runs deterministic and waiters (NatGatewayAvailable/Deleted) exercised.
+Lifecycle (control/core/lifecycle.py): CreateNatGateway answers ``pending``; the gateway shows ``available`` (or
+``failed``) once its provisioning time has passed at the server's time scale, to every reader alike, describes and
+traces; DeleteNatGateway likewise shows ``deleting`` then ``deleted``. The outcome is decided when the call is made
+(a public gateway in a VPC without an internet gateway fails) and what it frees is freed then: the stored state is the
+end state, and only what readers are shown waits for the clock.
 """
 
 from __future__ import annotations
@@ -17,18 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.control.compute import interfaces
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get, get_many
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.gateways import addresses
 from vpcsim.control.gateways.internet import attached_internet_gateway
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, Unsupported
 from vpcsim.model import Record
 
-_MAX_PER_ZONE = 5
 _GONE = ("deleting", "deleted", "failed")
-_NEXT = {"pending": "available", "deleting": "deleted"}
 # NatGatewayAddress.Status follows the gateway's state [EC2API NatGatewayAddressStatus].
 _ADDRESS_STATUS = {
     "pending": "associating",
@@ -43,7 +44,16 @@ def present_nat(record: Record) -> dict[str, Any]:
     shown = present(record)
     status = _ADDRESS_STATUS[record.doc["State"]]
     shown["NatGatewayAddresses"] = [{**a, "Status": status} for a in record.doc["NatGatewayAddresses"]]
+    if shown["State"] != "failed":
+        shown.pop("FailureCode", None)
+        shown.pop("FailureMessage", None)
     return shown
+
+
+def seen(call: Call, nat: Record) -> Record:
+    """The gateway as a reader sees it now (never stored): its state while a transition is under way."""
+    state = lifecycle.shown(call, nat.doc["State"], nat.extra.get("transition"))
+    return nat if state == nat.doc["State"] else nat.with_doc(State=state)
 
 
 LISTING = Listing(
@@ -52,6 +62,7 @@ LISTING = Listing(
     ids_member="NatGatewayIds",
     max_results=(5, 1000),
     present=present_nat,
+    settle=seen,
     filters={
         "nat-gateway-id": member("NatGatewayId"),
         "state": member("State"),
@@ -71,7 +82,7 @@ def create_nat_gateway(call: Call, params: Params) -> Result:
     address = _address(call, params, connectivity)
     _check_zone_limit(call, subnet)
     nat = _new_gateway(call, params, subnet, connectivity, address)
-    result: Result = {"NatGateway": present_nat(nat)}
+    result: Result = {"NatGateway": present_nat(seen(call, nat))}
     if token:
         result["ClientToken"] = token
     return result
@@ -116,10 +127,11 @@ def _address(call: Call, params: Params, connectivity: str) -> Record | None:
 def _check_zone_limit(call: Call, subnet: Record) -> None:
     zone = subnet.doc["AvailabilityZone"]
     live = [n for n in call.scan("natgateway") if n.doc["State"] not in _GONE and n.extra.get("zone") == zone]
-    if len(live) >= _MAX_PER_ZONE:
+    limit = quota(call, "L-FE5A380F")  # NAT gateways per Availability Zone
+    if len(live) >= limit:
         raise LimitExceeded(
             "NatGatewayLimitExceeded",
-            f"The maximum number of NAT gateways ({_MAX_PER_ZONE}) in {zone} has been reached.",
+            f"The maximum number of NAT gateways ({limit}) in {zone} has been reached.",
         )
 
 
@@ -129,15 +141,21 @@ def _new_gateway(call: Call, params: Params, subnet: Record, connectivity: str, 
         "CreateTime": call.timestamp(),
         "NatGatewayAddresses": [_address_entry(call, nid, params, subnet, address)],
         "NatGatewayId": nid,
-        "State": "pending",
+        "State": "available",
         "SubnetId": subnet.id,
         "VpcId": subnet.parent,
         "ConnectivityType": connectivity,
     }
-    extra = {"observed": False, "zone": subnet.doc["AvailabilityZone"]}
+    extra = {
+        "zone": subnet.doc["AvailabilityZone"],
+        "transition": lifecycle.begin(call, "pending", lifecycle.NAT_GATEWAY),
+    }
     record = call.record("natgateway", nid, doc, subnet.parent, **extra)
     call.remember("natgateway", params.get("ClientToken"), nid)
-    return call.tx.put(record.evolve(tags=tags_for(call, params, "natgateway")))
+    record = call.tx.put(record.evolve(tags=tags_for(call, params, "natgateway")))
+    if connectivity == "public" and not attached_internet_gateway(call, record.doc["VpcId"]):
+        return _fail(call, record)
+    return record
 
 
 def _address_entry(call: Call, nid: str, params: Params, subnet: Record, address: Record | None) -> dict[str, Any]:
@@ -167,26 +185,11 @@ def describe_nat_gateways(call: Call, params: Params) -> Result:
     LISTING.validate_filters(params)
     ids = params.get("NatGatewayIds")
     candidates = get_many(call, "natgateway", ids) if ids else call.scan("natgateway")
-    return LISTING.run(call, params, [_advance(call, n) for n in candidates])
-
-
-def _advance(call: Call, nat: Record) -> Record:
-    """One describe step of the lifecycle (see the module docstring)."""
-    state = nat.doc["State"]
-    if state not in _NEXT:
-        return nat
-    if not nat.extra.get("observed"):
-        return call.tx.put(nat.with_extra(observed=True))
-    if (
-        state == "pending"
-        and nat.doc["ConnectivityType"] == "public"
-        and not attached_internet_gateway(call, nat.doc["VpcId"])
-    ):
-        return _fail(call, nat)
-    return call.tx.put(nat.with_doc(State=_NEXT[state]).with_extra(observed=False))
+    return LISTING.run(call, params, [seen(call, n) for n in candidates])
 
 
 def _fail(call: Call, nat: Record) -> Record:
+    """A public gateway in a VPC without an internet gateway: it ends ``failed`` and frees what it held."""
     _release(call, nat)
     # Real code and text as AWS reports them for a public NAT gateway in a VPC without an internet gateway.
     failed = nat.with_doc(
@@ -194,7 +197,7 @@ def _fail(call: Call, nat: Record) -> Record:
         FailureCode="Gateway.NotAttached",
         FailureMessage=f"Network {nat.doc['VpcId']} has no Internet gateway attached",
     )
-    return call.tx.put(failed.evolve(parent=None).with_extra(observed=False))
+    return call.tx.put(failed.evolve(parent=None))
 
 
 def _release(call: Call, nat: Record) -> None:
@@ -213,6 +216,7 @@ def delete_nat_gateway(call: Call, params: Params) -> Result:
     if nat.doc["State"] in ("pending", "available"):
         _release(call, nat)
         # The gateway no longer holds anything in its VPC, so it no longer blocks DeleteVpc or DeleteSubnet.
-        deleting = nat.with_doc(State="deleting", DeleteTime=call.timestamp()).with_extra(observed=False)
-        call.tx.put(deleting.evolve(parent=None))
+        transition = lifecycle.begin(call, "deleting", lifecycle.NAT_GATEWAY_DELETE)
+        deleted = nat.with_doc(State="deleted", DeleteTime=call.timestamp()).with_extra(transition=transition)
+        call.tx.put(deleted.evolve(parent=None))
     return {"NatGatewayId": nat.id}

@@ -34,12 +34,12 @@ from vpcsim.control.core.cidrs import overlaps
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import check_id, ends, get
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, InvalidParameter, LimitExceeded, MissingParameter, NotFound
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS
 
 KIND = "vpc-peering-connection"
-MAX_ACTIVE_PER_VPC = 50  # [VPCUG23 amazon-vpc-limits; aws-behaviour 8.5]
 _EXPIRES_AFTER = timedelta(days=7)
 _VISIBLE_FOR = {"failed": timedelta(hours=2), "expired": timedelta(days=2), "rejected": timedelta(days=2)}
 _VISIBLE_FOR["deleted"] = timedelta(hours=2)
@@ -219,10 +219,11 @@ def _peer_vpc(call: Call, vpc_id: str, owner: str, region: str) -> Record | None
 
 
 def _check_quota(call: Call, vpc_id: str) -> None:
-    if _active_count(call, vpc_id) >= MAX_ACTIVE_PER_VPC:
+    limit = quota(call, "L-7E9ECCDB")  # active VPC peering connections per VPC [aws-behaviour 8.5]
+    if _active_count(call, vpc_id) >= limit:
         raise LimitExceeded(
             "VpcPeeringConnectionsPerVpcLimitExceeded",
-            f"The VPC {vpc_id} already has the maximum of {MAX_ACTIVE_PER_VPC} active VPC peering connections.",
+            f"The VPC {vpc_id} already has the maximum of {limit} active VPC peering connections.",
         )
 
 

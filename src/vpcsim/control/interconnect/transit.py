@@ -25,14 +25,13 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import check_id, get
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.errors import IncorrectState, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.kinds import KINDS
 
 TGW, RTB, ATTACHMENT = "transit-gateway", "transit-gateway-route-table", "transit-gateway-attachment"
-MAX_GATEWAYS = 5  # per account and Region [TGW quotas; aws-behaviour 8.6]
-MAX_ROUTE_TABLES = 20  # per gateway [TGW quotas]
 DEFAULT_ASN = 64512
 _ENABLE_DISABLE = ("enable", "disable")
 _DEFAULTS: dict[str, Any] = {
@@ -95,6 +94,8 @@ def attachments_of(call: Call, tid: str) -> Iterator[Record]:
 def resource_of(attachment: Record, tid: str) -> dict[str, str]:
     """What an attachment connects a gateway to, seen from that gateway: ResourceType, ResourceId, owner."""
     doc = attachment.doc
+    if "ResourceType" in doc:  # attachments stored with their resource (a VPN connection's, hybrid family)
+        return {k: doc[k] for k in ("ResourceType", "ResourceId", "ResourceOwnerId")}
     if "RequesterTgwInfo" not in doc:
         return {"ResourceType": "vpc", "ResourceId": doc["VpcId"], "ResourceOwnerId": doc["VpcOwnerId"]}
     mine = doc["RequesterTgwInfo"]["TransitGatewayId"] == tid
@@ -171,10 +172,9 @@ def _options(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_transit_gateway(call: Call, params: Params) -> Result:
-    if len([g for g in call.scan(TGW) if g.doc["State"] not in ("deleting", "deleted")]) >= MAX_GATEWAYS:
-        raise LimitExceeded(
-            "TransitGatewayLimitExceeded", f"You have reached the maximum of {MAX_GATEWAYS} transit gateways."
-        )
+    limit = quota(call, "L-A2478D36")  # transit gateways per account (and Region) [TGW quotas; aws-behaviour 8.6]
+    if len([g for g in call.scan(TGW) if g.doc["State"] not in ("deleting", "deleted")]) >= limit:
+        raise LimitExceeded("TransitGatewayLimitExceeded", f"You have reached the maximum of {limit} transit gateways.")
     options = _options(params.get("Options") or {})
     tid = call.new_id("tgw", TGW)
     doc = {
@@ -295,10 +295,11 @@ def delete_transit_gateway(call: Call, params: Params) -> Result:
 # -- route tables -------------------------------------------------------------------------------------------------
 def create_transit_gateway_route_table(call: Call, params: Params) -> Result:
     gateway = get_gateway(call, params["TransitGatewayId"])
-    if len(list(call.tx.children(RTB, gateway.id))) >= MAX_ROUTE_TABLES:
+    limit = quota(call, "L-43872EB7")  # transit gateway route tables per transit gateway [TGW quotas]
+    if len(list(call.tx.children(RTB, gateway.id))) >= limit:
         raise LimitExceeded(
             "TransitGatewayRouteTableLimitExceeded",
-            f"Transit gateway {gateway.id} already has the maximum of {MAX_ROUTE_TABLES} route tables.",
+            f"Transit gateway {gateway.id} already has the maximum of {limit} route tables.",
         )
     table = new_table(call, gateway, tags=tags_for(call, params, RTB))
     return {"TransitGatewayRouteTable": {**present(table), "State": "pending"}}

@@ -199,6 +199,8 @@ def view(attachment: Record, tid: str) -> Record:
 
 
 def _owner_of(attachment: Record, tid: str) -> str:
+    if "RequesterTgwInfo" not in attachment.doc:  # a VPN attachment: the gateway's owner made it
+        return attachment.account
     for info in (attachment.doc["RequesterTgwInfo"], attachment.doc["AccepterTgwInfo"]):
         if info["TransitGatewayId"] == tid:
             return str(info["OwnerId"])

@@ -35,11 +35,11 @@ from vpcsim.control.interconnect.transit import (
     get_attachment,
     get_gateway,
 )
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS
 
-MAX_PEERINGS_PER_GATEWAY = 50  # [TGW quotas; aws-behaviour 8.6]
 _MESSAGES = {
     "initiatingRequest": "Initiating Request",
     "pendingAcceptance": "Pending Acceptance",
@@ -88,10 +88,11 @@ def create_transit_gateway_peering_attachment(call: Call, params: Params) -> Res
             "DuplicateTransitGatewayAttachment",
             f"{gateway.id} has non-deleted Transit Gateway Attachments with same peer {peer_id}.",
         )
-    if len(existing) >= MAX_PEERINGS_PER_GATEWAY:
+    limit = quota(call, "L-A1B5A36F")  # peering attachments per transit gateway [TGW quotas; aws-behaviour 8.6]
+    if len(existing) >= limit:
         raise LimitExceeded(
             "TransitGatewayAttachmentLimitExceeded",
-            f"{gateway.id} already has the maximum of {MAX_PEERINGS_PER_GATEWAY} peering attachments.",
+            f"{gateway.id} already has the maximum of {limit} peering attachments.",
         )
     aid = call.new_id("tgw-attach", ATTACHMENT)
     doc = {

@@ -10,7 +10,8 @@ Facts [TGW how-transit-gateways-work, tgw-peering; EC2API]: an attachment is ass
 table (``Resource.AlreadyAssociated``, "Transit Gateway Attachment <id> is already associated to a route table.");
 a VPC attachment propagates its VPC's CIDRs (IPv6 ones when the attachment's Ipv6Support is enabled) as
 ``propagated`` routes; peering attachments carry static routes only; a second static route to the same CIDR is
-``RouteAlreadyExists``; a duplicate propagation is ``TransitGatewayRouteTablePropagation.Duplicate``;
+``RouteAlreadyExists``; a VPN attachment propagates the customer networks its connection carries
+(``core.vpn_routes``); a duplicate propagation is ``TransitGatewayRouteTablePropagation.Duplicate``;
 SearchTransitGatewayRoutes requires filters and answers ``AdditionalRoutesAvailable`` when MaxResults cut it short.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.cidrs import parse_any
 from vpcsim.control.core.describe import Listing, member
@@ -73,6 +75,8 @@ def _static_view(tx: Transaction, tid: str, static: dict[str, Any]) -> Route:
 
 
 def _propagated_cidrs(tx: Transaction, attachment: Record) -> list[str]:
+    if attachment.doc.get("ResourceType") == "vpn":  # the customer networks its connection carries
+        return vpn_routes.attachment_prefixes(tx, attachment)
     vpc = tx.find("vpc", attachment.doc.get("VpcId") or "")
     if vpc is None:
         return []
@@ -256,6 +260,7 @@ _SEARCH_FILTERS = {
     "attachment.transit-gateway-attachment-id": ("TransitGatewayAttachments", "TransitGatewayAttachmentId"),
     "attachment.resource-id": ("TransitGatewayAttachments", "ResourceId"),
     "attachment.resource-type": ("TransitGatewayAttachments", "ResourceType"),
+    "prefix-list-id": ("PrefixListId",),
     "type": ("Type",),
     "state": ("State",),
 }

@@ -4,7 +4,10 @@ Facts [VPCUG23; EC2API; CLIEX describe-network-acls]: every ACL ends with the ``
 ``::/0`` when the VPC has IPv6) that deny what no other entry matched; users number entries 1 to 32766; a new ACL
 denies everything, the default ACL allows everything (rules 100, and 101 for IPv6); entries are listed egress first,
 each direction by rule number. Each subnet has exactly one association row, in the ACL that owns it; the default ACL
-holds every subnet not moved elsewhere. The Protocol parameter takes protocol numbers only (the AWS CLI turns
+holds every subnet not moved elsewhere. A VPC's first IPv6 block adds the ``::/0`` ``*`` entries to each of its ACLs and
+rule 101 to the default ACL, in each direction whose entries the user has not changed [VPCUG default-network-acl:
+"if you've modified the inbound rules of your default network ACL, we do not add a rule that allows all inbound IPv6
+traffic"]. The Protocol parameter takes protocol numbers only (the AWS CLI turns
 ``tcp``/``udp``/``icmp``/``all`` into numbers itself, awscli ``customizations/ec2/protocolarg.py``).
 """
 
@@ -16,15 +19,13 @@ from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.control.security.rules import cidr
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
 _LAST_V4, _LAST_V6 = 32767, 32768
 _MAX_USER_RULE = 32766
-# "Rules per network ACL: 20" inbound and 20 outbound, IPv4 and IPv6 counted apart, the * rules not counted
-# [VPC quotas page, amazon-vpc-limits; not in the reference, so the code below names its source].
-MAX_ENTRIES = 20
 
 LISTING = Listing(
     kind="network-acl",
@@ -91,6 +92,25 @@ def _new_acl(call: Call, vpc: Record, *, is_default: bool, tags: dict[str, str] 
         "OwnerId": call.account,
     }
     return call.tx.put(call.record("network-acl", aid, doc, vpc.id).evolve(tags=tags or {}))
+
+
+def add_ipv6_entries(call: Call, vpc: Record) -> None:
+    """The IPv6 entries a VPC's first IPv6 block brings to each of its ACLs."""
+    for acl in list(call.tx.children("network-acl", vpc.id)):
+        entries = list(acl.doc["Entries"])
+        changed = acl.extra.get("changed") or []
+        for egress in (True, False):
+            if acl.doc["IsDefault"] and ("egress" if egress else "ingress") not in changed:
+                entries.append(_entry(101, "allow", egress, "::/0"))
+            entries.append(_entry(_LAST_V6, "deny", egress, "::/0"))
+        unique = {(e["RuleNumber"], e["Egress"]): e for e in entries}
+        call.tx.put(acl.with_doc(Entries=_sorted(list(unique.values()))))
+
+
+def _changed(acl: Record, egress: bool) -> Record:
+    """The ACL marked as changed by its user in one direction (AWS then adds no IPv6 allow entry there)."""
+    changed = sorted({*(acl.extra.get("changed") or []), "egress" if egress else "ingress"})
+    return acl.with_extra(changed=changed)
 
 
 def create_default_network_acl(call: Call, vpc: Record) -> Record:
@@ -252,10 +272,12 @@ def _same(entry: dict[str, Any], number: int, egress: bool) -> bool:
     return entry["RuleNumber"] == number and entry["Egress"] is egress
 
 
-def _check_quota(entries: list[dict[str, Any]], entry: dict[str, Any]) -> None:
+def _check_quota(call: Call, entries: list[dict[str, Any]], entry: dict[str, Any]) -> None:
     family = "CidrBlock" if "CidrBlock" in entry else "Ipv6CidrBlock"
     mine = [e for e in entries if e["Egress"] is entry["Egress"] and family in e and e["RuleNumber"] <= _MAX_USER_RULE]
-    if len(mine) > MAX_ENTRIES:
+    # "Rules per network ACL" (L-2AEEBF1A) inbound and outbound apart, IPv4 and IPv6 counted apart, the * rules not
+    # counted [VPC quotas page, amazon-vpc-limits].
+    if len(mine) > quota(call, "L-2AEEBF1A"):
         raise LimitExceeded(
             "NetworkAclEntryLimitExceeded", "The maximum number of network ACL entries has been reached."
         )
@@ -269,8 +291,8 @@ def create_network_acl_entry(call: Call, params: Params) -> Result:
             "NetworkAclEntryAlreadyExists", f"The network acl entry identified by {entry['RuleNumber']} already exists."
         )
     entries = [*acl.doc["Entries"], entry]
-    _check_quota(entries, entry)
-    call.tx.put(acl.with_doc(Entries=_sorted(entries)))
+    _check_quota(call, entries, entry)
+    call.tx.put(_changed(acl, entry["Egress"]).with_doc(Entries=_sorted(entries)))
     return {}
 
 
@@ -288,13 +310,13 @@ def replace_network_acl_entry(call: Call, params: Params) -> Result:
     acl = get(call, "network-acl", params["NetworkAclId"])
     entry = _entry_from(params)
     entries = [*_existing(acl, entry["RuleNumber"], entry["Egress"]), entry]
-    _check_quota(entries, entry)
-    call.tx.put(acl.with_doc(Entries=_sorted(entries)))
+    _check_quota(call, entries, entry)
+    call.tx.put(_changed(acl, entry["Egress"]).with_doc(Entries=_sorted(entries)))
     return {}
 
 
 def delete_network_acl_entry(call: Call, params: Params) -> Result:
     acl = get(call, "network-acl", params["NetworkAclId"])
     kept = _existing(acl, _rule_number(params), bool(params["Egress"]))
-    call.tx.put(acl.with_doc(Entries=kept))
+    call.tx.put(_changed(acl, bool(params["Egress"])).with_doc(Entries=kept))
     return {}

@@ -82,8 +82,7 @@ def _check_entries(family: str, given: list[dict[str, Any]]) -> list[dict[str, A
     seen: set[str] = set()
     checked = []
     for entry in given:
-        cidr = str(entry.get("Cidr") or "")
-        _check_cidr(family, cidr)
+        cidr = _check_cidr(family, str(entry.get("Cidr") or ""))
         if cidr in seen:
             raise InvalidParameter("InvalidParameterValue", f"The CIDR {cidr} is given more than once.")
         seen.add(cidr)
@@ -94,15 +93,19 @@ def _check_entries(family: str, given: list[dict[str, Any]]) -> list[dict[str, A
     return checked
 
 
-def _check_cidr(family: str, cidr: str) -> None:
+def _check_cidr(family: str, cidr: str) -> str:
+    """The canonical form of an entry's CIDR (host bits cleared, as for every CIDR input: core/cidrs.py)."""
     try:
-        network = ip_network(cidr, strict=True)
+        if "/" not in cidr:
+            raise ValueError(cidr)
+        network = ip_network(cidr, strict=False)
     except ValueError:
         raise InvalidParameter("InvalidParameterValue", f"The CIDR '{cidr}' is invalid.") from None
     if (network.version == 4) != (family == "IPv4"):
         raise InvalidParameter(
             "InvalidParameterValue", f"The CIDR '{cidr}' does not match the prefix list's address family {family}."
         )
+    return str(network)
 
 
 def _check_fits(limit: int, count: int) -> None:
@@ -264,6 +267,7 @@ def _apply(record: Record, adds: list[dict[str, Any]], removes: list[dict[str, A
     current = {e["Cidr"]: e for e in entries(record)}
     for entry in removes:
         cidr = str(entry.get("Cidr") or "")
+        cidr = _check_cidr(record.doc["AddressFamily"], cidr) if "/" in cidr else cidr
         if cidr not in current:
             raise ApiError(
                 "InvalidPrefixListModification", f"The prefix list entry {cidr} of {record.id} does not exist."

@@ -6,7 +6,8 @@ detached by any family (a NAT gateway deleted, an internet gateway detached, an 
 routes into ``blackhole`` without that family knowing about route tables [VPCUG23 route table concepts].
 
 Gateway Load Balancer endpoint routes are described by AWS with the endpoint id in ``GatewayId`` (the Route shape
-has no VpcEndpointId member) [EC2API Route].
+has no VpcEndpointId member) [EC2API Route]. An egress-only internet gateway carries IPv6 only [VPCUG23
+egress-only-internet-gateway], so it is the target of IPv6 destinations only (IPv6 CIDRs or IPv6 prefix lists).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.core.cidrs import parse_v4, parse_v6
 from vpcsim.control.core.lookup import check_id, find, get
@@ -28,7 +30,7 @@ DESTINATIONS = {
     "DestinationIpv6CidrBlock": "destination-ipv6-cidr-block",
     "DestinationPrefixListId": "destination-prefix-list-id",
 }
-_UNSUPPORTED = ("EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn", "OdbNetworkArn")
+_UNSUPPORTED = ("LocalGatewayId", "CarrierGatewayId", "CoreNetworkArn", "OdbNetworkArn")
 # A peering connection in these states cannot be a route target [PEER vpc-peering-basics].
 _PEERING_GONE = ("deleted", "rejected", "failed", "expired")
 
@@ -119,10 +121,23 @@ def _gateway(call: Call, table: Record, gid: str) -> Route:
             f"Routes to the gateway endpoint {gid} are managed by the "
             "endpoint: add the route table with ModifyVpcEndpoint AddRouteTableIds instead",
         )
+    if is_well_formed(gid, "vgw"):
+        return _vpn_gateway(call, table, gid)
     record = find(call, "internet-gateway", gid) if is_well_formed(gid, "igw") else None
     if record is None:
         raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist")
     if not any(a["VpcId"] == table.doc["VpcId"] for a in record.doc["Attachments"]):
+        raise _different_networks(table, "network gateway", gid)
+    return {"GatewayId": gid}
+
+
+def _vpn_gateway(call: Call, table: Record, gid: str) -> Route:
+    """A virtual private gateway is a route target of the VPC it is attached to [VPCUG23 route tables]; vpcsim
+    answers a gateway attached elsewhere (or not at all) as AWS answers an internet gateway's (named choice)."""
+    record = find(call, "vpn-gateway", gid)
+    if record is None or record.doc.get("State") in ("deleting", "deleted"):
+        raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist")
+    if not vpn_routes.is_attached(call.tx, gid, table.doc["VpcId"]):
         raise _different_networks(table, "network gateway", gid)
     return {"GatewayId": gid}
 
@@ -191,6 +206,18 @@ def _transit_gateway(call: Call, table: Record, tid: str) -> Route:
     return {"TransitGatewayId": tid}
 
 
+def _egress_only(call: Call, table: Record, gid: str) -> Route:
+    check_id("egress-only-internet-gateway", gid)
+    record = find(call, "egress-only-internet-gateway", gid)
+    if record is None:
+        raise NotFound(
+            "InvalidEgressOnlyInternetGatewayId.NotFound", f"The egressOnlyInternetGateway ID '{gid}' does not exist"
+        )
+    if not any(a["VpcId"] == table.doc["VpcId"] for a in record.doc["Attachments"]):
+        raise _different_networks(table, "egress-only internet gateway", gid)
+    return {"EgressOnlyInternetGatewayId": gid}
+
+
 def _endpoint(call: Call, table: Record, vid: str) -> Route:
     record = get(call, "vpc-endpoint", vid)
     if record.doc.get("VpcEndpointType") != "GatewayLoadBalancer":
@@ -212,10 +239,29 @@ _RESOLVERS: dict[str, Callable[[Call, Record, str], Route]] = {
     "VpcPeeringConnectionId": _peering,
     "TransitGatewayId": _transit_gateway,
     "VpcEndpointId": _endpoint,
+    "EgressOnlyInternetGatewayId": _egress_only,
 }
 
 
-# -- more specific than local ------------------------------------------------------------------------------------
+# -- checks that need the destination and the target together -------------------------------------------------
+def check_route(call: Call, vpc: Record, member: str, value: str, route: Route) -> None:
+    """The destination's family suits the target, and a destination inside the VPC is allowed there."""
+    if "EgressOnlyInternetGatewayId" in route and _family(call, member, value) != 6:
+        raise InvalidParameter(
+            "InvalidParameterCombination",
+            f"The egress-only internet gateway {route['EgressOnlyInternetGatewayId']} carries IPv6 traffic only: "
+            f"it can be the target of IPv6 destinations (destinationIpv6CidrBlock), not {value}.",
+        )
+    check_inside_vpc(call, vpc, member, value, route)
+
+
+def _family(call: Call, member: str, value: str) -> int:
+    if member == "DestinationPrefixListId":
+        plist = get_prefix_list(call, value)
+        return 6 if plist.doc.get("AddressFamily") == "IPv6" else 4
+    return 6 if member == "DestinationIpv6CidrBlock" else 4
+
+
 def check_inside_vpc(call: Call, vpc: Record, member: str, value: str, route: Route) -> None:
     """Routes equal to or more specific than a VPC CIDR must be a whole subnet's CIDR to a NAT gateway, an
     interface or a Gateway Load Balancer endpoint [VPCUG23 route table concepts, "more specific routes"]."""
@@ -265,6 +311,8 @@ def _gateway_alive(call: Call, vpc_id: str, gid: str) -> bool:
     if gid.startswith("vpce-"):
         endpoint = call.tx.find("vpc-endpoint", gid)
         return endpoint is not None and str(endpoint.doc.get("State", "")).lower() not in ("deleting", "deleted")
+    if gid.startswith("vgw-"):  # a detached virtual private gateway blackholes its routes [VPCUG23]
+        return vpn_routes.is_attached(call.tx, gid, vpc_id)
     gateway = call.tx.find("internet-gateway", gid)
     return gateway is not None and any(a["VpcId"] == vpc_id for a in gateway.doc["Attachments"])
 
@@ -292,4 +340,6 @@ _ALIVE: dict[str, Callable[[Call, str, str], bool]] = {
     # Traffic flows over a peering connection only once it is active [PEER vpc-peering-basics].
     "VpcPeeringConnectionId": _member_check("vpc-peering-connection", "Status.Code", lambda s: s == "active"),
     "TransitGatewayId": _member_check("transit-gateway", "State", lambda s: s not in ("deleting", "deleted")),
+    # An egress-only gateway is attached to its VPC for its whole life; a deleted one leaves a blackhole.
+    "EgressOnlyInternetGatewayId": _member_check("egress-only-internet-gateway", "EgressOnlyInternetGatewayId", bool),
 }

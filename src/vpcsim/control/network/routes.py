@@ -4,14 +4,15 @@ Facts [VPCUG23 VPC_Route_Tables; EC2API]: every table has a ``local`` route per 
 can neither create, replace nor delete; a subnet has at most one explicit association and otherwise uses the main
 table; the main table and tables with associations cannot be deleted; 50 non-propagated routes per table, counted
 separately for IPv4 and IPv6, a prefix-list route weighing its list's MaxEntries (AWS-managed lists weigh 1).
-Route ``State`` is derived when shown (see ``route_targets``), never stored.
+Route ``State`` is derived when shown (see ``route_targets``), never stored; so are the routes virtual private
+gateways propagate (``core.vpn_routes``): a table stores only ``PropagatingVgws``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
+from vpcsim.control.core import vpn_routes
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
@@ -19,10 +20,10 @@ from vpcsim.control.core.queries import is_aws_managed
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import route_targets as targets
 from vpcsim.control.network.route_targets import Route
+from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 
-_MAX_ROUTES = 50
 _ASSOCIATED = {"State": "associated"}
 
 
@@ -99,10 +100,12 @@ def remove_local_route(call: Call, vpc_id: str, cidr: str) -> None:
 
 # -- describe ----------------------------------------------------------------------------------------------------
 def live(call: Call, table: Record) -> Record:
-    """The table with each route's State derived from its targets as they are now."""
+    """The table as AWS shows it now: each route's State derived from its targets, then the routes its virtual
+    private gateways propagate, and only the propagating gateways still attached to its VPC."""
     vpc_id = table.doc["VpcId"]
     shown = [{**r, "State": targets.route_state(call, vpc_id, r)} for r in table.doc["Routes"]]
-    return table.with_doc(Routes=shown)
+    shown += vpn_routes.propagated_routes(call.tx, table)
+    return table.with_doc(Routes=shown, PropagatingVgws=vpn_routes.propagating(call.tx, table))
 
 
 def present_table(call: Call, table: Record) -> dict[str, Any]:
@@ -140,13 +143,9 @@ LISTING = Listing(
 
 
 def describe_route_tables(call: Call, params: Params) -> Result:
-    state = member("Routes", "State")
-    listing = replace(
-        LISTING,
-        present=lambda r: present_table(call, r),
-        filters={**LISTING.filters, "route.state": lambda r: state(live(call, r))},
-    )
-    return listing.run(call, params)
+    # The route filters see the tables as shown: derived states and propagated routes included.
+    LISTING.validate_filters(params)
+    return LISTING.run(call, params, [live(call, r) for r in LISTING.candidates(call, params)])
 
 
 # -- tables ------------------------------------------------------------------------------------------------------
@@ -218,10 +217,24 @@ def _subnet_target(call: Call, table: Record, subnet_id: str) -> dict[str, str]:
 
 
 def _gateway_target(call: Call, table: Record, gateway_id: str) -> dict[str, str]:
+    if gateway_id.startswith("vgw-"):  # an edge association of a virtual private gateway [VPCUG23 gateway route tables]
+        return _vpn_gateway_target(call, table, gateway_id)
     gateway = get(call, "internet-gateway", gateway_id) if gateway_id.startswith("igw-") else None
     if gateway is None:
         raise NotFound("InvalidGatewayID.NotFound", f"The gateway ID '{gateway_id}' does not exist")
     if not any(a["VpcId"] == table.doc["VpcId"] for a in gateway.doc["Attachments"]):
+        raise InvalidParameter(
+            "InvalidParameterValue",
+            f"route table {table.id} and network gateway {gateway.id} belong to different networks",
+        )
+    if any(a.get("GatewayId") == gateway.id for t in _tables(call, table) for a in t.doc["Associations"]):
+        raise _already_associated(table)
+    return {"GatewayId": gateway.id}
+
+
+def _vpn_gateway_target(call: Call, table: Record, gateway_id: str) -> dict[str, str]:
+    gateway = get(call, "vpn-gateway", gateway_id)
+    if not vpn_routes.is_attached(call.tx, gateway.id, table.doc["VpcId"]):
         raise InvalidParameter(
             "InvalidParameterValue",
             f"route table {table.id} and network gateway {gateway.id} belong to different networks",
@@ -285,7 +298,7 @@ def create_route(call: Call, params: Params) -> Result:
         # Real text [GH terraform-provider-aws#23866], also for a VPC CIDR, which the local route already holds.
         raise ApiError("RouteAlreadyExists", f"The route identified by {value} already exists.")
     route: Route = {dest: value, **targets.target(call, table, params), "Origin": "CreateRoute"}
-    targets.check_inside_vpc(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
+    targets.check_route(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
     _check_limit(call, table, route)
     call.tx.put(table.with_doc(Routes=[*table.doc["Routes"], route]))
     return {"Return": True}
@@ -297,7 +310,7 @@ def replace_route(call: Call, params: Params) -> Result:
     index = _changeable(call, table, dest, value)
     old = table.doc["Routes"][index]
     route: Route = {dest: value, **targets.target(call, table, params), "Origin": old.get("Origin", "CreateRoute")}
-    targets.check_inside_vpc(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
+    targets.check_route(call, get(call, "vpc", table.doc["VpcId"]), dest, value, route)
     routes = list(table.doc["Routes"])
     routes[index] = route
     call.tx.put(table.with_doc(Routes=routes))
@@ -348,10 +361,11 @@ def _check_limit(call: Call, table: Record, new: Route) -> None:
         if r.get("Origin") != "EnableVgwRoutePropagation" and _family(call, r) == family
     )
     # vpcsim counts the local route too: AWS does not say whether it counts [VPCUG23 amazon-vpc-limits].
-    if used > _MAX_ROUTES:
+    limit = quota(call, "L-93826ACB")  # routes per route table
+    if used > limit:
         raise LimitExceeded(
             "RouteLimitExceeded",
-            f"The maximum number of routes ({_MAX_ROUTES} {family}) in route table {table.id} has been reached.",
+            f"The maximum number of routes ({limit} {family}) in route table {table.id} has been reached.",
         )
 
 

@@ -1,8 +1,11 @@
 """Subnets: ranges inside their VPC, AZs by name or id, private IP allocation, public IP mapping.
 
 Facts [VPCUG23]: a subnet is /16 to /28 and inside one of its VPC's CIDRs (``InvalidSubnet.Range``), never
-overlapping another (``InvalidSubnet.Conflict``); AWS reserves the first four addresses and the last, so
-AvailableIpAddressCount starts at size - 5; default subnets (DefaultForAz) map public IPs on launch.
+overlapping another (``InvalidSubnet.Conflict``), kept in canonical form; AWS reserves the first four addresses and
+the last, so AvailableIpAddressCount starts at size - 5; default subnets (DefaultForAz) map public IPs on launch.
+IPv6 [EC2API CreateSubnet, ModifySubnetAttribute; EC2UG ec2-instance-naming]: a /64 of the VPC's IPv6 block
+(``ipv6_blocks``); an IPv6-only subnet (``Ipv6Native``) has no IPv4 CIDR, assigns IPv6 addresses on creation and names
+its instances by resource name (``ip-name`` needs an IPv4 address); its AvailableIpAddressCount (IPv4) is 0.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from typing import Any
 
 from vpcsim.catalog import Zone
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.core.cidrs import overlaps, parse_v4, parse_v6
+from vpcsim.control.core.cidrs import overlaps, parse_v4
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
-from vpcsim.control.network import acls
-from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter
+from vpcsim.control.network import acls, ipv6_blocks
+from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, NotFound
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 
@@ -25,6 +28,8 @@ _RESERVED = 5
 
 
 def _available(record: Record) -> int:
+    if not record.doc.get("CidrBlock"):
+        return 0
     network = IPv4Network(record.doc["CidrBlock"])
     return int(network.num_addresses) - _RESERVED - len(record.extra.get("allocated", {}))
 
@@ -69,36 +74,32 @@ LISTING = Listing(
 )
 
 
-def _check_cidr(call: Call, vpc: Record, cidr: str) -> None:
+def _check_cidr(call: Call, vpc: Record, cidr: str) -> str:
+    """The canonical form of an IPv4 subnet CIDR, checked."""
     network = parse_v4(cidr)
     inside = any(network.subnet_of(IPv4Network(a["CidrBlock"])) for a in vpc.doc["CidrBlockAssociationSet"])
     if not (16 <= network.prefixlen <= 28 and inside):
         raise InvalidParameter("InvalidSubnet.Range", f"The CIDR '{cidr}' is invalid.")
     for other in call.tx.children("subnet", vpc.id):
-        if overlaps(other.doc["CidrBlock"], cidr):
+        if other.doc.get("CidrBlock") and overlaps(other.doc["CidrBlock"], str(network)):
             raise InvalidParameter("InvalidSubnet.Conflict", f"The CIDR '{cidr}' conflicts with another subnet")
+    return str(network)
 
 
 def new_subnet(
     call: Call,
     vpc: Record,
-    cidr: str,
+    cidr: str | None,
     zone: Zone,
     *,
     default_for_az: bool = False,
     tags: dict[str, str] | None = None,
     ipv6_cidr: str | None = None,
 ) -> Record:
+    """A subnet; ``cidr`` None makes an IPv6-only subnet of ``ipv6_cidr``."""
     sid = call.new_id("subnet", "subnet")
-    ipv6 = []
-    if ipv6_cidr:
-        ipv6 = [
-            {
-                "AssociationId": call.new_id("subnet-cidr-assoc", "subnet-cidr-block-association"),
-                "Ipv6CidrBlock": ipv6_cidr,
-                "Ipv6CidrBlockState": {"State": "associated"},
-            }
-        ]
+    ipv6 = [ipv6_blocks.subnet_association(call, ipv6_cidr)] if ipv6_cidr else []
+    native = cidr is None
     doc = {
         "SubnetId": sid,
         "SubnetArn": ec2_arn(call.region.name, call.account, "subnet", sid),
@@ -111,13 +112,13 @@ def new_subnet(
         "DefaultForAz": default_for_az,
         "MapPublicIpOnLaunch": default_for_az,
         "MapCustomerOwnedIpOnLaunch": False,
-        "AssignIpv6AddressOnCreation": False,
+        "AssignIpv6AddressOnCreation": native,
         "Ipv6CidrBlockAssociationSet": ipv6,
-        "Ipv6Native": False,
+        "Ipv6Native": native,
         "EnableDns64": False,
         "EnableLniAtDeviceIndex": None,
         "PrivateDnsNameOptionsOnLaunch": {
-            "HostnameType": "ip-name",
+            "HostnameType": "resource-name" if native else "ip-name",
             "EnableResourceNameDnsARecord": False,
             "EnableResourceNameDnsAAAARecord": False,
         },
@@ -131,14 +132,12 @@ def new_subnet(
 
 def create_subnet(call: Call, params: Params) -> Result:
     vpc = get(call, "vpc", params["VpcId"])
-    cidr = params.get("CidrBlock")
-    if not cidr:
-        raise InvalidParameter("MissingParameter", "The request must contain the parameter cidrBlock.")
-    _check_cidr(call, vpc, cidr)
+    if params.get("Ipv6IpamPoolId"):
+        raise NotFound("InvalidIpamPoolId.NotFound", f"The ipam pool ID '{params['Ipv6IpamPoolId']}' does not exist")
+    cidr, ipv6 = _requested_blocks(params)
+    cidr = _check_cidr(call, vpc, cidr) if cidr else None
+    ipv6 = ipv6_blocks.check_subnet_block(call, vpc, ipv6) if ipv6 else None
     zone = _zone(call, params)
-    ipv6 = params.get("Ipv6CidrBlock")
-    if ipv6:
-        _check_ipv6(vpc, ipv6)
     subnet = new_subnet(call, vpc, cidr, zone, tags=tags_for(call, params, "subnet"), ipv6_cidr=ipv6)
     shown = present_subnet(subnet)
     shown["State"] = "pending"
@@ -152,11 +151,21 @@ def _zone(call: Call, params: Params) -> Zone:
     return call.region.zones[0]
 
 
-def _check_ipv6(vpc: Record, cidr: str) -> None:
-    network = parse_v6(cidr)
-    blocks = [a["Ipv6CidrBlock"] for a in vpc.doc["Ipv6CidrBlockAssociationSet"]]
-    if network.prefixlen != 64 or not any(network.subnet_of(parse_v6(b)) for b in blocks):
-        raise InvalidParameter("InvalidSubnet.Range", f"The IPv6 CIDR '{cidr}' is invalid.")
+def _requested_blocks(params: Params) -> tuple[str | None, str | None]:
+    """(IPv4 CIDR, IPv6 CIDR) a CreateSubnet asks for: an IPv6-only subnet takes an IPv6 block and no IPv4 one
+    ("This parameter is not supported for an IPv6 only subnet" [EC2API CreateSubnet CidrBlock])."""
+    cidr, ipv6 = params.get("CidrBlock"), params.get("Ipv6CidrBlock")
+    if params.get("Ipv6Native"):
+        if cidr:
+            raise InvalidParameter(
+                "InvalidParameterCombination", "The parameter cidrBlock cannot be used with the parameter ipv6Native"
+            )
+        if not ipv6:
+            raise InvalidParameter("MissingParameter", "The request must contain the parameter ipv6CidrBlock")
+        return None, ipv6
+    if not cidr:
+        raise InvalidParameter("MissingParameter", "The request must contain the parameter cidrBlock.")
+    return cidr, ipv6
 
 
 def describe_subnets(call: Call, params: Params) -> Result:
@@ -169,22 +178,63 @@ _BOOLEAN_ATTRIBUTES = (
     "EnableDns64",
     "MapCustomerOwnedIpOnLaunch",
 )
+_DNS_RECORDS = {
+    "EnableResourceNameDnsARecordOnLaunch": "EnableResourceNameDnsARecord",
+    "EnableResourceNameDnsAAAARecordOnLaunch": "EnableResourceNameDnsAAAARecord",
+}
 
 
 def modify_subnet_attribute(call: Call, params: Params) -> Result:
     subnet = get(call, "subnet", params["SubnetId"])
     changes = {name: params[name]["Value"] for name in _BOOLEAN_ATTRIBUTES if name in params}
-    if not changes:
+    naming = _naming_changes(subnet, params)
+    if not changes and not naming:
         raise InvalidParameter("InvalidParameterCombination", "Specify one subnet attribute to modify.")
-    if changes.get("AssignIpv6AddressOnCreation") and not subnet.doc["Ipv6CidrBlockAssociationSet"]:
-        raise InvalidParameter("InvalidParameterValue", f"The subnet '{subnet.id}' has no IPv6 CIDR block.")
+    _check_ipv6_attributes(subnet, changes)
+    if naming:
+        changes["PrivateDnsNameOptionsOnLaunch"] = {**subnet.doc["PrivateDnsNameOptionsOnLaunch"], **naming}
     call.tx.put(subnet.with_doc(**changes))
     return {}
 
 
+def _check_ipv6_attributes(subnet: Record, changes: dict[str, Any]) -> None:
+    if changes.get("AssignIpv6AddressOnCreation") and not subnet.doc["Ipv6CidrBlockAssociationSet"]:
+        raise InvalidParameter("InvalidParameterValue", f"The subnet '{subnet.id}' has no IPv6 CIDR block.")
+    if changes.get("AssignIpv6AddressOnCreation") is False and subnet.doc.get("Ipv6Native"):
+        raise InvalidParameter(
+            "InvalidParameterValue",
+            f"AssignIpv6AddressOnCreation cannot be disabled on the IPv6-only subnet '{subnet.id}'.",
+        )
+    if changes.get("MapPublicIpOnLaunch") and subnet.doc.get("Ipv6Native"):
+        raise InvalidParameter(
+            "InvalidParameterValue", f"The IPv6-only subnet '{subnet.id}' has no IPv4 addresses to map."
+        )
+
+
+def _naming_changes(subnet: Record, params: Params) -> dict[str, Any]:
+    """Changes to PrivateDnsNameOptionsOnLaunch: hostname type and the A / AAAA resource-name records."""
+    naming: dict[str, Any] = {member: params[name]["Value"] for name, member in _DNS_RECORDS.items() if name in params}
+    hostname = params.get("PrivateDnsHostnameTypeOnLaunch")
+    if hostname is not None:
+        if hostname not in ("ip-name", "resource-name"):
+            raise InvalidParameter(
+                "InvalidParameterValue", f"Value ({hostname}) for parameter privateDnsHostnameTypeOnLaunch is invalid."
+            )
+        if hostname == "ip-name" and subnet.doc.get("Ipv6Native"):
+            raise InvalidParameter(
+                "InvalidParameterValue", f"The IPv6-only subnet '{subnet.id}' must use resource-name hostnames."
+            )
+        naming["HostnameType"] = hostname
+    if naming.get("EnableResourceNameDnsAAAARecord") and not subnet.doc["Ipv6CidrBlockAssociationSet"]:
+        raise InvalidParameter(
+            "InvalidParameterValue", f"The subnet '{subnet.id}' has no IPv6 CIDR block for AAAA records."
+        )
+    return naming
+
+
 def delete_subnet(call: Call, params: Params) -> Result:
     subnet = get(call, "subnet", params["SubnetId"])
-    if subnet.extra.get("allocated"):
+    if subnet.extra.get("allocated") or subnet.extra.get("allocated6"):
         raise DependencyViolation(f"The subnet '{subnet.id}' has dependencies and cannot be deleted.")
     for table in list(call.tx.children("route-table", subnet.parent or "")):
         kept = [a for a in table.doc["Associations"] if a.get("SubnetId") != subnet.id]
@@ -198,6 +248,10 @@ def delete_subnet(call: Call, params: Params) -> Result:
 # -- private IP allocation, used by network interfaces, NAT gateways, endpoints and load balancers ---------------
 def allocate_ip(call: Call, subnet: Record, owner: str, wanted: str | None = None) -> str:
     """A free private IPv4 address of ``subnet`` for ``owner`` (lowest first), or the ``wanted`` one if free."""
+    if not subnet.doc.get("CidrBlock"):
+        raise InvalidParameter(
+            "InvalidParameterValue", f"The IPv6-only subnet '{subnet.id}' has no private IPv4 addresses."
+        )
     network = IPv4Network(subnet.doc["CidrBlock"])
     allocated: dict[str, str] = dict(subnet.extra.get("allocated", {}))
     if wanted is not None:

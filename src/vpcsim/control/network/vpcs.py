@@ -1,7 +1,9 @@
 """VPCs: create (with the main route table, default security group and default network ACL, in the same
 transaction), describe, attributes, secondary CIDRs, delete with AWS's dependency rules, and the default VPC.
 
-Facts [VPCUG23; EC2API]: IPv4 CIDR between /16 and /28 (``InvalidVpc.Range``); up to 5 IPv4 CIDRs per VPC;
+Facts [VPCUG23; EC2API]: IPv4 CIDR between /16 and /28 (``InvalidVpc.Range``), kept in canonical form; up to 5
+IPv4 CIDRs per VPC; IPv6 blocks (Amazon's /56s) in ``ipv6_blocks``; a new IPv6 block gives the default security group
+its ``::/0`` egress rule and the network ACLs their IPv6 entries [VPCUG default-network-acl, default-security-group];
 ``enableDnsSupport`` defaults to true, ``enableDnsHostnames`` to false except in a default VPC (true); a default VPC
 is 172.31.0.0/16 with a /20 default subnet per AZ, an internet gateway and a 0.0.0.0/0 route to it.
 """
@@ -16,13 +18,14 @@ from vpcsim.control.core.cidrs import overlaps, parse_v4
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
-from vpcsim.control.network import acls, routes
+from vpcsim.control.dhcp import options
+from vpcsim.control.network import acls, ipv6_blocks, routes
+from vpcsim.control.quotas import quota
 from vpcsim.control.security import groups
 from vpcsim.errors import DependencyViolation, InvalidParameter, LimitExceeded
 from vpcsim.model import Record
 
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
-_MAX_IPV4_CIDRS = 5
 _ATTRIBUTES = {
     "enableDnsSupport": "EnableDnsSupport",
     "enableDnsHostnames": "EnableDnsHostnames",
@@ -51,10 +54,12 @@ LISTING = Listing(
 )
 
 
-def _check_range(cidr: str) -> None:
+def _check_range(cidr: str) -> str:
+    """The canonical form of an IPv4 VPC CIDR, checked."""
     network = parse_v4(cidr)
     if not 16 <= network.prefixlen <= 28:
         raise InvalidParameter("InvalidVpc.Range", f"The CIDR '{cidr}' is invalid.")
+    return str(network)
 
 
 def _association(call: Call, cidr: str) -> dict[str, Any]:
@@ -65,26 +70,9 @@ def _association(call: Call, cidr: str) -> dict[str, Any]:
     }
 
 
-def _ipv6_association(call: Call) -> dict[str, Any]:
-    # AWS assigns a /56 from its own pool; vpcsim draws one from 2600:1f00::/24, where AWS's pools lie.
-    block = f"2600:1f{call.ids.hex(2)}:{call.ids.hex(4)}:{call.ids.hex(2)}00::/56"
-    return {
-        "AssociationId": call.new_id("vpc-cidr-assoc", "vpc-cidr-block-association"),
-        "Ipv6CidrBlock": block,
-        "Ipv6CidrBlockState": {"State": "associated"},
-        "NetworkBorderGroup": call.region.name,
-        "Ipv6Pool": "Amazon",
-    }
-
-
 def dhcp_options_id(call: Call) -> str:
-    """The region's default DHCP options set, drawn once per account and region."""
-    key = f"dopt/{call.account}/{call.region.name}"
-    found = call.tx.meta(key)
-    if found is None:
-        found = call.ids.new("dopt")
-        call.tx.set_meta(key, found)
-    return found
+    """The Region's default DHCP options set (a real record: dhcp/options.py), which every new VPC uses."""
+    return options.default_options_id(call)
 
 
 def new_vpc(
@@ -92,7 +80,7 @@ def new_vpc(
     cidr: str,
     *,
     is_default: bool = False,
-    ipv6: bool = False,
+    ipv6: dict[str, Any] | None = None,
     tenancy: str = "default",
     tags: dict[str, str] | None = None,
 ) -> Record:
@@ -107,7 +95,7 @@ def new_vpc(
         "InstanceTenancy": tenancy,
         "IsDefault": is_default,
         "CidrBlockAssociationSet": [_association(call, cidr)],
-        "Ipv6CidrBlockAssociationSet": [_ipv6_association(call)] if ipv6 else [],
+        "Ipv6CidrBlockAssociationSet": [ipv6] if ipv6 else [],
         "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
     }
     attributes = {"EnableDnsSupport": True, "EnableDnsHostnames": is_default, "EnableNetworkAddressUsageMetrics": False}
@@ -122,20 +110,25 @@ def create_vpc(call: Call, params: Params) -> Result:
     cidr = params.get("CidrBlock")
     if cidr is None:
         raise InvalidParameter("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
-    _check_range(cidr)
+    cidr = _check_range(cidr)
     tenancy = params.get("InstanceTenancy") or "default"
     if tenancy == "host":
         raise InvalidParameter("InvalidParameterValue", "The tenancy value host is not supported for VPCs.")
     vpc = new_vpc(
         call,
         cidr,
-        ipv6=bool(params.get("AmazonProvidedIpv6CidrBlock")),
+        ipv6=ipv6_blocks.requested_vpc_block(call, params),
         tenancy=tenancy,
         tags=tags_for(call, params, "vpc"),
     )
-    # AWS answers CreateVpc with the VPC still pending; it is available on the next describe.
+    # AWS answers CreateVpc with the VPC still pending; it is available on the next describe. An Amazon-provided
+    # IPv6 block is still "associating", its CIDR not yet known (awscli examples create-vpc.rst, example 3).
     shown = present(vpc)
     shown["State"] = "pending"
+    shown["Ipv6CidrBlockAssociationSet"] = [
+        {**a, "Ipv6CidrBlock": "", "Ipv6CidrBlockState": {"State": "associating"}}
+        for a in shown["Ipv6CidrBlockAssociationSet"]
+    ]
     # Recorded from real AWS (2025, real_aws_snapshots_supplementary: test_get_security_groups_for_vpc): the create
     # response carries no BlockPublicAccessStates; describes do.
     del shown["BlockPublicAccessStates"]
@@ -169,41 +162,66 @@ def modify_vpc_attribute(call: Call, params: Params) -> Result:
 
 def associate_vpc_cidr_block(call: Call, params: Params) -> Result:
     vpc = get(call, "vpc", params["VpcId"])
+    ipv6_asked = any(params.get(n) for n in _IPV6_PARAMETERS)
+    if ipv6_asked and params.get("CidrBlock"):
+        raise InvalidParameter(
+            "InvalidParameterCombination", "The parameter cidrBlock cannot be used with IPv6 CIDR block parameters."
+        )
+    if ipv6_asked:
+        return _associate_ipv6(call, vpc, params)
+    cidr = params.get("CidrBlock") or ""
+    if not cidr:
+        raise InvalidParameter("MissingParameter", "Either 'cidrBlock' or 'amazonProvidedIpv6CidrBlock' is required.")
+    cidr = _check_secondary(call, vpc, cidr)
+    association = _association(call, cidr)
     doc = vpc.mutable_doc()
-    if params.get("AmazonProvidedIpv6CidrBlock"):
-        if doc["Ipv6CidrBlockAssociationSet"]:
-            raise LimitExceeded("CidrLimitExceeded", f"The VPC '{vpc.id}' already has an IPv6 CIDR block.")
-        association = _ipv6_association(call)
-        doc["Ipv6CidrBlockAssociationSet"].append(association)
-        cidr = association["Ipv6CidrBlock"]
-        result_key, shown = "Ipv6CidrBlockAssociation", association
-    else:
-        cidr = params.get("CidrBlock") or ""
-        if not cidr:
-            raise InvalidParameter(
-                "MissingParameter", "Either 'cidrBlock' or 'amazonProvidedIpv6CidrBlock' is required."
-            )
-        _check_secondary(vpc, cidr)
-        association = _association(call, cidr)
-        doc["CidrBlockAssociationSet"].append(association)
-        result_key, shown = "CidrBlockAssociation", association
+    doc["CidrBlockAssociationSet"].append(association)
     call.tx.put(vpc.evolve(doc=doc))
     routes.add_local_route(call, vpc.id, cidr)
     # AWS answers the new association as still "associating" (CLI example associate-vpc-cidr-block.rst).
-    state_key = "Ipv6CidrBlockState" if "Ipv6CidrBlock" in shown else "CidrBlockState"
-    return {"VpcId": vpc.id, result_key: {**shown, state_key: {"State": "associating"}}}
+    return {"VpcId": vpc.id, "CidrBlockAssociation": {**association, "CidrBlockState": {"State": "associating"}}}
 
 
-def _check_secondary(vpc: Record, cidr: str) -> None:
-    _check_range(cidr)
+_IPV6_PARAMETERS = (
+    "AmazonProvidedIpv6CidrBlock",
+    "Ipv6Pool",
+    "Ipv6CidrBlock",
+    "Ipv6IpamPoolId",
+    "Ipv6CidrBlockNetworkBorderGroup",
+)
+
+
+def _associate_ipv6(call: Call, vpc: Record, params: Params) -> Result:
+    ipv6_blocks.check_vpc_quota(vpc)
+    association = ipv6_blocks.requested_vpc_block(call, params)
+    if association is None:
+        raise InvalidParameter("MissingParameter", "Either 'cidrBlock' or 'amazonProvidedIpv6CidrBlock' is required.")
+    first = not ipv6_blocks.vpc_blocks(vpc)
+    doc = vpc.mutable_doc()
+    doc["Ipv6CidrBlockAssociationSet"].append(association)
+    vpc = call.tx.put(vpc.evolve(doc=doc))
+    routes.add_local_route(call, vpc.id, association["Ipv6CidrBlock"])
+    if first:
+        groups.allow_ipv6_egress(call, vpc)
+        acls.add_ipv6_entries(call, vpc)
+    shown = {**association, "Ipv6CidrBlockState": {"State": "associating"}}
+    return {"VpcId": vpc.id, "Ipv6CidrBlockAssociation": shown}
+
+
+def _check_secondary(call: Call, vpc: Record, cidr: str) -> str:
+    cidr = _check_range(cidr)
     current = [a["CidrBlock"] for a in vpc.doc["CidrBlockAssociationSet"]]
-    if len(current) >= _MAX_IPV4_CIDRS:
-        raise LimitExceeded("CidrLimitExceeded", f"The VPC '{vpc.id}' already has the maximum of 5 IPv4 CIDR blocks.")
+    limit = quota(call, "L-83CA0A9D")  # IPv4 CIDR blocks per VPC
+    if len(current) >= limit:
+        raise LimitExceeded(
+            "CidrLimitExceeded", f"The VPC '{vpc.id}' already has the maximum of {limit} IPv4 CIDR blocks."
+        )
     clash = next((c for c in current if overlaps(c, cidr)), None)
     if clash:
         raise InvalidParameter(
             "InvalidVpc.Range", f"The CIDR '{cidr}' conflicts with another CIDR block '{clash}' of the VPC."
         )
+    return cidr
 
 
 def disassociate_vpc_cidr_block(call: Call, params: Params) -> Result:
@@ -227,10 +245,12 @@ def _disassociate(call: Call, vpc: Record, key: str, association: dict[str, Any]
             f"The vpc CIDR block with association ID {association['AssociationId']} "
             "may not be disassociated. It is the primary IPv4 CIDR block of the VPC",
         )
-    if any(
-        overlaps(cidr, s.doc.get("CidrBlock") or s.doc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"])
-        for s in call.tx.children("subnet", vpc.id)
-    ):
+    if ":" in cidr:
+        in_use = ipv6_blocks.blocks_in_use(call, vpc, cidr)
+    else:
+        subnets = call.tx.children("subnet", vpc.id)
+        in_use = any(overlaps(cidr, s.doc["CidrBlock"]) for s in subnets if s.doc.get("CidrBlock"))
+    if in_use:
         # Real AWS text (terraform-provider-aws issues): InvalidCidrBlock.InUse.
         raise InvalidParameter(
             "InvalidCidrBlock.InUse", f"The vpc {vpc.id} currently has a subnet within CIDR block {cidr}"
@@ -273,5 +293,3 @@ def delete_vpc(call: Call, params: Params) -> Result:
             call.tx.delete(kind, record.id)
     call.tx.delete("vpc", vpc.id)
     return {}
-
-

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vpcsim.control.core import principals
+from vpcsim.control.core import lifecycle, principals
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, each, member, present
 from vpcsim.control.core.lookup import get
@@ -128,7 +128,12 @@ def _decide(call: Call, params: Params, allowed_from: tuple[str, ...], state: st
 
     def decide(eid: str) -> None:
         endpoint = _connection_in(call, service, eid, allowed_from)
-        call.tx.put(endpoint.with_doc(State=state).with_extra(pending_since=call.request_id))
+        decided = (
+            lifecycle.become(call, endpoint, "available", "pending", lifecycle.INTERFACE_ENDPOINT)
+            if state == "available"
+            else endpoint.with_doc(State=state)
+        )
+        call.tx.put(decided)
         fire(call, service, endpoint, event)
 
     return {"Unsuccessful": each(params["VpcEndpointIds"], decide)}
@@ -145,7 +150,7 @@ def _connection_in(call: Call, service: Record, eid: str, allowed_from: tuple[st
 
 
 def accept_vpc_endpoint_connections(call: Call, params: Params) -> Result:
-    return _decide(call, params, ("pendingAcceptance",), "pending", "Accept")
+    return _decide(call, params, ("pendingAcceptance",), "available", "Accept")
 
 
 def reject_vpc_endpoint_connections(call: Call, params: Params) -> Result:

@@ -84,8 +84,11 @@ def _check_unshared(call: Call, lb: Record, service_id: str | None) -> None:
             )
 
 
-def _zones(balancers: list[Record]) -> list[str]:
-    return sorted({z["ZoneName"] for lb in balancers for z in lb.doc["AvailabilityZones"]})
+def _zones(call: Call, balancers: list[Record]) -> dict[str, list[str]]:
+    """The service's zones: the provider's names and their (physical) ids, which consumers see under their names."""
+    names = sorted({z["ZoneName"] for lb in balancers for z in lb.doc["AvailabilityZones"]})
+    ids = sorted(zone.zone_id for n in names if (zone := call.region.find_zone(n)) is not None)
+    return {"AvailabilityZones": names, "AvailabilityZoneIds": ids}
 
 
 # -- create -----------------------------------------------------------------------------------------------------------
@@ -98,7 +101,7 @@ def create_vpc_endpoint_service_configuration(call: Call, params: Params) -> Res
         "ServiceId": sid,
         "ServiceName": f"com.amazonaws.vpce.{region}.{sid}",
         "ServiceState": "Available",
-        "AvailabilityZones": _zones(balancers),
+        **_zones(call, balancers),
         "AcceptanceRequired": bool(params.get("AcceptanceRequired", False)),
         "ManagesVpcEndpoints": False,
         _ARN_MEMBERS[kind]: [lb.id for lb in balancers],
@@ -206,7 +209,7 @@ def _modify_balancers(call: Call, service: Record, doc: dict[str, Any], params: 
     if not arns:
         raise InvalidParameter("InvalidParameter", "An endpoint service needs at least one load balancer.")
     doc[member_now] = arns
-    doc["AvailabilityZones"] = _zones([_load_balancer(call, a, kind_now) for a in arns])
+    doc.update(_zones(call, [_load_balancer(call, a, kind_now) for a in arns]))
 
 
 def _modify_ip_types(doc: dict[str, Any], params: Params) -> None:

@@ -5,7 +5,10 @@ Facts: names are unique per VPC (``InvalidGroup.Duplicate``); ``default`` is res
 id (``sg-*``) [GH hashicorp/terraform#17343; GH pulumi/pulumi-awsx#328]; without ``VpcId`` a group goes to the default
 VPC (``VPCIdNotSpecified`` when there is none); the default group cannot be deleted (``CannotDelete``), nor a group
 another group's rule or a network interface uses (``DependencyViolation``) [EC2ERR]. A new group allows all IPv4
-traffic out and nothing in; the default group also allows everything in from its own members [VPCUG23; real-aws].
+traffic out and nothing in; the default group also allows everything in from its own members [VPCUG23; real-aws], and
+all IPv6 traffic out (``::/0``) once its VPC has an IPv6 block, added when the VPC is created with one or when its first
+is associated [VPCUG default-security-group: "added only if your VPC has an associated IPv6 CIDR block"]. Named
+choice: a custom group created in an IPv6 VPC gets only the IPv4 rule (CreateSecurityGroup documents that one).
 Rules live in ``security_permissions``; a group's ``IpPermissions`` are derived from them when it is described.
 """
 
@@ -18,14 +21,15 @@ from vpcsim.control.core.describe import Listing, member, tag_list
 from vpcsim.control.core.lookup import get, get_many
 from vpcsim.control.core.queries import find_default_vpc
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.control.security import permissions as perms
 from vpcsim.control.security.rules import Spec, permissions
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 
-MAX_GROUPS_PER_INTERFACE = 5  # default quota [aws-behaviour 8.3]
 _ALL_OUT: Spec = {"IsEgress": True, "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv4": "0.0.0.0/0"}
+_ALL_OUT_V6: Spec = {"IsEgress": True, "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv6": "::/0"}
 
 
 def _names(record: Record, egress: bool) -> list[str]:
@@ -94,7 +98,16 @@ def create_default_security_group(call: Call, vpc: Record) -> Record:
     own = {"GroupId": group.id, "UserId": call.account}
     self_in: Spec = {"IsEgress": False, "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "ReferencedGroupInfo": own}
     perms.add_rules(call, group, [self_in])
+    if vpc.doc.get("Ipv6CidrBlockAssociationSet"):
+        perms.add_rules(call, group, [_ALL_OUT_V6])
     return group
+
+
+def allow_ipv6_egress(call: Call, vpc: Record) -> None:
+    """A VPC's first IPv6 block gives its default group the ``::/0`` egress rule (unless it has it already)."""
+    group = perms.find_named(call, vpc.id, "default")
+    if group is not None and not any(r.doc.get("CidrIpv6") == "::/0" for r in perms.rules_of(call, group.id, True)):
+        perms.add_rules(call, group, [_ALL_OUT_V6])
 
 
 def _check_name(name: str, vpc: Record, call: Call) -> None:
@@ -199,10 +212,11 @@ def describe_security_groups(call: Call, params: Params) -> Result:
 def security_groups_for(call: Call, ids: list[str], vpc_id: str, *, subnet_id: str | None = None) -> list[Record]:
     """The groups ``SecurityGroupIds`` names, checked: at most five, existing, and all of ``vpc_id``."""
     unique = list(dict.fromkeys(ids))
-    if len(unique) > MAX_GROUPS_PER_INTERFACE:
+    limit = quota(call, "L-2AFB9258")  # security groups per network interface [aws-behaviour 8.3]
+    if len(unique) > limit:
         raise LimitExceeded(
             "SecurityGroupsPerInterfaceLimitExceeded",
-            f"The maximum number of security groups per interface ({MAX_GROUPS_PER_INTERFACE}) has been reached.",
+            f"The maximum number of security groups per interface ({limit}) has been reached.",
         )
     groups = get_many(call, "security-group", unique)
     stray = next((g for g in groups if g.doc["VpcId"] != vpc_id), None)

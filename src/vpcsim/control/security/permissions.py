@@ -15,6 +15,7 @@ from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import check_id, get
 from vpcsim.control.core.queries import find_default_vpc, get_prefix_list
 from vpcsim.control.core.tags import tags_for
+from vpcsim.control.quotas import quota
 from vpcsim.control.security.rules import (
     Spec,
     check_unique,
@@ -30,7 +31,6 @@ from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.kinds import KINDS
 
-MAX_RULES = 60
 _RULE = "security-group-rule"
 
 RULE_LISTING = Listing(
@@ -182,7 +182,7 @@ def _check_quota(call: Call, group: Record) -> None:
         docs = [r.doc for r in rules_of(call, group.id, egress)]
         ipv4 = sum(1 for d in docs if "CidrIpv6" not in d)
         ipv6 = sum(1 for d in docs if "CidrIpv4" not in d)
-        if max(ipv4, ipv6) > MAX_RULES:
+        if max(ipv4, ipv6) > quota(call, "L-0EA8095F"):  # inbound or outbound rules per security group
             raise LimitExceeded(
                 "RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached."
             )

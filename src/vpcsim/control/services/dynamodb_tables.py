@@ -1,27 +1,32 @@
-"""DynamoDB tables, as far as a resource-based policy needs them: create, describe, list, delete, and the policy calls.
+"""DynamoDB tables: create, describe, list, delete, and the resource-based policy calls.
 
 A table is a record of kind ``dynamodb-table`` whose id is its ARN (``arn:aws:dynamodb:<region>:<account>:table/
-<name>``); its doc is the ``TableDescription`` DescribeTable answers; its policy is kept as given in
-``extra["policy"]`` with its revision id in ``extra["policy_revision"]``.
+<name>``); its doc is the ``TableDescription`` DescribeTable answers (built by dynamodb_schema.py, changed by
+dynamodb_update.py); its tags are the record's; its policy is kept as given in ``extra["policy"]`` with its revision
+id in ``extra["policy_revision"]``; point-in-time recovery and TTL live in ``extra`` too (dynamodb_settings.py).
 
 Facts [DynamoDB API Reference: CreateTable, DescribeTable, ListTables, DeleteTable, Put/Get/DeleteResourcePolicy]:
 - Names are unique per account and region (``ResourceInUseException``); any call taking a table name also takes
   the table's ARN. A missing table is ``ResourceNotFoundException`` "Requested resource not found: Table: <name> not
   found".
-- PROVISIONED billing (the default) needs ProvisionedThroughput; PAY_PER_REQUEST refuses it.
 - PutResourcePolicy is idempotent (the same document keeps its revision id); an ``ExpectedRevisionId`` that does not
   match, or ``NO_POLICY`` when a policy exists, is ``PolicyNotFoundException``; policies are at most 20 KB.
-Choices named here: tables are ACTIVE as soon as created (AWS answers CREATING first); a malformed policy is a
-``ValidationException`` (AWS documents the limit, not the code).
+- A table with deletion protection cannot be deleted (``ValidationException``).
+Lifecycle (the rule of docs/architecture.md): CreateTable answers ``CREATING`` (its global indexes too) and UpdateTable
+``UPDATING``; the next call that reads the table finds it ``ACTIVE``, so waiters (Terraform's waitTableActive) see
+the transition as against AWS.
+Choice named here: a malformed policy is a ``ValidationException`` (AWS documents the limit, not the code).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from vpcsim.control.core.call import Call, Params, Result
+from vpcsim.control.services import dynamodb_schema as schema
 from vpcsim.control.services.resource_policy import allows, check_policy, within
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
@@ -48,19 +53,20 @@ def find_table(tx: Transaction, region: str, name: str, account: str | None = No
 
 
 def _invalid(message: str) -> InvalidParameter:
-    return InvalidParameter("ValidationException", message)
+    return schema.invalid(message)
 
 
 def _not_found(name: str) -> NotFound:
     return NotFound("ResourceNotFoundException", f"Requested resource not found: Table: {name} not found")
 
 
-def _table(call: Call, name: str, action: str) -> Record:
-    """The table a call names (by name, or by ARN possibly of another account), if the caller may act on it."""
+def get_table(call: Call, name: str, action: str, missing: Callable[[str], ApiError] | None = None) -> Record:
+    """The table a call names (by name, or by ARN possibly of another account), if the caller may act on it, settled
+    (``missing``: the error for a table that is not there, ResourceNotFoundException by default)."""
     arn = name if name.startswith("arn:") else table_arn(call.region.name, call.account, name)
     table = call.tx.find(KIND, arn)
     if table is None or table.region != call.region.name:
-        raise _not_found(name.rsplit("/", 1)[-1])
+        raise (missing or _not_found)(name.rsplit("/", 1)[-1])
     if table.account != call.account and not allows(call, table, action, arn):
         principal = call.principal or root_arn(call.account)
         raise ApiError(
@@ -68,7 +74,24 @@ def _table(call: Call, name: str, action: str) -> Record:
             f"User: {principal} is not authorized to perform: {action} on resource: {arn} because no "
             f"resource-based policy allows the {action} action",
         )
-    return table
+    return settle(call, table)
+
+
+def settle(call: Call, table: Record) -> Record:
+    """A table left CREATING or UPDATING by an earlier call is ACTIVE now, and so are its global indexes."""
+    if table.extra.get("pending_since") in (None, call.request_id):
+        return table
+    doc = table.mutable_doc()
+    doc["TableStatus"] = "ACTIVE"
+    for index in doc.get("GlobalSecondaryIndexes", []):
+        index["IndexStatus"] = "ACTIVE"
+    extra = {k: v for k, v in table.extra.items() if k != "pending_since"}
+    return call.tx.put(table.evolve(doc=doc, extra=extra))
+
+
+def pending(call: Call, table: Record, doc: dict[str, Any]) -> Record:
+    """``table`` with ``doc``, to become ACTIVE when a later call reads it."""
+    return call.tx.put(table.evolve(doc=doc).with_extra(pending_since=call.request_id))
 
 
 def _check_keys(params: Params) -> None:
@@ -79,38 +102,11 @@ def _check_keys(params: Params) -> None:
                 f"1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must "
                 "not be null"
             )
-    keys = params["KeySchema"]
-    if keys[0]["KeyType"] != "HASH" or any(k["KeyType"] != "RANGE" for k in keys[1:]) or len(keys) > 2:
-        raise _invalid("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
-    defined = [a["AttributeName"] for a in params["AttributeDefinitions"]]
-    named = [k["AttributeName"] for k in keys]
-    if not set(named) <= set(defined):
-        raise _invalid(
-            "One or more parameter values were invalid: Some index key attributes are not defined in "
-            f"AttributeDefinitions. Keys: [{', '.join(named)}], AttributeDefinitions: [{', '.join(defined)}]"
-        )
-    if len(set(defined)) != len(named):
-        raise _invalid(
-            "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
-            "number of attributes defined in AttributeDefinitions"
-        )
-
-
-def _throughput(params: Params) -> dict[str, int]:
-    mode = params.get("BillingMode") or "PROVISIONED"
-    given = params.get("ProvisionedThroughput")
-    if mode == "PROVISIONED" and not given:
-        raise _invalid(
-            "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
-            "specified when BillingMode is PROVISIONED"
-        )
-    if mode == "PAY_PER_REQUEST" and given:
-        raise _invalid(
-            "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-            "specified when BillingMode is PAY_PER_REQUEST"
-        )
-    read, write = (given["ReadCapacityUnits"], given["WriteCapacityUnits"]) if given else (0, 0)
-    return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write}
+    schema.check_key_schema(params["KeySchema"])
+    local, global_ = params.get("LocalSecondaryIndexes") or [], params.get("GlobalSecondaryIndexes") or []
+    schema.check_index_names(local, global_)
+    keys = [params["KeySchema"], *(i["KeySchema"] for i in (*local, *global_))]
+    schema.check_definitions(params["AttributeDefinitions"], keys, bool(local or global_))
 
 
 def create_table(call: Call, params: Params) -> Result:
@@ -121,37 +117,60 @@ def create_table(call: Call, params: Params) -> Result:
             "satisfy regular expression pattern: [a-zA-Z0-9_.-]{3,255}"
         )
     _check_keys(params)
-    throughput = _throughput(params)
     arn = table_arn(call.region.name, call.account, name)
+    doc = _description(call, params, arn)
     if call.tx.find(KIND, arn) is not None:
         raise ApiError("ResourceInUseException", f"Table already exists: {name}")
-    doc = _description(call, params, arn, throughput)
-    table = Record(KIND, arn, call.account, call.region.name, doc, None, _tags(params))
+    extra = {"pending_since": call.request_id}
+    table = Record(KIND, arn, call.account, call.region.name, doc, None, _tags(params), extra)
     if params.get("ResourcePolicy"):
         table = _with_policy(table, params["ResourcePolicy"])
     call.tx.put(table)
     return {"TableDescription": doc}
 
 
-def _description(call: Call, params: Params, arn: str, throughput: dict[str, int]) -> dict[str, Any]:
-    mode = params.get("BillingMode") or "PROVISIONED"
+def _description(call: Call, params: Params, arn: str) -> dict[str, Any]:
+    mode = schema.billing_mode(params)
     now = round(call.now.timestamp(), 3)
     doc: dict[str, Any] = {
         "AttributeDefinitions": params["AttributeDefinitions"],
         "TableName": params["TableName"],
         "KeySchema": params["KeySchema"],
-        "TableStatus": "ACTIVE",
+        "TableStatus": "CREATING",
         "CreationDateTime": now,
-        "ProvisionedThroughput": throughput,
+        "ProvisionedThroughput": schema.throughput(mode, params.get("ProvisionedThroughput")),
         "TableSizeBytes": 0,
         "ItemCount": 0,
         "TableArn": arn,
         "TableId": _uuid(call),
         "DeletionProtectionEnabled": bool(params.get("DeletionProtectionEnabled")),
     }
-    if mode == "PAY_PER_REQUEST":
+    if mode == schema.PAY_PER_REQUEST:
         doc["BillingModeSummary"] = {"BillingMode": mode, "LastUpdateToPayPerRequestDateTime": now}
+    doc.update(_optional_parts(call, params, arn, mode))
     return doc
+
+
+def _optional_parts(call: Call, params: Params, arn: str, mode: str) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    if params.get("LocalSecondaryIndexes"):
+        parts["LocalSecondaryIndexes"] = [
+            schema.local_index(arn, params["KeySchema"], i) for i in params["LocalSecondaryIndexes"]
+        ]
+    if params.get("GlobalSecondaryIndexes"):
+        parts["GlobalSecondaryIndexes"] = [
+            schema.global_index(arn, mode, i, "CREATING") for i in params["GlobalSecondaryIndexes"]
+        ]
+    if (params.get("StreamSpecification") or {}).get("StreamEnabled"):
+        parts.update(schema.stream(call, arn, params["StreamSpecification"]))
+    sse = schema.sse_description(call, params.get("SSESpecification"))
+    if sse:
+        parts["SSEDescription"] = sse
+    if params.get("TableClass"):
+        parts["TableClassSummary"] = {"TableClass": params["TableClass"]}
+    if params.get("OnDemandThroughput"):
+        parts["OnDemandThroughput"] = params["OnDemandThroughput"]
+    return parts
 
 
 def _uuid(call: Call) -> str:
@@ -164,7 +183,7 @@ def _tags(params: Params) -> dict[str, str]:
 
 
 def describe_table(call: Call, params: Params) -> Result:
-    return {"Table": _table(call, params["TableName"], "dynamodb:DescribeTable").doc}
+    return {"Table": get_table(call, params["TableName"], "dynamodb:DescribeTable").doc}
 
 
 def list_tables(call: Call, params: Params) -> Result:
@@ -179,7 +198,7 @@ def list_tables(call: Call, params: Params) -> Result:
 
 
 def delete_table(call: Call, params: Params) -> Result:
-    table = _table(call, params["TableName"], "dynamodb:DeleteTable")
+    table = get_table(call, params["TableName"], "dynamodb:DeleteTable")
     if table.doc.get("DeletionProtectionEnabled"):
         raise _invalid(
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection "
@@ -214,7 +233,7 @@ def _with_policy(table: Record, text: str) -> Record:
 
 
 def put_resource_policy(call: Call, params: Params) -> Result:
-    table = _table(call, params["ResourceArn"], "dynamodb:PutResourcePolicy")
+    table = get_table(call, params["ResourceArn"], "dynamodb:PutResourcePolicy")
     _check_revision(table, params.get("ExpectedRevisionId"))
     updated = _with_policy(table, params["Policy"])
     call.tx.put(updated)
@@ -222,14 +241,14 @@ def put_resource_policy(call: Call, params: Params) -> Result:
 
 
 def get_resource_policy(call: Call, params: Params) -> Result:
-    table = _table(call, params["ResourceArn"], "dynamodb:GetResourcePolicy")
+    table = get_table(call, params["ResourceArn"], "dynamodb:GetResourcePolicy")
     if "policy" not in table.extra:
         raise _policy_not_found(table.id)
     return {"Policy": table.extra["policy"], "RevisionId": table.extra["policy_revision"]}
 
 
 def delete_resource_policy(call: Call, params: Params) -> Result:
-    table = _table(call, params["ResourceArn"], "dynamodb:DeleteResourcePolicy")
+    table = get_table(call, params["ResourceArn"], "dynamodb:DeleteResourcePolicy")
     if "policy" not in table.extra:
         raise _policy_not_found(table.id)
     _check_revision(table, params.get("ExpectedRevisionId"))
@@ -247,7 +266,10 @@ __all__ = [
     "describe_table",
     "find_table",
     "get_resource_policy",
+    "get_table",
     "list_tables",
+    "pending",
     "put_resource_policy",
+    "settle",
     "table_arn",
 ]

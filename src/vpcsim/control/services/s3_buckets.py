@@ -1,8 +1,9 @@
-"""S3 buckets, as far as a bucket policy needs them: create, head, list, delete, and the bucket policy calls.
+"""S3 buckets: create, head, list, locate, delete, and the bucket policy calls.
 
 A bucket is a record of kind ``s3-bucket`` whose id is its name (bucket names are global across accounts and
 regions), owned by the creating account, in the region of its LocationConstraint (us-east-1 without one). Its doc is
-``{Name, CreationDate, Region}``; its policy is kept as given in ``extra["policy"]``.
+``{Name, CreationDate, Region}``; its policy is kept as given in ``extra["policy"]``, the LocationConstraint as given
+in ``extra["constraint"]``; its other sub-resources are settings (s3_records.py, s3_settings.py, s3_acl.py).
 
 Facts [S3 API Reference: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, Put/Get/DeleteBucketPolicy, Error
 responses; "General purpose bucket naming rules"]:
@@ -16,68 +17,41 @@ responses; "General purpose bucket naming rules"]:
   bucket are allowed when its policy allows them (resource_policy.allows).
 - ``x-amz-expected-bucket-owner`` not matching the owner: 403 ``AccessDenied``.
 - DeleteBucketPolicy on a bucket without a policy answers 204, as S3 does.
+- CreateBucket takes ``x-amz-object-ownership`` (BucketOwnerEnforced by default since April 2023) and
+  ``x-amz-bucket-object-lock-enabled``, which also enables versioning [S3 User Guide, "Using S3 Object Lock"].
+- GetBucketLocation answers no LocationConstraint for us-east-1, ``EU`` for a bucket created with ``EU``, else the
+  Region [S3 API Reference, GetBucketLocation].
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import ipaddress
 import re
 from typing import Any
 
 from vpcsim.catalog import find_region
 from vpcsim.control.core.call import Call, Params, Result
-from vpcsim.control.services.resource_policy import allows, check_policy, within
-from vpcsim.errors import ApiError
+from vpcsim.control.services.resource_policy import check_policy, within
+from vpcsim.control.services.s3_acl import ACL, OWNERSHIP, check_create_acl, default_ownership
+from vpcsim.control.services.s3_records import (
+    KIND,
+    OBJECT_LOCK,
+    SETTINGS,
+    VERSIONING,
+    S3Error,
+    access_bucket,
+    canonical_user_id,
+    find_bucket,
+)
 from vpcsim.model import Record
 from vpcsim.model.arns import bucket_arn
-from vpcsim.store import Transaction
 
-KIND = "s3-bucket"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _BAD_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BAD_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _LEGACY_CONSTRAINTS = {"EU": "eu-west-1"}
-
-
-class S3Error(ApiError):
-    """An S3 error; ``fields`` are written into S3's error document (``<BucketName>``)."""
-
-    def __init__(self, code: str, message: str, **fields: str) -> None:
-        super().__init__(code, message)
-        self.fields = fields
-
-
-def find_bucket(tx: Transaction, name: str) -> Record | None:
-    """The bucket named ``name`` in any account, or None."""
-    return tx.find(KIND, name)
-
-
-def _no_such_bucket(name: str) -> S3Error:
-    return S3Error("NoSuchBucket", "The specified bucket does not exist", BucketName=name)
-
-
-def _access_denied() -> S3Error:
-    return S3Error("AccessDenied", "Access Denied")
-
-
-def _bucket(call: Call, params: Params, action: str, *, owner_only: bool = False) -> Record:
-    """The bucket a call names, if the caller may act on it."""
-    name = params["Bucket"]
-    bucket = find_bucket(call.tx, name)
-    if bucket is None:
-        raise _no_such_bucket(name)
-    expected = params.get("ExpectedBucketOwner")
-    if expected is not None and expected != bucket.account:
-        raise _access_denied()
-    if bucket.account != call.account:
-        if not allows(call, bucket, action, bucket_arn(name)):
-            raise _access_denied()
-        if owner_only:
-            raise S3Error("MethodNotAllowed", "The specified method is not allowed against this resource.")
-    return bucket
 
 
 def _check_name(name: str) -> None:
@@ -138,8 +112,24 @@ def create_bucket(call: Call, params: Params) -> Result:
     if existing is not None:
         return _recreate(call, existing, region)
     doc = {"Name": name, "CreationDate": call.timestamp(), "Region": region}
-    call.tx.put(Record(KIND, name, call.account, region, doc))
+    constraint = (params.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
+    extra = {"constraint": constraint, SETTINGS: _initial_settings(params, call.account)}
+    call.tx.put(Record(KIND, name, call.account, region, doc, extra=extra))
     return {"Location": _location(name, region)}
+
+
+def _initial_settings(params: Params, account: str) -> dict[str, Any]:
+    ownership = params.get("ObjectOwnership")
+    if ownership is not None and ownership not in ("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"):
+        raise S3Error("InvalidArgument", f"Invalid x-amz-object-ownership header: {ownership}")
+    settings: dict[str, Any] = {OWNERSHIP: default_ownership(ownership)}
+    grants = check_create_acl(params, account, ownership)
+    if grants is not None:
+        settings[ACL] = grants
+    if params.get("ObjectLockEnabledForBucket"):
+        settings[OBJECT_LOCK] = {"ObjectLockEnabled": "Enabled"}
+        settings[VERSIONING] = {"Status": "Enabled"}
+    return settings
 
 
 def _recreate(call: Call, existing: Record, region: str) -> Result:
@@ -160,7 +150,7 @@ def _recreate(call: Call, existing: Record, region: str) -> Result:
 
 
 def head_bucket(call: Call, params: Params) -> Result:
-    bucket = _bucket(call, params, "s3:ListBucket")
+    bucket = access_bucket(call, params, "s3:ListBucket")
     return {"BucketRegion": bucket.region, "AccessPointAlias": False}
 
 
@@ -198,19 +188,20 @@ def _token(token: str | None) -> str:
         raise S3Error("InvalidArgument", "The continuation token provided is incorrect") from None
 
 
-def canonical_user_id(account: str) -> str:
-    """A stable 64-hex canonical user id for an account (S3 shows owners by canonical id; vpcsim derives one)."""
-    return hashlib.sha256(f"vpcsim-canonical-{account}".encode()).hexdigest()
+def get_bucket_location(call: Call, params: Params) -> Result:
+    bucket = access_bucket(call, params, "s3:GetBucketLocation")
+    constraint = bucket.extra.get("constraint") or (None if bucket.region == "us-east-1" else bucket.region)
+    return {"LocationConstraint": constraint}
 
 
 def delete_bucket(call: Call, params: Params) -> Result:
-    bucket = _bucket(call, params, "s3:DeleteBucket")
+    bucket = access_bucket(call, params, "s3:DeleteBucket")
     call.tx.delete(KIND, bucket.id)
     return {}
 
 
 def put_bucket_policy(call: Call, params: Params) -> Result:
-    bucket = _bucket(call, params, "s3:PutBucketPolicy", owner_only=True)
+    bucket = access_bucket(call, params, "s3:PutBucketPolicy", owner_only=True)
     text = params.get("Policy") or ""
     arn = bucket_arn(bucket.id)
     check_policy(
@@ -221,7 +212,7 @@ def put_bucket_policy(call: Call, params: Params) -> Result:
 
 
 def get_bucket_policy(call: Call, params: Params) -> Result:
-    bucket = _bucket(call, params, "s3:GetBucketPolicy", owner_only=True)
+    bucket = access_bucket(call, params, "s3:GetBucketPolicy", owner_only=True)
     policy = bucket.extra.get("policy")
     if not policy:
         raise S3Error("NoSuchBucketPolicy", "The bucket policy does not exist", BucketName=bucket.id)
@@ -229,21 +220,17 @@ def get_bucket_policy(call: Call, params: Params) -> Result:
 
 
 def delete_bucket_policy(call: Call, params: Params) -> Result:
-    bucket = _bucket(call, params, "s3:DeleteBucketPolicy", owner_only=True)
+    bucket = access_bucket(call, params, "s3:DeleteBucketPolicy", owner_only=True)
     if "policy" in bucket.extra:
         call.tx.put(bucket.evolve(extra={k: v for k, v in bucket.extra.items() if k != "policy"}))
     return {}
 
 
 __all__ = [
-    "KIND",
-    "S3Error",
-    "bucket_arn",
-    "canonical_user_id",
     "create_bucket",
     "delete_bucket",
     "delete_bucket_policy",
-    "find_bucket",
+    "get_bucket_location",
     "get_bucket_policy",
     "head_bucket",
     "list_buckets",
