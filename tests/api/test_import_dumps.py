@@ -2,8 +2,8 @@
 answer what their networks imply (issue 15, "Done when"). Each dump is imported once per module into its own state
 file through the CLI; the traces run on that file (``Control.trace``, what ``vpcsim trace --state`` calls).
 
-The assertions come from reading each dump: its route tables, security groups, ACLs, endpoints and transit gateway
-routes. What needs VPN gateways, which this branch does not model, is marked xfail (strict=False) with the reason.
+The assertions come from reading each dump: its route tables, security groups, ACLs, endpoints, transit gateway
+routes and VPN connections. What the data plane does not do yet is marked xfail (strict=False) with the reason.
 """
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ from vpcsim.model.trace import Trace
 DUMPS = dumps_folder()
 NAMES = sorted(p.name for p in DUMPS.iterdir()) if DUMPS.is_dir() else []
 pytestmark = pytest.mark.skipif(not NAMES, reason=f"the real dumps are not at {DUMPS}")
-VPN_REASON = (
-    "VPN gateways and connections are not modelled on this branch (issue 13's hybrid family); "
-    "routes to a vgw are blackholes"
-)
 
 
 def vpcsim_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -206,11 +202,15 @@ def test_transit_gateway_dump_internet_only_where_an_igw_route_and_a_public_addr
     assert estate.trace("i-06ba034d88c84ef07", "8.8.8.8").verdict.value == "no-route"  # VPC A: no IGW
 
 
-def test_transit_gateway_dump_counts_the_vpn_it_cannot_model(estates: Callable[[str], Estate]) -> None:
-    unmodelled = estates("test-transit-gateway").summary["unmodelled"]
-    assert unmodelled["transit gateway vpn attachments (describe-transit-gateway-attachments)"] == 1
-    assert unmodelled["VpnConnections (ec2 describe-vpn-connections)"] == 1
-    assert unmodelled["CustomerGateways (ec2 describe-customer-gateways)"] == 1
+def test_transit_gateway_dump_keeps_its_deleted_vpn_as_aws_shows_it(estates: Callable[[str], Estate]) -> None:
+    estate = estates("test-transit-gateway")
+    kinds = estate.summary["kinds"]
+    assert kinds["vpn-connection"]["imported"] == 1 and kinds["customer-gateway"]["imported"] == 1
+    attachments = estate.handle("ec2", "DescribeTransitGatewayAttachments", "554773406868", "us-east-2")
+    vpn = [a for a in attachments["TransitGatewayAttachments"] if a["ResourceType"] == "vpn"]
+    assert [(a["TransitGatewayAttachmentId"], a["ResourceId"], a["State"]) for a in vpn] == [
+        ("tgw-attach-0d724909ecd7a5961", "vpn-034885b776a3f8a80", "deleted")
+    ]
 
 
 # -- test-transit-gateway-peering: bat, bat2 (732168539940, us-east-1) and fish (804819755326, us-west-1) -------------
@@ -312,22 +312,35 @@ def test_public_private_subnet_dump_ssh_both_ways_and_only_public_internet(estat
     assert estate.trace("i-094a9e5b545a4fde4", "10.0.1.204", 22).verdict.value == "reachable"
     assert estate.trace("i-099cf38911942421c", "10.0.0.47", 22).verdict.value == "reachable"
     assert estate.trace("i-094a9e5b545a4fde4", "8.8.8.8").internet
-    assert any("vgw-070087240d6fa2989" in d and "VPN" in d for d in estate.summary["dangling"])
 
 
-@pytest.mark.xfail(strict=False, reason=VPN_REASON)
-def test_public_private_subnet_dump_private_default_route_crosses_the_vpn_gateway(
+VPN, VGW, CGW = "vpn-05044757278685fd3", "vgw-070087240d6fa2989", "cgw-0e0d620a3ae284684"
+
+
+def test_public_private_subnet_dump_private_default_route_crosses_the_vpn(estates: Callable[[str], Estate]) -> None:
+    """The private subnet's main table sends 0.0.0.0/0 to the VGW; the static VPN connection carries 19.168.0.0/16."""
+    estate = estates("test-public-private-subnet")
+    out = estate.trace("i-099cf38911942421c", "19.168.0.5", 22)
+    assert out.verdict.value == "reachable" and hops(out)[-3:] == [VGW, VPN, CGW]
+    internet = estate.trace("i-099cf38911942421c", "8.8.8.8")  # nothing on premises carries it
+    assert internet.verdict.value == "no-route" and hops(internet)[-1] == VGW
+    assert any(a.startswith(f"{VPN}: the dump shows tunnel(s)") for a in estate.summary["assumptions"])
+
+
+def test_public_private_subnet_dump_on_premises_reaches_the_private_subnet_only(
     estates: Callable[[str], Estate],
 ) -> None:
-    trace = estates("test-public-private-subnet").trace("i-099cf38911942421c", "192.168.10.10", 22)
-    assert "vgw-070087240d6fa2989" in hops(trace)
-    assert trace.verdict.value == "reachable"
+    estate = estates("test-public-private-subnet")
+    inward = estate.built.control.trace("19.168.0.5", "10.0.1.204", port=22, via=VPN)
+    assert inward.verdict.value == "reachable" and hops(inward)[:3] == [CGW, VPN, VGW]
+    public = estate.built.control.trace("19.168.0.5", "10.0.0.47", port=22, via=VPN)
+    assert public.verdict.value == "no-route"  # the public subnet's table has no route back to the VPN
 
 
 # -- hybrid-cloud-aws: four VPCs; a VPN gateway attached to a VPC without subnets --------------------------------------
 def test_hybrid_dump_nothing_with_an_address_routes_to_the_vpn(estates: Callable[[str], Estate]) -> None:
     """The VGW's VPC (vpc-815775e7) holds no subnet: no interface of the estate has a route through it; traffic to
-    the on-premises ranges it learned (10.1.1-4.0/24) follows each VPC's default route instead."""
+    the on-premises ranges it learned over BGP (10.1.1-4.0/24) follows each VPC's default route instead."""
     estate = estates("hybrid-cloud-aws")
     with estate.built.store.snapshot() as tx:
         enis = [r.id for r in tx.scan("network-interface")]
@@ -350,24 +363,43 @@ def test_hybrid_dump_traces_inside_a_vpc_and_to_a_deleted_nat_gateway(estates: C
 def test_hybrid_dump_lists_what_vpcsim_does_not_model(estates: Callable[[str], Estate]) -> None:
     summary = estates("hybrid-cloud-aws").summary
     assert summary["unmodelled"] == {
-        "CustomerGateways (ec2 describe-customer-gateways)": 1,
         "DBInstances (rds describe-db-instances)": 1,
-        "DhcpOptions (ec2 describe-dhcp-options)": 1,
         "DomainStatusList (es describe-elasticsearch-domains)": 2,
         "Hosts (ec2 describe-hosts)": 0,
         "InstanceStatuses (ec2 describe-instance-status)": 0,
         "Instances (ec2 describe-classic-link-instances)": 0,
         "MovingAddressStatuses (ec2 describe-moving-addresses)": 0,
         "PlacementGroups (ec2 describe-placement-groups)": 0,
-        "VpnConnections (ec2 describe-vpn-connections)": 1,
-        "VpnGateways (ec2 describe-vpn-gateways)": 1,
     }
-    assert summary["reference"]["tags of resources not in the import (describe-tags)"] == 20
+    assert {k: summary["kinds"][k]["imported"] for k in ("vpn-gateway", "vpn-connection", "customer-gateway")} == {
+        "vpn-gateway": 1,
+        "vpn-connection": 1,
+        "customer-gateway": 1,
+    }
+    assert summary["reference"]["tags of resources not in the import (describe-tags)"] == 17  # volumes, images
 
 
-@pytest.mark.xfail(strict=False, reason=VPN_REASON)
-def test_hybrid_dump_vpn_gateway_routes_are_active(estates: Callable[[str], Estate]) -> None:
+def test_hybrid_dump_bgp_routes_propagate_from_the_vpn_gateway(estates: Callable[[str], Estate]) -> None:
+    """The dump's five propagated routes come back from the connection's advertised prefixes, as AWS derives them."""
     estate = estates("hybrid-cloud-aws")
     tables = estate.handle("ec2", "DescribeRouteTables", "118292266645", "us-west-2", RouteTableIds=["rtb-296bf350"])
     vgw = [r for r in tables["RouteTables"][0]["Routes"] if r.get("GatewayId") == "vgw-81fd279f"]
-    assert len(vgw) == 5 and {r["State"] for r in vgw} == {"active"}
+    assert sorted(r["DestinationCidrBlock"] for r in vgw) == [
+        "0.0.0.0/0",
+        "10.1.1.0/24",
+        "10.1.2.0/24",
+        "10.1.3.0/24",
+        "10.1.4.0/24",
+    ]
+    assert {(r["State"], r["Origin"]) for r in vgw} == {("active", "EnableVgwRoutePropagation")}
+    with estate.built.store.snapshot() as tx:
+        stored = tx.find("route-table", "rtb-296bf350")
+    assert stored is not None and all(r.get("GatewayId") != "vgw-81fd279f" for r in stored.doc["Routes"])
+
+
+def test_hybrid_dump_on_premises_reaches_only_the_vpn_gateways_vpc(estates: Callable[[str], Estate]) -> None:
+    estate = estates("hybrid-cloud-aws")
+    for destination in ("10.100.0.5", "192.168.1.186", "10.0.0.30"):
+        trace = estate.built.control.trace("10.1.1.5", destination, port=22, via="vpn-ba2e34a8")
+        assert trace.verdict.value == "blocked" and codes(trace) == ["VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]
+        assert hops(trace) == ["cgw-fb76ace5", "vpn-ba2e34a8", "vgw-81fd279f"]

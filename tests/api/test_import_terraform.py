@@ -46,7 +46,16 @@ PATHS = [
     ("10.42.1.10", "10.40.2.10", 443),  # through the transit gateway
     ("10.40.2.10", "10.42.1.10", 443),  # the shared VPC's default group lets nothing in from outside it
     ("10.40.1.10", "10.42.1.10", 443),  # the public table has no route to the transit gateway
+    ("10.41.1.10", "192.168.50.10", 443),  # the data VPC's main table: the VPN route propagated from the VGW
+    ("10.40.2.10", "192.168.50.10", 443),  # the app VPC has no route to the office
 ]
+KINDS = (
+    "vpc", "subnet", "route-table", "network-acl", "security-group", "security-group-rule", "network-interface",
+    "natgateway", "vpc-endpoint", "vpc-peering-connection", "transit-gateway", "transit-gateway-attachment",
+    "transit-gateway-route-table", "vpn-gateway", "vpn-connection", "customer-gateway", "dhcp-options",
+)  # fmt: skip
+# (source on premises, destination, port): over the VPN connection, as `vpcsim trace --from-onprem ... --via vpn-...`.
+FROM_OFFICE = [("192.168.50.10", "10.41.1.10", 5432), ("192.168.50.10", "10.41.1.10", 22)]
 
 
 def _terraform(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -87,8 +96,8 @@ def _import(source: Path, state: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
-def _live(server: Server, source: str, destination: str, port: int) -> dict[str, Any]:
-    body = json.dumps({"source": source, "destination": destination, "port": port}).encode()
+def _live(server: Server, source: str, destination: str, port: int, via: str | None = None) -> dict[str, Any]:
+    body = json.dumps({"source": source, "destination": destination, "port": port, "via": via}).encode()
     request = urllib.request.Request(
         server.url + "/_vpcsim/api/trace", data=body, method="POST", headers={"Content-Type": "application/json"}
     )
@@ -117,6 +126,7 @@ def test_the_state_imports_into_an_empty_state_file_once(applied: tuple[Path, st
     assert kinds["route-table"] == 5 and kinds["vpc-peering-connection"] == 1 and kinds["vpc-endpoint"] == 1
     assert kinds["transit-gateway"] == 1 and kinds["transit-gateway-attachment"] == 2
     assert kinds["transit-gateway-route-table"] == 1  # its default table, named by the gateway
+    assert kinds["vpn-gateway"] == kinds["vpn-connection"] == kinds["customer-gateway"] == kinds["dhcp-options"] == 1
     for made in ("main route table", "default security group", "default network ACL"):
         assert sum(made in a for a in summary["assumptions"]) == 3, made  # one per VPC, said
     again = _import(folder / "terraform.tfstate", state)
@@ -135,6 +145,12 @@ def test_the_imported_state_traces_the_same_as_the_live_server(
             live = _path(_live(vpcsim, source, destination, port))
             imported = _path(trace_json(built.control.trace(source, destination, port=port)))
             assert imported == live, (source, destination, port)
+        vpn = next(r for r in _state(folder)["resources"] if r["type"] == "aws_vpn_connection")
+        via = vpn["instances"][0]["attributes"]["id"]
+        for source, destination, port in FROM_OFFICE:
+            live = _path(_live(vpcsim, source, destination, port, via))
+            imported = _path(trace_json(built.control.trace(source, destination, port=port, via=via)))
+            assert imported == live, (source, destination, port)
         verdicts = {p: _path(_live(vpcsim, *p))[0] for p in PATHS}
     finally:
         built.store.close()
@@ -144,6 +160,7 @@ def test_the_imported_state_traces_the_same_as_the_live_server(
     assert verdicts[("10.40.2.10", "10.41.1.10", 22)] == "blocked"
     assert verdicts[("10.41.1.10", "10.40.1.10", 22)] == "no-route"
     assert verdicts[("10.42.1.10", "10.40.2.10", 443)] == "reachable"
+    assert verdicts[("10.41.1.10", "192.168.50.10", 443)] == "reachable"
 
 
 def test_the_imported_records_are_the_live_ones(applied: tuple[Path, str], vpcsim: Server, tmp_path: Path) -> None:
@@ -189,19 +206,7 @@ def test_terraform_show_json_imports_the_same_records(applied: tuple[Path, str],
         built = build(Options(state=state))
         try:
             with built.store.snapshot() as tx:
-                kinds = (
-                    "vpc",
-                    "subnet",
-                    "route-table",
-                    "network-acl",
-                    "security-group",
-                    "security-group-rule",
-                    "network-interface",
-                    "natgateway",
-                    "vpc-endpoint",
-                    "vpc-peering-connection",
-                )
-                records.append({(k, r.id): (r.doc, r.tags, r.extra) for k in kinds for r in tx.scan(k)})
+                records.append({(k, r.id): (r.doc, r.tags, r.extra) for k in KINDS for r in tx.scan(k)})
         finally:
             built.store.close()
     assert records[0] == records[1] and len(records[0]) > 20

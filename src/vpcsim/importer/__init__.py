@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from vpcsim.importer import checks, compute, derive, elbv2, endpoints, interconnect, network, terraform
+from vpcsim.importer import checks, compute, derive, elbv2, endpoints, hybrid, interconnect, network, terraform
 from vpcsim.importer.batch import Batch, ImportFailed, Scope, Source
 from vpcsim.importer.shapes import Shape, count, shape_of
 from vpcsim.importer.sources import Given, Loaded, load, parse, scoped
@@ -34,6 +34,8 @@ _FINISH: tuple[Callable[[Batch], None], ...] = (
     interconnect.finish_transit,
     elbv2.finish_load_balancers,
     endpoints.finish_endpoints,
+    hybrid.finish_vpn_attachments,
+    hybrid.finish_vpn,
     checks.drop_orphans,
     derive.allocations,
     derive.dns_attributes,

@@ -157,13 +157,11 @@ def dangling(batch: Batch) -> None:
                 batch.dangle(f"{table.id}: its route or propagation to {aid} names an attachment vpcsim does not have")
 
 
-_UNMODELLED = ("vgw-", "eigw-", "cagw-", "lgw-", "vpn-", "cgw-")
+_UNMODELLED = ("cagw-", "lgw-")
 
 
 def _unmodelled(rid: str) -> str:
-    if rid.startswith("vgw-"):
-        return " (a virtual private gateway: vpcsim does not model VPN yet, so routes to it are blackholes)"
-    if rid.startswith(("eigw-", "cagw-", "lgw-")):
+    if rid.startswith(_UNMODELLED):
         return " (a gateway vpcsim does not model yet, so routes to it are blackholes)"
     return ""
 

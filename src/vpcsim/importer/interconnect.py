@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vpcsim.importer import hybrid
 from vpcsim.importer.batch import Batch, Doc, Scope, Source, items, need, record, tags_of, without
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
@@ -110,6 +111,8 @@ def attachments(batch: Batch, source: Source) -> None:
         elif kind == "peering":
             views: list[tuple[Source, Doc]] = batch.pending.setdefault(_PEERING_VIEWS, [])
             views.append((source, item))
+        elif kind == "vpn":
+            hybrid.vpn_attachment(batch, source, item)
         else:
             batch.unmodelled[f"transit gateway {kind} attachments (describe-transit-gateway-attachments)"] += 1
 
@@ -207,7 +210,10 @@ def routes_of_table(batch: Batch, source: Source, table_id: str, answer: Doc) ->
     statics: list[dict[str, Any]] = []
     propagating = list(table.extra.get("propagations") or [])
     for route in answer.get("Routes") or []:
-        target = ((route.get("TransitGatewayAttachments") or [{}])[0]).get("TransitGatewayAttachmentId")
+        via = (route.get("TransitGatewayAttachments") or [{}])[0]
+        target = via.get("TransitGatewayAttachmentId")
+        if route.get("Type") == "propagated" and via.get("ResourceType") == "vpn":
+            hybrid.propagated(batch, str(via.get("ResourceId")), str(route.get("DestinationCidrBlock")))
         if route.get("Type") == "propagated":
             if target and target not in propagating:
                 propagating.append(target)

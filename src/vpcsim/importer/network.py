@@ -13,6 +13,7 @@ from ipaddress import ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, find_managed_prefix_list
+from vpcsim.importer import hybrid
 from vpcsim.importer.batch import Batch, Doc, Source, derived_id, in_subnet, items, need, record, tags_of, without
 from vpcsim.model.arns import ec2_arn
 
@@ -92,7 +93,12 @@ def subnets(batch: Batch, source: Source) -> None:
 def route_tables(batch: Batch, source: Source) -> None:
     for item in items(source, "RouteTables"):
         need(source, item, "RouteTableId", "VpcId")
-        routes = [without(r, "State") for r in item.get("Routes") or []]  # a route's state is derived when shown
+        routes = []
+        for route in item.get("Routes") or []:
+            if hybrid.is_propagated(route):  # derived from the VPN connections ending on the gateway
+                hybrid.propagated(batch, str(route.get("GatewayId")), str(route.get("DestinationCidrBlock")))
+            else:
+                routes.append(without(route, "State"))  # a route's state is derived when shown
         doc = filled("route-table", {**without(item, "Tags"), "Routes": routes}, OwnerId=source.scope.account)
         batch.put(record("route-table", item["RouteTableId"], source.scope, doc, item["VpcId"], tags_of(item)))
 

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpcsim.importer import compute, elbv2, endpoints, interconnect, network, services
+from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, network, services
 from vpcsim.importer.batch import Batch, ImportFailed, Source, items
 from vpcsim.model import id_kind
 
@@ -194,6 +194,11 @@ _MAPPED = (
     ),
     Shape("LoadBalancers", "elbv2 describe-load-balancers", 29, elbv2.load_balancers),
     Shape("TargetGroups", "elbv2 describe-target-groups", 30, elbv2.target_groups),
+    Shape("CustomerGateways", "ec2 describe-customer-gateways", 24, hybrid.customer_gateways_),
+    Shape("VpnGateways", "ec2 describe-vpn-gateways", 24, hybrid.vpn_gateways),
+    Shape("VpnConnections", "ec2 describe-vpn-connections", 24, hybrid.vpn_connections),
+    Shape("DhcpOptions", "ec2 describe-dhcp-options", 24, hybrid.dhcp_options),
+    Shape("EgressOnlyInternetGateways", "ec2 describe-egress-only-internet-gateways", 24, hybrid.egress_only_gateways),
     Shape("Buckets", "s3api list-buckets", 31, services.buckets),
     Shape("Table", "dynamodb describe-table", 32, services.table),
     Shape("FlowLogs", "ec2 describe-flow-logs", 33, services.flow_logs),
@@ -244,11 +249,6 @@ _COUNTED = (
     Shape("ServiceDetails", "ec2 describe-vpc-endpoint-services", reference=True),
     Shape("ServiceNames", "ec2 describe-vpc-endpoint-services", reference=True),
     Shape("Regions", "ec2 describe-regions", reference=True),
-    Shape("VpnGateways", "ec2 describe-vpn-gateways"),
-    Shape("CustomerGateways", "ec2 describe-customer-gateways"),
-    Shape("VpnConnections", "ec2 describe-vpn-connections"),
-    Shape("DhcpOptions", "ec2 describe-dhcp-options"),
-    Shape("EgressOnlyInternetGateways", "ec2 describe-egress-only-internet-gateways"),
     Shape("DBInstances", "rds describe-db-instances"),
     Shape("DomainStatusList", "es describe-elasticsearch-domains"),
     Shape("PlacementGroups", "ec2 describe-placement-groups"),

@@ -8,12 +8,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from vpcsim.importer import terraform_compute, terraform_interconnect, terraform_network, terraform_services
+from vpcsim.importer import (
+    terraform_compute,
+    terraform_hybrid,
+    terraform_interconnect,
+    terraform_network,
+    terraform_services,
+)
 from vpcsim.importer.batch import Scope, Source
 from vpcsim.importer.sources import Given, Loaded
 from vpcsim.importer.tfstate import Builder, Converter, default_scope, is_state, resources
 
-_MODULES = (terraform_network, terraform_compute, terraform_interconnect, terraform_services)
+_MODULES = (terraform_network, terraform_compute, terraform_interconnect, terraform_services, terraform_hybrid)
 
 
 @dataclass
@@ -31,7 +37,7 @@ def convert(item: Loaded, given: Given) -> Converted:
         builder.by_type[resource.type].append(resource)
     converters: dict[str, Converter] = {k: v for m in _MODULES for k, v in m.CONVERTERS.items()}
     handled = {kind for m in _MODULES for kind in m.HANDLED}
-    for convert_one in dict.fromkeys(converters.values()):
+    for convert_one in (*dict.fromkeys(converters.values()), *terraform_hybrid.LATE):
         convert_one(builder)
     for kind, members in builder.by_type.items():
         if kind not in handled:

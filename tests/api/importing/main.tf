@@ -1,7 +1,8 @@
 # A small network Terraform's AWS provider builds on a live vpcsim (tests/api/test_import_terraform.py): two VPCs
 # peered, a third joined to the first by a transit gateway, public and private subnets, an internet gateway, a
-# private NAT gateway, an S3 gateway endpoint, security groups with inline and separate rules, a network ACL, and
-# network interfaces where traffic starts.
+# private NAT gateway, an S3 gateway endpoint, security groups with inline and separate rules, a network ACL,
+# network interfaces where traffic starts, a Site-to-Site VPN to an office with a static route propagated into the
+# data VPC, and a DHCP options set.
 # (Instances, Elastic IPs and load balancers are left out: the provider also calls DescribeInstanceTypes,
 # DescribeAddressesAttribute and DescribeCapacityReservation, which this vpcsim does not answer yet.)
 variable "endpoint" { type = string }
@@ -249,4 +250,41 @@ resource "aws_route" "shared_to_app" {
 resource "aws_network_interface" "shared" {
   subnet_id   = aws_subnet.shared.id
   private_ips = ["10.42.1.10"]
+}
+
+resource "aws_customer_gateway" "office" {
+  bgp_asn    = 65000
+  ip_address = "198.51.100.7"
+  type       = "ipsec.1"
+}
+
+resource "aws_vpn_gateway" "vgw" {
+  vpc_id = aws_vpc.data.id
+}
+
+resource "aws_vpn_connection" "office" {
+  vpn_gateway_id      = aws_vpn_gateway.vgw.id
+  customer_gateway_id = aws_customer_gateway.office.id
+  type                = "ipsec.1"
+  static_routes_only  = true
+}
+
+resource "aws_vpn_connection_route" "office" {
+  destination_cidr_block = "192.168.50.0/24"
+  vpn_connection_id      = aws_vpn_connection.office.id
+}
+
+resource "aws_vpn_gateway_route_propagation" "data" {
+  vpn_gateway_id = aws_vpn_gateway.vgw.id
+  route_table_id = aws_vpc.data.main_route_table_id
+}
+
+resource "aws_vpc_dhcp_options" "corp" {
+  domain_name         = "corp.internal"
+  domain_name_servers = ["AmazonProvidedDNS"]
+}
+
+resource "aws_vpc_dhcp_options_association" "data" {
+  vpc_id          = aws_vpc.data.id
+  dhcp_options_id = aws_vpc_dhcp_options.corp.id
 }
