@@ -141,7 +141,7 @@ def test_the_summary_table_lists_kinds_unmodelled_and_assumptions(tmp_path: Path
         "security-group-rule",
         "43",
         "Not modelled by vpcsim",
-        "VpnGateways (ec2 describe-vpn-gateways)",
+        "DBInstances (rds describe-db-instances)",
         "Dangling references",
         "nat-055c00735cace0ec4",
         "Assumptions",
