@@ -180,7 +180,8 @@ def _instance(batch: Batch, source: Source, item: Doc, reservation: str) -> None
     doc = {**without(item, "Tags", "NetworkInterfaces"), "NetworkInterfaces": refs}
     placement = dict(doc.get("Placement") or {})
     region = REGIONS.get(source.scope.region)
-    zone = region.find_zone(str(placement.get("AvailabilityZone"))) if region else None
+    view = region.seen_by(source.scope.account) if region else None
+    zone = view.find_zone(str(placement.get("AvailabilityZone"))) if view else None
     if zone is not None and "AvailabilityZoneId" not in placement:
         doc["Placement"] = {**placement, "AvailabilityZoneId": zone.zone_id}  # vpcsim's AZ name -> id mapping
     # A terminated instance no longer belongs to its VPC (it does not block DeleteVpc), as the control plane keeps it.

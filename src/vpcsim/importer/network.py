@@ -82,10 +82,10 @@ def subnets(batch: Batch, source: Source) -> None:
     for item in items(source, "Subnets"):
         need(source, item, "SubnetId", "VpcId", "CidrBlock", "AvailabilityZone")
         sid = item["SubnetId"]
-        zone = region.find_zone(item["AvailabilityZone"]) if region else None
+        zone = region.seen_by(scope.account).find_zone(item["AvailabilityZone"]) if region else None
         more: Doc = {"SubnetArn": ec2_arn(scope.region, item.get("OwnerId") or scope.account, "subnet", sid)}
         if zone is not None:
-            more["AvailabilityZoneId"] = zone.zone_id  # vpcsim's AZ name -> id mapping, for dumps without the id
+            more["AvailabilityZoneId"] = zone.zone_id  # the account's names as vpcsim maps them, for dumps without ids
         doc = filled("subnet", without(item, "Tags", "AvailableIpAddressCount"), OwnerId=scope.account, **more)
         batch.put(record("subnet", sid, scope, doc, item["VpcId"], tags_of(item)))
 
