@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import replace
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 
 from vpcsim.dataplane import topology as t
 from vpcsim.store import Transaction
@@ -34,7 +34,7 @@ NOTES = {
     "route-tables": "the main route table of {vpc} was not imported: the trace assumes one with only the local route "
     "of each VPC CIDR",
 }
-_ALL = IPv4Network("0.0.0.0/0")
+_ALL: tuple[t.Network, ...] = (IPv4Network("0.0.0.0/0"), IPv6Network("::/0"))  # both address families
 
 
 def gaps_of(tx: Transaction, vpc_id: str) -> tuple[str, ...]:
@@ -111,22 +111,28 @@ def _open_groups(parts: Parts, vpc: t.Vpc) -> None:
 
 def _open_group(gid: str, vpc_id: str, name: str) -> t.SecurityGroup:
     rules = tuple(
-        t.SgRule(f"{gid} {way} (assumed)", egress, "-1", -1, -1, _ALL, raw={"Description": "assumed: allow all"})
+        t.SgRule(f"{gid} {way} (assumed)", egress, "-1", -1, -1, every, raw={"Description": "assumed: allow all"})
         for way, egress in (("inbound", False), ("outbound", True))
+        for every in _ALL
     )
     return t.SecurityGroup(gid, vpc_id, name, rules)
 
 
 def _open_acl(vpc_id: str) -> t.NetworkAcl:
     entries = tuple(
-        t.AclEntry(100, egress, "-1", True, _ALL, raw={"Description": "assumed: allow all"}) for egress in (True, False)
+        t.AclEntry(100 + family, egress, "-1", True, every, raw={"Description": "assumed: allow all"})
+        for egress in (True, False)
+        for family, every in enumerate(_ALL)
     )
     return t.NetworkAcl(_acl_id(vpc_id), vpc_id, entries)
 
 
+_DESTINATION = {4: "DestinationCidrBlock", 6: "DestinationIpv6CidrBlock"}
+
+
 def _local_table(vpc: t.Vpc) -> t.RouteTable:
     routes = tuple(
-        t.Route(cidr, None, "local", "local", "active", "CreateRouteTable", {"DestinationCidrBlock": str(cidr)})
+        t.Route(cidr, None, "local", "local", "active", "CreateRouteTable", {_DESTINATION[cidr.version]: str(cidr)})
         for cidr in vpc.cidrs
     )
     return t.RouteTable(_table_id(vpc.id), vpc.id, routes)
