@@ -197,7 +197,7 @@ def test_references_to_what_is_missing_are_reported_and_orphans_not_imported(tmp
 def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
     state = tmp_path_factory.mktemp("served") / "state.db"
     assert cli("import", str(TRANSIT), "--state", str(state)).returncode == 0
-    server = persistent_server(state).start()
+    server = persistent_server(state).start(timeout=60)
     try:
         yield server
     finally:
@@ -310,7 +310,7 @@ def test_the_cli_imports_through_the_admin_endpoint(vpcsim: Server, account: str
 def test_under_credentials_only_an_admin_imports(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_text(CREDENTIALS)
-    server = Server(free_port(), ["--ephemeral", "--credentials", str(path)]).start()
+    server = Server(free_port(), ["--ephemeral", "--credentials", str(path)]).start(timeout=60)
     try:
         body = {"files": _files(TRANSIT)}
         for (key, secret, _), wanted in ((APP, 403), (NETWORK, 200)):

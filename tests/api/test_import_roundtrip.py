@@ -204,7 +204,7 @@ def roundtrip(
         summary = import_paths(store, [folder]).to_json()
     finally:
         store.close()
-    server = persistent_server(state).start()
+    server = persistent_server(state).start(timeout=60)
     try:
         yield account, made, server, summary
     finally:

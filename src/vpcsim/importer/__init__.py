@@ -16,7 +16,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from vpcsim.importer import checks, compute, derive, elbv2, endpoints, hybrid, interconnect, network, terraform
+from vpcsim.importer import (
+    checks,
+    compute,
+    derive,
+    elbv2,
+    endpoints,
+    hybrid,
+    interconnect,
+    network,
+    terraform,
+    validate,
+)
 from vpcsim.importer.batch import Batch, ImportFailed, Scope, Source
 from vpcsim.importer.shapes import Shape, count, shape_of
 from vpcsim.importer.sources import Given, Loaded, load, parse, scoped
@@ -73,11 +84,25 @@ def _text(payload: dict[str, Any], key: str) -> str | None:
     return str(value) if value else None
 
 
+def _convert(item: Loaded, given: Given) -> terraform.Converted:
+    try:
+        return terraform.convert(item, given)
+    except _MALFORMED as error:
+        raise ImportFailed(f"{item.path}: malformed Terraform state ({type(error).__name__}: {error})") from None
+
+
+def _finish(batch: Batch, step: Callable[[Batch], None]) -> None:
+    try:
+        step(batch)
+    except _MALFORMED as error:
+        raise ImportFailed(f"the import's files do not fit together ({type(error).__name__}: {error})") from None
+
+
 def import_loaded(store: Store, loaded: list[Loaded], given: Given) -> Summary:
     dumps = [item for item in loaded if not terraform.is_state(item.data)]
     for item in dumps:  # an unknown shape is refused before anything else is asked of the file
         shape_of(Source(str(item.path), Scope("", ""), item.data))
-    converted = [terraform.convert(item, given) for item in loaded if terraform.is_state(item.data)]
+    converted = [_convert(item, given) for item in loaded if terraform.is_state(item.data)]
     sources = scoped(dumps, given) + [s for c in converted for s in c.sources]
     plan = sorted(((shape_of(s), s) for s in sources), key=lambda p: (p[0].order, p[1].path))
     summary = Summary(files=len(loaded))
@@ -89,17 +114,29 @@ def import_loaded(store: Store, loaded: list[Loaded], given: Given) -> Summary:
             for text in done.assumptions:
                 batch.assume(text)
         for shape, source in plan:
+            batch.current = source.path
             _apply(batch, shape, source)
+        batch.current = ""
         for step in _FINISH:
-            step(batch)
+            _finish(batch, step)
+        validate.check(batch)
         write_batch(batch, checks.gaps(batch), summary)
     summary.revision = store.revision
     return summary
 
 
+# What a recognised output with members of unexpected types raises while it is mapped: bad input, not a bug.
+_MALFORMED = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
 def _apply(batch: Batch, shape: Shape, source: Source) -> None:
     if shape.apply is not None:
-        shape.apply(batch, source)
+        try:
+            shape.apply(batch, source)
+        except _MALFORMED as error:
+            raise ImportFailed(
+                f"{source.path}: malformed {shape.call} output ({type(error).__name__}: {error})"
+            ) from None
         return
     label = f"{shape.member} ({shape.call})"
     (batch.reference if shape.reference else batch.unmodelled)[label] += count(source.data)

@@ -59,6 +59,8 @@ class Batch:
     dangling: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     pending: dict[str, Any] = field(default_factory=dict)  # what a family gathers across files, finished later
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> the file that stated it
+    current: str = ""  # the file being mapped
 
     # -- reads: the batch over the state ----------------------------------------------------------------------------
     def find(self, kind: str, rid: str) -> Record | None:
@@ -89,11 +91,13 @@ class Batch:
         if known is not None:
             record = record.evolve(extra={**known.extra, **record.extra})
         self.records.setdefault(record.kind, {})[record.id] = record
+        self.origin[(record.kind, record.id)] = self.current or self.origin.get((record.kind, record.id), "")
         return record
 
     def amend(self, record: Record) -> Record:
         """A fact about a record already known: stored as given (callers change only what the fact states)."""
         self.records.setdefault(record.kind, {})[record.id] = record
+        self.origin.setdefault((record.kind, record.id), self.current)
         return record
 
     # -- what the summary reports -------------------------------------------------------------------------------------

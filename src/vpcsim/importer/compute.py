@@ -120,21 +120,23 @@ def security_group_rules(batch: Batch, source: Source) -> None:
 
 
 def _offer_rules(batch: Batch, gid: str, priority: int, rules: list[Record]) -> None:
-    offered: dict[str, tuple[int, list[Record]]] = batch.pending.setdefault(_RULES, {})
+    offered: dict[str, tuple[int, list[Record], str]] = batch.pending.setdefault(_RULES, {})
     current = offered.get(gid)
     if current is None or current[0] <= priority:
-        offered[gid] = (priority, rules)
+        offered[gid] = (priority, rules, batch.current)
 
 
 def finish_rules(batch: Batch) -> None:
     """Write each group's rule set as the best source states it; the state's other rules of the group go."""
-    for gid, (_, rules) in batch.pending.get(_RULES, {}).items():
+    for gid, (_, rules, path) in batch.pending.get(_RULES, {}).items():
         if batch.find("security-group", gid) is None:
             batch.dangle(f"rules of {gid}, a security group neither the import nor the state has")
             continue
+        batch.current = path
         for rule in rules:
             batch.put(rule)
         batch.complete_rules.add(gid)
+    batch.current = ""
 
 
 # -- network interfaces and instances ---------------------------------------------------------------------------------
@@ -210,7 +212,9 @@ def finish_instance_interfaces(batch: Batch) -> None:
             "Attachment": attachment,
             "AvailabilityZone": (instance.get("Placement") or {}).get("AvailabilityZone"),
         }
+        batch.current = source.path
         batch.put(_interface(source, {k: v for k, v in doc.items() if v is not None}, {}))
+        batch.current = ""
         taken.append(nic["NetworkInterfaceId"])
     if taken:
         batch.assume(

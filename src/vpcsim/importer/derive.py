@@ -73,7 +73,9 @@ def nat_gateways(batch: Batch) -> None:
         eni_id = first.get("NetworkInterfaceId")
         if subnet is None or not eni_id or not first.get("PrivateIp") or batch.find("network-interface", eni_id):
             continue
+        batch.current = batch.origin.get((nat.kind, nat.id), "")
         batch.put(_nat_interface(nat, subnet, first))
+        batch.current = ""
         batch.assume(f"{eni_id}: the interface of {nat.id} is not in the import: rebuilt from its NatGatewayAddresses")
 
 
