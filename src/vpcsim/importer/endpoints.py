@@ -147,6 +147,7 @@ def _with_private_names(
     wanted = [private_dns[2:], private_dns] if private_dns.startswith("*.") else [private_dns]
     have = {d["Name"] for d in dns}
     missing = [n for n in wanted if n.lower() not in have]
+    listed = any(d["Private"] for d in dns)  # S3's apex beside a listed wildcard is AWS's own, not an assumption
     zone = next((d["HostedZoneId"] for d in dns if d["Private"]), "")
     for name in missing:
         dns.append(
@@ -158,7 +159,7 @@ def _with_private_names(
                 "Addresses": list(by_zone.values()),
             }
         )
-    if missing and any(d["Private"] for d in dns[: len(dns) - len(missing)]) is False:
+    if missing and not listed:
         batch.assume(
             f"{endpoint.id}: private DNS is on and its DnsEntries list no private name: "
             f"{', '.join(missing)} answered from the VPC, as AWS does"
