@@ -17,6 +17,7 @@ from rich.console import Console
 from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path
 from vpcsim.cli.flowlogs import flowlogs_command
+from vpcsim.cli.importing import import_command
 from vpcsim.cli.report import report as report_command
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
@@ -29,6 +30,7 @@ from vpcsim.server.bodies import DEFAULT_MAX_BODY
 from vpcsim.server.credentials import CredentialsError
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
+app.command("import")(import_command)  # cli/importing.py
 
 
 @app.command()
