@@ -62,7 +62,12 @@ def estates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str]
 
 
 def hops(trace: Trace) -> list[str]:
-    return [h.component.id for h in trace.hops]
+    """The request's path (the reply's walk back is ``returning``)."""
+    return [h.component.id for h in trace.forward]
+
+
+def returning(trace: Trace) -> list[str]:
+    return [h.component.id for h in trace.returning]
 
 
 def codes(trace: Trace) -> list[str]:
@@ -183,14 +188,25 @@ def test_transit_gateway_dump_reaches_across_from_the_attachments_zone(estates: 
         "tgw-rtb-0fa40c8df355dce6e",
         "tgw-attach-0ae2696617bb06fb4",
     ]
+    # The reply enters the gateway from VPC B's attachment and is routed back by the same table to VPC A's.
+    assert [h for h in returning(trace) if h.startswith("tgw")] == [
+        "tgw-044be4464fcc69aff",
+        "tgw-rtb-0fa40c8df355dce6e",
+        "tgw-attach-07f5ec59e9f540021",
+    ]
 
 
 def test_transit_gateway_dump_a_zone_without_an_attachment_subnet_cannot_use_it(
     estates: Callable[[str], Estate],
 ) -> None:
+    """Reachability Analyzer's TGW_ROUTE_AZ_RESTRICTION: "This transit gateway is not registered in the Availability
+    Zone where the traffic originates. The VPC attachment must have a subnet association in the Availability Zone"
+    [RA-EX] (TGW_ATTACH_VPC_AZ_RESTRICTION is the other case: traffic leaving the gateway towards an AZ the flow did
+    not come from)."""
     trace = estates("test-transit-gateway").trace("i-075e846ed41670385", "192.168.1.106", 22)  # us-east-2a
     assert trace.verdict.value == "blocked"
-    assert codes(trace) == ["TGW_ATTACH_VPC_AZ_RESTRICTION"]
+    assert codes(trace) == ["TGW_ROUTE_AZ_RESTRICTION"]
+    assert hops(trace)[-1] == "tgw-044be4464fcc69aff" and returning(trace) == []
 
 
 def test_transit_gateway_dump_internet_only_where_an_igw_route_and_a_public_address_are(
@@ -214,11 +230,17 @@ def test_transit_gateway_dump_keeps_its_deleted_vpn_as_aws_shows_it(estates: Cal
 
 
 # -- test-transit-gateway-peering: bat, bat2 (732168539940, us-east-1) and fish (804819755326, us-west-1) -------------
-def test_transit_gateway_peering_dump_bat2_reaches_fish_across_regions(estates: Callable[[str], Estate]) -> None:
+def test_transit_gateway_peering_dump_bat2_reaches_fish_but_the_reply_has_no_way_back(
+    estates: Callable[[str], Estate],
+) -> None:
+    """bat2's table routes fish's prefix over the peering, so the request reaches fish in us-west-1; the reply comes
+    back over the peering attachment, whose table on bat's gateway (the default one) has no route to bat2: bat2 does
+    not propagate there (the dump's own intent, in Batfish's test of it: "VPC fish cannot reach VPC bat2")."""
     trace = estates("test-transit-gateway-peering").trace("i-05e25e43074216229", "192.168.1.100", 22)
-    assert trace.verdict.value == "reachable"
     assert {"tgw-0e20010ebf43d07a2", "tgw-attach-012e5d602f859dd80", "tgw-rtb-00be87593fb2cd0ae"} <= set(hops(trace))
-    assert trace.hops[-1].component.region == "us-west-1"
+    assert hops(trace)[-1] == "i-0afb0a59f6bf36397" and trace.forward[-1].component.region == "us-west-1"
+    assert trace.verdict.value == "no-route" and codes(trace) == ["TGW_RTB_CANNOT_ROUTE"]
+    assert returning(trace)[-2:] == ["tgw-attach-012e5d602f859dd80", "tgw-rtb-05d2952671d1f460a"]
 
 
 @pytest.mark.parametrize(
@@ -322,6 +344,7 @@ def test_public_private_subnet_dump_private_default_route_crosses_the_vpn(estate
     estate = estates("test-public-private-subnet")
     out = estate.trace("i-099cf38911942421c", "19.168.0.5", 22)
     assert out.verdict.value == "reachable" and hops(out)[-3:] == [VGW, VPN, CGW]
+    assert returning(out)[:3] == [CGW, VPN, VGW] and returning(out)[-1] == "i-099cf38911942421c"
     internet = estate.trace("i-099cf38911942421c", "8.8.8.8")  # nothing on premises carries it
     assert internet.verdict.value == "no-route" and hops(internet)[-1] == VGW
     assert any(a.startswith(f"{VPN}: the dump shows tunnel(s)") for a in estate.summary["assumptions"])

@@ -40,7 +40,8 @@ PATHS = [
     ("10.40.2.10", "8.8.8.8", 443),  # private subnet: the private NAT gateway
     ("10.40.2.10", "10.41.1.10", 5432),  # over the peering; the db group and the data ACL allow it
     ("10.41.1.10", "10.40.2.10", 443),
-    ("10.41.1.10", "10.40.1.10", 22),  # the public table has no route back
+    ("10.41.1.10", "10.40.1.10", 22),  # the web group lets 443 in, not 22
+    ("10.41.1.10", "10.40.1.10", 443),  # arrives; the public table has no route back over the peering
     ("10.40.1.10", "10.41.1.10", 5432),
     ("10.40.2.10", "10.41.1.10", 22),  # the db group allows 5432 only
     ("10.42.1.10", "10.40.2.10", 443),  # through the transit gateway
@@ -158,7 +159,8 @@ def test_the_imported_state_traces_the_same_as_the_live_server(
     assert verdicts[("10.40.2.10", "s3.us-east-1.amazonaws.com", 443)] == "reachable"
     assert verdicts[("10.40.2.10", "10.41.1.10", 5432)] == "reachable"
     assert verdicts[("10.40.2.10", "10.41.1.10", 22)] == "blocked"
-    assert verdicts[("10.41.1.10", "10.40.1.10", 22)] == "no-route"
+    assert verdicts[("10.41.1.10", "10.40.1.10", 22)] == "blocked"
+    assert verdicts[("10.41.1.10", "10.40.1.10", 443)] == "no-route"
     assert verdicts[("10.42.1.10", "10.40.2.10", 443)] == "reachable"
     assert verdicts[("10.41.1.10", "192.168.50.10", 443)] == "reachable"
 
