@@ -47,7 +47,7 @@ _INTERFACE_FILL: Doc = {
 def security_groups(batch: Batch, source: Source) -> None:
     scope = source.scope
     for item in items(source, "SecurityGroups"):
-        need(source, item, "GroupId")
+        need(source, item, "GroupId", "GroupName")  # AWS always names a group; traces and drawings show it
         gid = item["GroupId"]
         if not item.get("VpcId"):
             batch.drop(f"{source.path}: security group {gid} belongs to no VPC (EC2-Classic)")
@@ -107,7 +107,7 @@ def security_group_rules(batch: Batch, source: Source) -> None:
     """``describe-security-group-rules``: rules with their real ids; they win over rules derived from the group."""
     by_group: dict[str, list[Record]] = {}
     for item in items(source, "SecurityGroupRules"):
-        need(source, item, "SecurityGroupRuleId", "GroupId", "IpProtocol")
+        need(source, item, "SecurityGroupRuleId", "GroupId", "IpProtocol", "IsEgress")
         owner = item.get("GroupOwnerId") or source.scope.account
         rid = item["SecurityGroupRuleId"]
         arn = ec2_arn(source.scope.region, owner, "security-group-rule", rid)

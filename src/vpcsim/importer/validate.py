@@ -2,7 +2,12 @@
 model: a string where AWS has a string, a list where AWS has a list, ...), and the values the data plane parses (a
 CIDR that is not one, an address that is not one). A recognised output with such a value is bad input like a
 truncated file: one error naming the file and the record, and nothing of the import is kept (so that no trace,
-describe, price or drawing of the state can fail on it later)."""
+describe, price or drawing of the state can fail on it later).
+
+A shape check cannot tell a member missing: botocore's output shapes mark no member required (AWS may leave any out
+of an answer). What a record cannot do without, the member the control plane reads with no default, is each
+mapper's ``need`` (``batch.need``); tests/unit/test_import_fuzz.py leaves out every member of a real dump's items
+and of a Terraform state's attributes in turn."""
 
 from __future__ import annotations
 
