@@ -317,6 +317,24 @@ def test_load_balancer_dump_jump_host_reaches_the_targets_through_the_nlb(estate
 
 
 # -- test-public-subnet and test-public-private-subnet -----------------------------------------------------------------
+def test_public_subnet_dump_instance_keeps_its_root_volume(estates: Callable[[str], Estate]) -> None:
+    """Batfish's dumps hold no describe-volumes: the instance's mapping names its root volume, which the import takes
+    from it (the image is not in vpcsim's catalog: 8 GiB gp2 assumed, and said)."""
+    estate = estates("test-public-subnet")
+    recorded = json.loads((DUMPS / "test-public-subnet" / "aws_configs" / "Reservations.json").read_text())
+    dumped = recorded["Reservations"][0]["Instances"][0]
+    ids = [dumped["InstanceId"]]
+    shown = estate.handle("ec2", "DescribeInstances", "554773406868", "us-east-2", InstanceIds=ids)["Reservations"]
+    mapping = shown[0]["Instances"][0]["BlockDeviceMappings"]
+    assert [(m["DeviceName"], m["Ebs"]["VolumeId"]) for m in mapping] == [("/dev/xvda", "vol-0d6a91bad1e93b752")]
+    assert str(mapping[0]["Ebs"]["AttachTime"]).startswith("2019-08-06") and mapping[0]["Ebs"]["DeleteOnTermination"]
+    volume = estate.handle("ec2", "DescribeVolumes", "554773406868", "us-east-2")["Volumes"]
+    assert [(v["VolumeId"], v["Size"], v["VolumeType"], v["State"], v["AvailabilityZone"]) for v in volume] == [
+        ("vol-0d6a91bad1e93b752", 8, "gp2", "in-use", "us-east-2b")
+    ]
+    assert any(a.startswith("1 volume(s) (vol-0d6a91bad1e93b752) taken") for a in estate.summary["assumptions"])
+
+
 def test_public_subnet_dump_reaches_the_internet_and_s3_over_it(estates: Callable[[str], Estate]) -> None:
     estate = estates("test-public-subnet")
     for destination in ("8.8.8.8", "s3.us-east-2.amazonaws.com"):
@@ -399,7 +417,9 @@ def test_hybrid_dump_lists_what_vpcsim_does_not_model(estates: Callable[[str], E
         "vpn-connection": 1,
         "customer-gateway": 1,
     }
-    assert summary["reference"]["tags of resources not in the import (describe-tags)"] == 17  # volumes, images
+    # The three images and four unattached volumes the dump tags; the attached volumes come with their instances.
+    assert summary["reference"]["tags of resources not in the import (describe-tags)"] == 7
+    assert summary["kinds"]["volume"]["imported"] == 5
 
 
 def test_hybrid_dump_bgp_routes_propagate_from_the_vpn_gateway(estates: Callable[[str], Estate]) -> None:

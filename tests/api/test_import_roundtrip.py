@@ -70,8 +70,10 @@ def build_estate(server: Server, account: str) -> dict[str, str]:
             {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": offices}]}
         ],
     )
-    worker = _instance(ec2, app.private, SecurityGroupIds=[web])
+    ec2.create_key_pair(KeyName="ops")
+    worker = _instance(ec2, app.private, SecurityGroupIds=[web], KeyName="ops")
     db = _instance(ec2, data.private)
+    ec2.create_image(InstanceId=db, Name="db-golden")
     bucket = f"flow-{account}"
     s3 = server.client("s3", REGION, account)
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
@@ -141,8 +143,11 @@ def dump(server: Server, account: str, folder: Path) -> None:
         "describe_vpc_peering_connections",
         "describe_flow_logs",
         "describe_availability_zones",
+        "describe_volumes",
     ):
         _write(folder, f"{call}.json", getattr(ec2, call)())
+    _write(folder, "images.json", ec2.describe_images(Owners=["self"]))
+    _write(folder, "keys.json", ec2.describe_key_pairs(IncludePublicKey=True))
     lists = ec2.describe_managed_prefix_lists(Filters=[{"Name": "owner-id", "Values": [account]}])
     _write(folder, "describe_managed_prefix_lists.json", lists)
     for plist in lists["PrefixLists"]:
@@ -227,8 +232,12 @@ def test_the_dump_imports_with_nothing_dangling(roundtrip: Any) -> None:
         "load-balancer",
         "listener",
         "target-group",
+        "volume",
+        "image",
+        "key-pair",
     ):
         assert summary["kinds"][kind]["imported"] >= 1, kind
+    assert not any("block device mappings" in a for a in summary["assumptions"])  # describe-volumes states them
 
 
 EC2_DESCRIBES = (
@@ -248,6 +257,7 @@ EC2_DESCRIBES = (
     "describe_vpc_peering_connections",
     "describe_managed_prefix_lists",
     "describe_flow_logs",
+    "describe_volumes",
 )
 
 
@@ -266,6 +276,17 @@ def test_every_describe_answers_as_on_the_built_estate(roundtrip: Any, vpcsim: S
     built = getattr(vpcsim.client("ec2", REGION, account), call)()
     again = getattr(imported.client("ec2", REGION, account), call)()
     assert _sorted(again) == _sorted(built)
+
+
+def test_the_accounts_images_and_key_pairs_answer_as_on_the_built_estate(roundtrip: Any, vpcsim: Server) -> None:
+    account = roundtrip[0]
+    answers = []
+    for server in (vpcsim, roundtrip[2]):
+        ec2 = server.client("ec2", REGION, account)
+        answers.append([ec2.describe_images(Owners=["self"]), ec2.describe_key_pairs(IncludePublicKey=True)])
+    assert _sorted(answers[1]) == _sorted(answers[0])
+    assert [i["Name"] for i in answers[0][0]["Images"]] == ["db-golden"]
+    assert [k["KeyName"] for k in answers[0][1]["KeyPairs"]] == ["ops"] and answers[0][1]["KeyPairs"][0]["PublicKey"]
 
 
 def test_elbv2_s3_and_route53_answer_as_on_the_built_estate(roundtrip: Any, vpcsim: Server) -> None:

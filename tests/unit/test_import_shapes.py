@@ -31,10 +31,13 @@ def _import(*paths: Path, given: Given = Given()) -> dict[str, object]:
 
 def test_an_aws_output_vpcsim_does_not_map_is_counted_under_its_operation(tmp_path: Path) -> None:
     folder = tmp_path / "us-east-1"
-    _write(folder, "keys.json", {"KeyPairs": [{"KeyName": "a"}, {"KeyName": "b"}]})
-    _write(folder, "volumes.json", {"Volumes": [{"VolumeId": "vol-1"}], "NextToken": "x"})
+    _write(folder, "templates.json", {"LaunchTemplates": [{"LaunchTemplateId": "lt-1"}, {"LaunchTemplateId": "lt-2"}]})
+    _write(folder, "spot.json", {"SpotInstanceRequests": [{"SpotInstanceRequestId": "sir-1"}], "NextToken": "x"})
     summary = _import(folder)
-    assert summary["unmodelled"] == {"KeyPairs (ec2 DescribeKeyPairs)": 2, "Volumes (ec2 DescribeVolumes)": 1}
+    assert summary["unmodelled"] == {
+        "LaunchTemplates (ec2 DescribeLaunchTemplates)": 2,
+        "SpotInstanceRequests (ec2 DescribeSpotInstanceRequests)": 1,
+    }
     assert summary["changed"] is False and summary["kinds"] == {}  # nothing vpcsim models: nothing written
 
 

@@ -24,6 +24,7 @@ from vpcsim.importer import (
     endpoints,
     hybrid,
     interconnect,
+    machines,
     network,
     terraform,
     validate,
@@ -38,6 +39,7 @@ from vpcsim.store import Store
 _FINISH: tuple[Callable[[Batch], None], ...] = (
     compute.finish_rules,
     compute.finish_instance_interfaces,
+    machines.finish_instance_volumes,
     compute.interface_zones,
     network.fill_prefix_list_entries,
     interconnect.finish_peering_views,

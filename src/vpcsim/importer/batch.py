@@ -67,6 +67,10 @@ class Batch:
         found = self.records.get(kind, {}).get(rid)
         return found if found is not None else self.tx.find(kind, rid)
 
+    def imported_as(self, kind: str, rid: str) -> Record | None:
+        """The record of ``kind`` this import writes under ``rid``, if any (not the state's)."""
+        return self.records.get(kind, {}).get(rid)
+
     def imported(self, kind: str) -> list[Record]:
         """The records of ``kind`` this import writes."""
         return list(self.records.get(kind, {}).values())

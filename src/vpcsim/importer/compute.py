@@ -7,8 +7,9 @@ inside their group, so each gets an id derived from its group and its content (`
 import states a group's whole rule set: rules of that group the state holds and the import does not are removed.
 
 An instance's record keeps its interfaces by reference (id, attachment id, device index); the interfaces are the
-source of truth for its addresses and groups. An interface that ``describe-instances`` shows and no
-``describe-network-interfaces`` output lists is taken from the instance's own entry.
+source of truth for its addresses and groups, as its volumes are for its block device mappings (``machines``). An
+interface that ``describe-instances`` shows and no ``describe-network-interfaces`` output lists is taken from the
+instance's own entry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from vpcsim.catalog import REGIONS
 from vpcsim.control.security.rules import key, specs_from_permission
 from vpcsim.errors import ApiError
+from vpcsim.importer import machines
 from vpcsim.importer.batch import (
     Batch,
     Doc,
@@ -179,7 +181,8 @@ def _instance(batch: Batch, source: Source, item: Doc, reservation: str) -> None
         for n in enis
     ]
     refs.sort(key=lambda r: r["Attachment"]["DeviceIndex"] or 0)
-    doc = {**without(item, "Tags", "NetworkInterfaces"), "NetworkInterfaces": refs}
+    # BlockDeviceMappings is read from the instance's volumes whenever it is shown (machines.instance_volumes).
+    doc = {**without(item, "Tags", "NetworkInterfaces", "BlockDeviceMappings"), "NetworkInterfaces": refs}
     placement = dict(doc.get("Placement") or {})
     region = REGIONS.get(source.scope.region)
     view = region.seen_by(source.scope.account) if region else None
@@ -189,7 +192,8 @@ def _instance(batch: Batch, source: Source, item: Doc, reservation: str) -> None
     # A terminated instance no longer belongs to its VPC (it does not block DeleteVpc), as the control plane keeps it.
     parent = item.get("VpcId") if item["State"].get("Name") != "terminated" else None
     extra = {"reservation": reservation or derived_id("r", iid), "disable_api_termination": False}
-    batch.put(record("instance", iid, source.scope, doc, parent, tags_of(item), **extra))
+    instance = batch.put(record("instance", iid, source.scope, doc, parent, tags_of(item), **extra))
+    machines.instance_volumes(batch, source, instance, item.get("BlockDeviceMappings"))
     pending: list[tuple[Source, Doc, Doc]] = batch.pending.setdefault("instance-interfaces", [])
     pending += [(source, item, n) for n in enis]
 

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, network, services
+from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, machines, network, services
 from vpcsim.importer.batch import Batch, ImportFailed, Source, items
 from vpcsim.model import id_kind
 
@@ -172,6 +172,10 @@ _MAPPED = (
     Shape("RouteTables", "ec2 describe-route-tables", 18, network.route_tables),
     Shape("PrefixLists", "ec2 describe-(managed-)prefix-lists", 19, network.prefix_lists),
     Shape("NetworkInterfaces", "ec2 describe-network-interfaces", 20, compute.network_interfaces),
+    # Images and volumes before instances: an instance's volumes the import lacks are taken from its mappings.
+    Shape("Images", "ec2 describe-images", 19, machines.images),
+    Shape("Volumes", "ec2 describe-volumes", 20, machines.volumes),
+    Shape("KeyPairs", "ec2 describe-key-pairs", 20, machines.key_pairs),
     Shape("Reservations", "ec2 describe-instances", 21, compute.reservations),
     Shape(
         "ServiceConfigurations",

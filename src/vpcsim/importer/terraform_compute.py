@@ -1,5 +1,6 @@
 """Terraform's security groups (inline rules, ``aws_security_group_rule`` and the ``aws_vpc_security_group_*_rule``
-resources, whose ids are kept), network interfaces and instances as the items ``aws ec2 describe-*`` prints.
+resources, whose ids are kept), network interfaces, instances and key pairs as the items ``aws ec2 describe-*``
+prints.
 Attribute names are the hashicorp/aws provider's (5.x)."""
 
 from __future__ import annotations
@@ -218,10 +219,24 @@ def instances(builder: Builder) -> None:
         builder.emit("Reservations", scope, reservation)
 
 
+def key_pairs(builder: Builder) -> None:
+    for attrs in builder.of("aws_key_pair"):
+        item = {
+            "KeyPairId": attrs.get("key_pair_id"),
+            "KeyName": attrs.get("key_name") or attrs.get("id"),
+            "KeyFingerprint": attrs.get("fingerprint"),
+            "KeyType": attrs.get("key_type"),
+            "PublicKey": attrs.get("public_key"),
+            "Tags": tags(attrs),
+        }
+        builder.emit("KeyPairs", builder.scope(attrs), item)
+
+
 CONVERTERS: dict[str, Converter] = {
     "aws_security_group": security_groups,
     "aws_network_interface": network_interfaces,
     "aws_instance": instances,
+    "aws_key_pair": key_pairs,
 }
 HANDLED = {
     *CONVERTERS,

@@ -179,6 +179,9 @@ _SHAPES = {
     "listener": ("elbv2", "Listener"),
     "hosted-zone": ("route53", "HostedZone"),
     "dynamodb-table": ("dynamodb", "TableDescription"),
+    "volume": ("ec2", "Volume"),
+    "image": ("ec2", "Image"),
+    "key-pair": ("ec2", "KeyPairInfo"),
 }
 
 
@@ -231,9 +234,15 @@ def _typed(value: Any, shape: Shape, path: str) -> Iterator[tuple[str, Any, str]
             yield from _typed(item, shape.member, path)
 
 
+# Ids AWS prints empty: a volume made blank, from no snapshot, shows "SnapshotId": "" [EC2API DescribeVolumes].
+_MAY_BE_EMPTY = frozenset({("volume", "SnapshotId")})
+
+
 def _ids(record: Record) -> Iterator[tuple[str, Any, str]]:
     """Every id a record names (``...Id`` members, ``...Ids`` lists) is a non-empty string."""
     for member, value in record.doc.items():
+        if (record.kind, member) in _MAY_BE_EMPTY and value == "":
+            continue
         if member.endswith("Id") and value is not None:
             yield member, value, "text"
         elif member.endswith("Ids") and value is not None:
