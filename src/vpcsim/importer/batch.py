@@ -141,11 +141,12 @@ def record(
 
 
 def items(source: Source, member: str) -> list[Doc]:
-    """The list ``member`` of a file, each item an object, or ``ImportFailed`` naming the file."""
+    """The list ``member`` of a file, each item an object, or ``ImportFailed`` naming the file. A null member is one
+    AWS left out (the CLI prints none): it is read as absent."""
     value = source.data.get(member)
     if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
         raise ImportFailed(f"{source.path}: '{member}' must be a list of objects, as the AWS CLI prints it")
-    return value
+    return [{k: v for k, v in item.items() if v is not None} for item in value]
 
 
 def need(source: Source, item: Doc, *members: str) -> None:

@@ -41,9 +41,10 @@ FILL: dict[str, Doc] = {
 
 
 def filled(kind: str, doc: Doc, **more: Any) -> Doc:
-    """``doc`` with the members it lacks from ``FILL[kind]`` and ``more`` (recorded members always win)."""
+    """``doc`` with the members it lacks from ``FILL[kind]`` and ``more`` (recorded members always win; a null is no
+    value AWS prints: a member AWS left out)."""
     defaults = {**FILL.get(kind, {}), **more}
-    return doc | {k: v for k, v in defaults.items() if k not in doc}
+    return doc | {k: v for k, v in defaults.items() if doc.get(k) is None}
 
 
 def vpcs(batch: Batch, source: Source) -> None:
