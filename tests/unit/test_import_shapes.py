@@ -33,8 +33,11 @@ def test_an_aws_output_vpcsim_does_not_map_is_counted_under_its_operation(tmp_pa
     folder = tmp_path / "us-east-1"
     _write(folder, "templates.json", {"LaunchTemplates": [{"LaunchTemplateId": "lt-1"}, {"LaunchTemplateId": "lt-2"}]})
     _write(folder, "spot.json", {"SpotInstanceRequests": [{"SpotInstanceRequestId": "sir-1"}], "NextToken": "x"})
+    binned = {"ImageId": "ami-1", "Name": "old", "RecycleBinEnterTime": "2024-01-01T00:00:00Z"}
+    _write(folder, "bin.json", {"Images": [binned]})  # list-images-in-recycle-bin prints describe-images' member
     summary = _import(folder)
     assert summary["unmodelled"] == {
+        "Images in the Recycle Bin (ec2 list-images-in-recycle-bin)": 1,
         "LaunchTemplates (ec2 DescribeLaunchTemplates)": 2,
         "SpotInstanceRequests (ec2 DescribeSpotInstanceRequests)": 1,
     }

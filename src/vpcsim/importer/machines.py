@@ -31,7 +31,18 @@ _ATTACHMENT = ("InstanceId", "Device", "AttachTime", "State", "DeleteOnTerminati
 
 
 # -- volumes ----------------------------------------------------------------------------------------------------------
+def _in_recycle_bin(batch: Batch, source: Source, member: str) -> bool:
+    """``ec2 list-images-in-recycle-bin`` / ``list-volumes-in-recycle-bin`` print the same member: counted."""
+    listed = items(source, member)
+    if any("RecycleBinEnterTime" in item for item in listed):
+        batch.unmodelled[f"{member} in the Recycle Bin (ec2 list-{member.lower()}-in-recycle-bin)"] += len(listed)
+        return True
+    return False
+
+
 def volumes(batch: Batch, source: Source) -> None:
+    if _in_recycle_bin(batch, source, "Volumes"):
+        return
     for item in items(source, "Volumes"):
         need(source, item, "VolumeId", "Size", "VolumeType", "AvailabilityZone")
         doc = {"Attachments": [], "Encrypted": False, "MultiAttachEnabled": False, **without(item, "Tags")}
@@ -136,6 +147,8 @@ def _volume_from(instance: Record, device: str, ebs: Doc, image: Doc) -> Record:
 
 # -- images and key pairs ---------------------------------------------------------------------------------------------
 def images(batch: Batch, source: Source) -> None:
+    if _in_recycle_bin(batch, source, "Images"):
+        return
     for item in items(source, "Images"):
         need(source, item, "ImageId", "Name", "State")
         if item.get("OwnerId") not in (None, source.scope.account):
