@@ -106,6 +106,31 @@ def build_estate(server: Server, account: str) -> dict[str, str]:
         HostedZoneConfig={"PrivateZone": True},
         VPC={"VPCRegion": REGION, "VPCId": app.vpc},
     )
+    # db answers DNS for corp.example: the outbound endpoint in the app VPC forwards to it over the peering.
+    db_ip = ec2.describe_instances(InstanceIds=[db])["Reservations"][0]["Instances"][0]["PrivateIpAddress"]
+    data_default = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [data.vpc]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"][0]["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=data_default, IpProtocol="udp", FromPort=53, ToPort=53, CidrIp="10.60.0.0/16"
+    )
+    resolver = server.client("route53resolver", REGION, account)
+    outbound = resolver.create_resolver_endpoint(
+        CreatorRequestId=account,
+        Name="to-data",
+        SecurityGroupIds=[https],
+        Direction="OUTBOUND",
+        IpAddresses=[{"SubnetId": app.private}, {"SubnetId": app.private}],
+    )["ResolverEndpoint"]["Id"]
+    rule = resolver.create_resolver_rule(
+        CreatorRequestId=account,
+        RuleType="FORWARD",
+        DomainName="corp.example",
+        TargetIps=[{"Ip": db_ip, "Port": 53}],
+        ResolverEndpointId=outbound,
+        Tags=[{"Key": "vpcsim:records", "Value": "app.corp.example=10.61.1.80"}],
+    )["ResolverRule"]["Id"]
+    resolver.associate_resolver_rule(ResolverRuleId=rule, VPCId=app.vpc)
     ec2.describe_nat_gateways()
     ec2.describe_nat_gateways()  # the NAT gateway settles (pending, then available)
     ec2.describe_vpc_endpoints()
@@ -192,6 +217,16 @@ def dump(server: Server, account: str, folder: Path) -> None:
         zid = zone["Id"].split("/")[-1]
         _write(folder, f"zone-{zid}.json", route53.get_hosted_zone(Id=zid))
         _write(folder, f"records-{zid}.json", route53.list_resource_record_sets(HostedZoneId=zid))
+    resolver = server.client("route53resolver", REGION, account)
+    _write(folder, "resolver-endpoints.json", resolver.list_resolver_endpoints())
+    for endpoint in resolver.list_resolver_endpoints()["ResolverEndpoints"]:
+        addresses = resolver.list_resolver_endpoint_ip_addresses(ResolverEndpointId=endpoint["Id"])
+        _write(folder, f"{endpoint['Id']}.addresses.json", addresses)
+    _write(folder, "resolver-rules.json", resolver.list_resolver_rules())
+    for rule in resolver.list_resolver_rules()["ResolverRules"]:
+        if rule["Id"].startswith("rslvr-rr-"):
+            _write(folder, f"{rule['Id']}.tags.json", resolver.list_tags_for_resource(ResourceArn=rule["Arn"]))
+    _write(folder, "resolver-rule-associations.json", resolver.list_resolver_rule_associations())
 
 
 @pytest.fixture(scope="module")
@@ -235,6 +270,9 @@ def test_the_dump_imports_with_nothing_dangling(roundtrip: Any) -> None:
         "volume",
         "image",
         "key-pair",
+        "resolver-endpoint",
+        "resolver-rule",
+        "resolver-rule-association",
     ):
         assert summary["kinds"][kind]["imported"] >= 1, kind
     assert not any("block device mappings" in a for a in summary["assumptions"])  # describe-volumes states them
@@ -289,6 +327,33 @@ def test_the_accounts_images_and_key_pairs_answer_as_on_the_built_estate(roundtr
     assert [k["KeyName"] for k in answers[0][1]["KeyPairs"]] == ["ops"] and answers[0][1]["KeyPairs"][0]["PublicKey"]
 
 
+def test_the_resolver_answers_as_on_the_built_estate(roundtrip: Any, vpcsim: Server) -> None:
+    account = roundtrip[0]
+    answers = []
+    for server in (vpcsim, roundtrip[2]):
+        resolver = server.client("route53resolver", REGION, account)
+        endpoints = resolver.list_resolver_endpoints()
+        rules = resolver.list_resolver_rules()
+        answers.append(
+            [
+                endpoints,
+                [
+                    resolver.list_resolver_endpoint_ip_addresses(ResolverEndpointId=e["Id"])
+                    for e in endpoints["ResolverEndpoints"]
+                ],
+                rules,
+                [
+                    resolver.list_tags_for_resource(ResourceArn=r["Arn"])
+                    for r in rules["ResolverRules"]
+                    if r["Id"].startswith("rslvr-rr-")
+                ],
+                resolver.list_resolver_rule_associations(),
+            ]
+        )
+    assert _sorted(answers[1]) == _sorted(answers[0])
+    assert len(answers[0][1][0]["IpAddresses"]) == 2
+
+
 def test_elbv2_s3_and_route53_answer_as_on_the_built_estate(roundtrip: Any, vpcsim: Server) -> None:
     account, made, imported, _ = roundtrip
     answers = []
@@ -333,12 +398,14 @@ def test_every_trace_finds_the_same_path(roundtrip: Any, vpcsim: Server) -> None
         (made["db"], made["worker_ip"], 443),  # the prefix list rule lets the data subnet in
         (made["db"], made["worker_ip"], 80),
         (made["db"], "8.8.8.8", 443),
+        (made["worker"], "app.corp.example", 443),  # the forward rule over the outbound endpoint, its declared answer
     ]
     for source, destination, port in paths:
         assert _trace(imported, source, destination, port) == _trace(vpcsim, source, destination, port), destination
     assert _trace(imported, made["db"], made["worker_ip"], 443)[0] == "reachable"
     assert _trace(imported, made["db"], made["worker_ip"], 80)[0] == "blocked"
     assert _trace(imported, made["worker"], f"sqs.{REGION}.amazonaws.com", 443)[3] is not None
+    assert _trace(imported, made["worker"], "app.corp.example", 443)[4] == ["10.61.1.80"]
 
 
 def test_the_imported_state_imports_again_without_change(roundtrip: Any, tmp_path: Path, vpcsim: Server) -> None:

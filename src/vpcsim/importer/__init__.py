@@ -26,6 +26,7 @@ from vpcsim.importer import (
     interconnect,
     machines,
     network,
+    resolver,
     terraform,
     validate,
 )
@@ -47,6 +48,7 @@ _FINISH: tuple[Callable[[Batch], None], ...] = (
     interconnect.finish_transit,
     elbv2.finish_load_balancers,
     endpoints.finish_endpoints,
+    resolver.finish,
     hybrid.finish_vpn_attachments,
     hybrid.finish_vpn,
     checks.drop_orphans,

@@ -48,6 +48,8 @@ _CONTAINERS: tuple[tuple[str, Callable[[Record], Any], str], ...] = (
     ("target-group", _member("VpcId"), "vpc"),
     ("listener", lambda r: r.parent, "load-balancer"),
     ("transit-gateway-route-table", _member("TransitGatewayId"), "transit-gateway"),
+    ("resolver-endpoint", _member("HostVPCId"), "vpc"),
+    ("resolver-rule-association", _member("VPCId"), "vpc"),
 )
 
 

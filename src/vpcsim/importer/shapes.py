@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, machines, network, services
+from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, machines, network, resolver, services
 from vpcsim.importer.batch import Batch, ImportFailed, Source, items
 from vpcsim.model import id_kind
 
@@ -43,6 +43,7 @@ IGNORED = frozenset(
         "NextRecordName",
         "NextRecordType",
         "NextRecordIdentifier",
+        "MaxResults",
     }
 )
 # botocore service models searched for outputs the importer does not map (services a VPC estate dump touches).
@@ -143,6 +144,8 @@ def _elb_attributes(batch: Batch, source: Source) -> None:
 
 def _tags(batch: Batch, source: Source) -> None:
     """``aws ec2 describe-tags`` (Batfish's Tags.json): tags added to the records they name."""
+    if resolver.resource_tags(batch, source):
+        return
     for item in items(source, "Tags"):
         rid, key = str(item.get("ResourceId") or ""), item.get("Key")
         kind = id_kind(rid)
@@ -208,6 +211,10 @@ _MAPPED = (
     Shape("FlowLogs", "ec2 describe-flow-logs", 33, services.flow_logs),
     Shape("HostedZones", "route53 list-hosted-zones", 34, services.hosted_zones),
     Shape("HostedZone", "route53 get-hosted-zone", 35, services.hosted_zone),
+    Shape("ResolverEndpoints", "route53resolver list-resolver-endpoints", 36, resolver.endpoints),
+    Shape("ResolverEndpoint", "route53resolver get-resolver-endpoint", 36, resolver.endpoints),
+    Shape("ResolverRules", "route53resolver list-resolver-rules", 37, resolver.rules),
+    Shape("ResolverRuleAssociations", "route53resolver list-resolver-rule-associations", 38, resolver.associations),
     # facts about the records above
     Shape("TransitGatewayAttachments", "ec2 describe-transit-gateway-attachments", 50, interconnect.attachments),
     Shape("TransitGatewayStaticRoutes", "Batfish TransitGatewayStaticRoutes.json", 51, interconnect.static_routes),
@@ -242,6 +249,12 @@ _MAPPED = (
         "route53 list-resource-record-sets",
         59,
         _named(r"Z[0-9A-Z]{6,32}", "hosted zone", services.record_sets),
+    ),
+    Shape(
+        "IpAddresses",
+        "route53resolver list-resolver-endpoint-ip-addresses",
+        59,
+        _named(r"rslvr-(?:in|out)-[0-9a-f]+", "Resolver endpoint", resolver.endpoint_addresses),
     ),
     Shape("EnableDnsSupport", "ec2 describe-vpc-attribute", 60, network.vpc_attribute),
     Shape("EnableDnsHostnames", "ec2 describe-vpc-attribute", 60, network.vpc_attribute),

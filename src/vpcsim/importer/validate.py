@@ -124,6 +124,18 @@ def _instance(record: Record) -> Iterator[tuple[str, Any, str]]:
     yield "State.Name", state.get("Name") if isinstance(state, dict) else state, "text"
 
 
+def _resolver_rule(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for target in _each(record, "TargetIps"):
+        if "Ip" in target:
+            yield "TargetIps.Ip", target["Ip"], "address"
+
+
+def _resolver_endpoint(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for address in record.extra.get("addresses") or []:
+        if address.get("Ip") is not None:
+            yield "IpAddresses.Ip", address["Ip"], "address"
+
+
 def _tgw_table(record: Record) -> Iterator[tuple[str, Any, str]]:
     for static in record.extra.get("static") or []:
         yield "routes.DestinationCidrBlock", static.get("DestinationCidrBlock"), "cidr"
@@ -139,6 +151,8 @@ _CHECKS: dict[str, Check] = {
     "natgateway": _nat,
     "instance": _instance,
     "transit-gateway-route-table": _tgw_table,
+    "resolver-rule": _resolver_rule,
+    "resolver-endpoint": _resolver_endpoint,
 }
 _VALID: dict[str, Callable[[Any], bool]] = {
     "cidr": _cidr,
@@ -182,6 +196,9 @@ _SHAPES = {
     "volume": ("ec2", "Volume"),
     "image": ("ec2", "Image"),
     "key-pair": ("ec2", "KeyPairInfo"),
+    "resolver-endpoint": ("route53resolver", "ResolverEndpoint"),
+    "resolver-rule": ("route53resolver", "ResolverRule"),
+    "resolver-rule-association": ("route53resolver", "ResolverRuleAssociation"),
 }
 
 
