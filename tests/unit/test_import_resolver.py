@@ -114,3 +114,53 @@ def test_listed_addresses_link_to_their_interface_and_what_is_missing_is_said(tm
     assert summary["dangling"] == [
         f"{orphan['Id']}: its Resolver endpoint rslvr-out-0b1b2c3d4e5f60718 is in neither the import nor the state"
     ]
+
+
+def test_terraform_resolver_resources_import_as_the_list_calls_show_them(tmp_path: Path) -> None:
+    vpc, subnet, rule_id = VPC["VpcId"], SUBNET["SubnetId"], RULE["Id"]
+    addresses = [
+        {"ip": "10.9.1.10", "ip_id": "rni-0a1b2c3d4e5f6071", "subnet_id": subnet},
+        {"ip": "10.9.1.11", "ip_id": "rni-0b1b2c3d4e5f6071", "subnet_id": subnet},
+    ]
+    state = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "resources": [
+            {"mode": "managed", "type": "aws_vpc", "name": "v", "instances": [{"attributes": {
+                "id": vpc, "arn": f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{vpc}", "cidr_block": "10.9.0.0/16"}}]},
+            {"mode": "managed", "type": "aws_subnet", "name": "s", "instances": [{"attributes": {
+                "id": subnet, "vpc_id": vpc, "cidr_block": "10.9.1.0/24", "availability_zone": "eu-west-2a"}}]},
+            {"mode": "managed", "type": "aws_route53_resolver_endpoint", "name": "out", "instances": [{"attributes": {
+                "id": ENDPOINT_ID, "arn": ENDPOINT["Arn"], "direction": "OUTBOUND", "host_vpc_id": vpc,
+                "name": "out", "security_group_ids": [], "ip_address": addresses}}]},
+            {"mode": "managed", "type": "aws_route53_resolver_rule", "name": "corp", "instances": [{"attributes": {
+                "id": rule_id, "arn": RULE["Arn"], "domain_name": "corp.example", "rule_type": "FORWARD",
+                "name": "corp", "resolver_endpoint_id": ENDPOINT_ID, "owner_id": ACCOUNT,
+                "share_status": "NOT_SHARED", "target_ip": [{"ip": "192.168.1.53", "port": 53}],
+                "tags": {"vpcsim:records": "db.corp.example=192.168.1.20"}}}]},
+            {"mode": "managed", "type": "aws_route53_resolver_rule_association", "name": "a", "instances": [{
+                "attributes": {"id": "rslvr-rrassoc-0a1b2c3d4e5f60718", "resolver_rule_id": rule_id, "vpc_id": vpc}}]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "terraform.tfstate"
+    path.write_text(json.dumps(state))
+    store = Store(MemoryBackend())
+    summary = import_paths(store, [path]).to_json()
+    assert {k: summary["kinds"][k]["imported"] for k in ("resolver-endpoint", "resolver-rule")} == {
+        "resolver-endpoint": 1,
+        "resolver-rule": 1,
+    }
+    assert any(a.startswith(f"{ENDPOINT_ID}: no interface") for a in summary["assumptions"])
+    listed = _call(store, "ListResolverEndpointIpAddresses", ResolverEndpointId=ENDPOINT_ID)["IpAddresses"]
+    assert sorted(a["Ip"] for a in listed) == ["10.9.1.10", "10.9.1.11"]
+    rule = _call(store, "GetResolverRule", ResolverRuleId=rule_id)["ResolverRule"]
+    assert (rule["DomainName"], rule["TargetIps"], rule["ResolverEndpointId"]) == (
+        "corp.example.",
+        [{"Ip": "192.168.1.53", "Port": 53}],
+        ENDPOINT_ID,
+    )
+    assert _call(store, "ListTagsForResource", ResourceArn=RULE["Arn"])["Tags"] == [
+        {"Key": "vpcsim:records", "Value": "db.corp.example=192.168.1.20"}
+    ]
+    associations = _call(store, "ListResolverRuleAssociations")["ResolverRuleAssociations"]
+    assert [(a["ResolverRuleId"], a["VPCId"]) for a in associations] == [(rule_id, vpc)]

@@ -65,7 +65,7 @@ def rules(batch: Batch, source: Source) -> None:
         if str(item["Id"]).startswith(_AUTODEFINED):
             batch.reference["autodefined Resolver rules (vpcsim answers them itself)"] += 1
             continue
-        batch.put(record(RULE, item["Id"], _scope(source, item), without(item, "Tags"), None))
+        batch.put(record(RULE, item["Id"], _scope(source, item), without(item, "Tags"), None, tags_of(item)))
 
 
 def associations(batch: Batch, source: Source) -> None:

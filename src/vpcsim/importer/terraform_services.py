@@ -1,9 +1,11 @@
 """Terraform's resources around the VPCs as the items AWS's describe calls print: VPC endpoints, Network and Gateway
 Load Balancers (target groups, listeners, registered targets), S3 buckets and their policies, DynamoDB tables, flow
-logs and Route 53 hosted zones. Attribute names are the hashicorp/aws provider's (5.x)."""
+logs, Route 53 hosted zones and Route 53 Resolver endpoints, rules and rule associations. Attribute names are the
+hashicorp/aws provider's (5.x)."""
 
 from __future__ import annotations
 
+from vpcsim.importer.batch import derived_id
 from vpcsim.importer.terraform_network import tags
 from vpcsim.importer.tfstate import Builder, Converter
 
@@ -248,6 +250,62 @@ def hosted_zones(builder: Builder) -> None:
             builder.single(f"{zone['Id']}.records.json", builder.default, {"ResourceRecordSets": sets})
 
 
+def resolver(builder: Builder) -> None:
+    """Route 53 Resolver endpoints (their interfaces are not in Terraform state: they answer nothing, said), rules with
+    their tags (a FORWARD rule's ``vpcsim:records``) and rule associations, as ``list-resolver-*`` prints them."""
+    for attrs in builder.of("aws_route53_resolver_endpoint"):
+        scope, eid = builder.scope(attrs), attrs["id"]
+        addresses = [
+            {
+                "IpId": a.get("ip_id") or derived_id("rni", eid, str(a.get("subnet_id")), str(a.get("ip"))),
+                "SubnetId": a.get("subnet_id"),
+                "Ip": a.get("ip"),
+                "Status": "ATTACHED",
+            }
+            for a in attrs.get("ip_address") or []
+        ]
+        endpoint = {
+            "Id": eid,
+            "Arn": attrs.get("arn"),
+            "Name": attrs.get("name") or "",
+            "SecurityGroupIds": list(attrs.get("security_group_ids") or []),
+            "Direction": attrs.get("direction"),
+            "IpAddressCount": len(addresses),
+            "HostVPCId": attrs.get("host_vpc_id"),
+            "Status": "OPERATIONAL",
+            "ResolverEndpointType": attrs.get("resolver_endpoint_type") or "IPV4",
+            "Protocols": list(attrs.get("protocols") or ["Do53"]),
+        }
+        builder.emit("ResolverEndpoints", scope, endpoint)
+        builder.single(f"{eid}.addresses.json", scope, {"IpAddresses": addresses})
+    for attrs in builder.of("aws_route53_resolver_rule"):
+        rule = {
+            "Id": attrs["id"],
+            "Arn": attrs.get("arn"),
+            "DomainName": str(attrs.get("domain_name") or "").rstrip(".") + ".",
+            "Status": "COMPLETE",
+            "RuleType": attrs.get("rule_type"),
+            "Name": attrs.get("name") or "",
+            "TargetIps": [{"Ip": t.get("ip"), "Port": int(t.get("port") or 53)} for t in attrs.get("target_ip") or []],
+            "ResolverEndpointId": attrs.get("resolver_endpoint_id"),
+            "OwnerId": attrs.get("owner_id"),
+            "ShareStatus": attrs.get("share_status") or "NOT_SHARED",
+            "Tags": tags(attrs),
+        }
+        builder.emit("ResolverRules", builder.scope(attrs), rule)
+    for attrs in builder.of("aws_route53_resolver_rule_association"):
+        association = {
+            "Id": attrs["id"],
+            "ResolverRuleId": attrs.get("resolver_rule_id"),
+            "VPCId": attrs.get("vpc_id"),
+            "Name": attrs.get("name") or "",
+            "Status": "COMPLETE",
+        }
+        vpc_id = str(attrs.get("vpc_id"))
+        vpc = builder.find("aws_vpc", vpc_id) or builder.find("aws_default_vpc", vpc_id)
+        builder.emit("ResolverRuleAssociations", builder.scope(attrs, near=vpc), association)
+
+
 CONVERTERS: dict[str, Converter] = {
     "aws_vpc_endpoint": vpc_endpoints,
     "aws_lb": load_balancers,
@@ -256,6 +314,9 @@ CONVERTERS: dict[str, Converter] = {
     "aws_dynamodb_table": tables,
     "aws_flow_log": flow_logs,
     "aws_route53_zone": hosted_zones,
+    "aws_route53_resolver_endpoint": resolver,
+    "aws_route53_resolver_rule": resolver,
+    "aws_route53_resolver_rule_association": resolver,
 }
 HANDLED = {
     *CONVERTERS,
