@@ -21,11 +21,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from platformdirs import user_data_dir
 
 from vpcsim.control import Control
+from vpcsim.errors import ApiError
+from vpcsim.importer import ImportFailed, import_payload
 from vpcsim.model import IdFactory
 from vpcsim.protocol import load_service
 from vpcsim.protocol.services import known_scopes
@@ -75,6 +78,18 @@ def default_flow_logs_dir(options: Options) -> Path:
     return Path(options.state or default_state_path()).parent / "flow-logs"
 
 
+def _importer(store: Store) -> Callable[[Any], dict[str, Any]]:
+    """``POST /_vpcsim/import`` (server/admin.py): vpcsim.importer on this server's store, bad input as an AwsError."""
+
+    def run(body: Any) -> dict[str, Any]:
+        try:
+            return import_payload(store, body).to_json()
+        except ImportFailed as error:
+            raise ApiError("InvalidImport", str(error)) from None
+
+    return run
+
+
 @dataclass
 class Built:
     store: Store
@@ -107,7 +122,7 @@ def build(options: Options) -> Built:
     for scope in known_scopes():  # parse botocore's models now, not on the first request
         load_service(scope)
     policy = Policy.build(options.listen, options.allow_hosts, options.allow_origins)
-    app: Asgi = build_asgi(edge, store.reset, max_body=options.max_body)
+    app: Asgi = build_asgi(edge, store.reset, max_body=options.max_body, importer=_importer(store))
     if credentials is not None:
         app = RequireCaller(app, credentials)
     return Built(store, control, Guard(app, policy))

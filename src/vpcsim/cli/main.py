@@ -18,6 +18,7 @@ from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path, listen, serve_workers
 from vpcsim.app import serve as serve_here
 from vpcsim.cli.flowlogs import flowlogs_command
+from vpcsim.cli.importing import import_command
 from vpcsim.cli.report import report as report_command
 from vpcsim.cli.states import fail, opened, state_app
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
@@ -33,6 +34,7 @@ from vpcsim.store import is_postgres, shown
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
+app.command("import")(import_command)  # cli/importing.py
 
 
 @app.command()

@@ -10,6 +10,9 @@
 - ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
   ``UnsupportedOperation``, and every call to a service it does not serve (``UnknownService``), with how often
   (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
+- ``POST /_vpcsim/import``: import an estate's JSON into the running server, as ``vpcsim import`` does into a file
+  (``{"files": [{"name": "us-east-1/Vpcs.json", "content": {...}}], "account"?: ..., "region"?: ...}``; the answer is
+  the import's summary; a bad file is 400 ``InvalidImport`` and changes nothing). Under ``--credentials``, admins only.
 """
 
 from __future__ import annotations
@@ -55,7 +58,14 @@ async def _guarded(action: Callable[[], Any], answer: Callable[[Any], dict[str, 
     return JSONResponse({"status": "ok"} if answer is None else answer(result))
 
 
-def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
+# The import behind POST /_vpcsim/import: the JSON body -> the summary; ApiError("InvalidImport") for bad input.
+# app.py passes vpcsim.importer's, which this layer cannot import itself (server and importer are siblings).
+Importer = Callable[[Any], dict[str, Any]]
+
+
+def admin_routes(
+    edge: Edge, reset: Callable[[], None], importer: Importer | None = None, max_body: int = MAX_API_BODY
+) -> list[Route]:
     control = edge.control
 
     async def do_reset(request: Request) -> Response:
@@ -88,8 +98,22 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
         return JSONResponse({"unsupported": rows})
 
+    async def do_import(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file may import.", 403)
+        if importer is None:
+            return _error("UnsupportedOperation", "This server was built without an importer.", 501)
+        try:
+            body = bounded_json(await read_body(request, max_body) or b"{}")
+            return JSONResponse(await run_in_threadpool(importer, body))
+        except ApiError as error:
+            return _error(error.code, error.message, error.status)
+        except (ValueError, UnicodeDecodeError):
+            return _error("InvalidJson", "The body must be a JSON object.")
+
     return [
         Route("/_vpcsim/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/import", do_import, methods=["POST"]),
         Route("/_vpcsim/unsupported", unsupported, methods=["GET"]),
         Route("/moto-api/reset", do_reset, methods=["POST"]),
         Route("/_vpcsim/health", health, methods=["GET"]),

@@ -20,7 +20,7 @@ from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
-from vpcsim.control.analysis import dns_topology
+from vpcsim.control.analysis import assumed, dns_topology
 from vpcsim.control.analysis import hybrid_topology as hybrid
 from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call
@@ -64,8 +64,7 @@ def _compile(tx: Transaction) -> t.Topology:
     egress_only = {r.parent or "": r.id for r in tx.scan("egress-only-internet-gateway")}
     associations = _Associations(tx)
     states = _RouteStates(calls)
-    topo = t.Topology(
-        revision=tx.revision,
+    parts = assumed.Parts(
         vpcs={
             r.id: replace(_vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)), edge_tables=associations.edges(r.id))
             for r in tx.scan("vpc")
@@ -75,9 +74,21 @@ def _compile(tx: Transaction) -> t.Topology:
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
         groups=_groups(tx),
         interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
+    )
+    assumed.complete(tx, parts)  # what an imported estate lacks (control/analysis/assumed.py)
+    topo = t.Topology(
+        revision=tx.revision,
+        vpcs=parts.vpcs,
+        subnets=parts.subnets,
+        route_tables=parts.route_tables,
+        acls=parts.acls,
+        groups=parts.groups,
+        interfaces=parts.interfaces,
         instances=_instances(tx, interfaces.values()),
         nat_gateways=_nats(tx, calls),
-        endpoints={r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")},
+        endpoints=assumed.known_interfaces(
+            {r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")}, parts.interfaces
+        ),
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
         prefix_lists=_prefix_lists(tx),
         tgw_attachments={},

@@ -200,7 +200,7 @@ def _view(instance: Record, enis: list[Record], attached: list[Record]) -> Recor
         association = primary.doc.get("Association")
         if association:
             doc["PublicIpAddress"] = association["PublicIp"]
-            doc["PublicDnsName"] = association["PublicDnsName"]
+            doc["PublicDnsName"] = association.get("PublicDnsName", "")  # absent in some real dumps' interfaces
     return instance.evolve(doc={k: v for k, v in doc.items() if v is not None})
 
 
