@@ -37,6 +37,7 @@ class Estate:
         self.state, self.summary = state, summary
         self.built: Built = build(Options(state=state))
 
+
     def trace(self, source: str, destination: str, port: int = 443) -> Trace:
         return self.built.control.trace(source, destination, port=port)
 
@@ -80,7 +81,13 @@ def test_every_dump_imports_and_a_second_import_changes_nothing(estates: Callabl
     assert estate.summary["changed"] is True
     assert sum(c["imported"] for c in estate.summary["kinds"].values()) > 10
     assert estate.summary["kinds"]["vpc"]["imported"] >= 1
-    again = vpcsim_cli("import", str(DUMPS / name), "--state", str(estate.state), "--json")
+    held = vpcsim_cli("import", str(DUMPS / name), "--state", str(estate.state), "--json")
+    assert held.returncode == 1 and held.stderr.count("\n") == 1 and "in use by another vpcsim" in held.stderr
+    estate.built.store.close()
+    try:
+        again = vpcsim_cli("import", str(DUMPS / name), "--state", str(estate.state), "--json")
+    finally:
+        estate.built = build(Options(state=estate.state))
     assert again.returncode == 0, again.stderr
     second = json.loads(again.stdout)
     assert second["changed"] is False

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from vpcsim.app import Options, build, default_state_path
+from vpcsim.cli.states import opened
 from vpcsim.importer import Given, ImportFailed, import_paths
 from vpcsim.importer.sources import load
 
@@ -59,7 +60,7 @@ def import_command(
 
 
 def _local(state: Path | None, paths: list[Path], given: Given) -> dict[str, Any]:
-    built = build(Options(state=state))
+    built = opened(lambda: build(Options(state=state)))  # a state another server holds: one line, no traceback
     try:
         return import_paths(built.store, paths, given).to_json()
     finally:
