@@ -82,6 +82,13 @@ def estate(state: Path, seed: int = 1) -> list[Instance]:
         built.store.close()
 
 
+def _image(call: Any) -> str:
+    """The image a user finds with describe-images (Amazon Linux 2023, x86_64); t2.micro runs in every zone."""
+    flt = [{"Name": "name", "Values": ["al2023-ami-2023.*-kernel-6.1-x86_64"]}]
+    images = call("DescribeImages", Owners=["amazon"], Filters=flt)["Images"]
+    return str(max(images, key=lambda i: i["CreationDate"])["ImageId"])
+
+
 def _vpc(call: Any, v: int) -> list[Instance]:
     vpc = call("CreateVpc", CidrBlock=f"10.{v}.0.0/16")["Vpc"]["VpcId"]
     call("ModifyVpcAttribute", VpcId=vpc, EnableDnsHostnames={"Value": True})
@@ -106,7 +113,8 @@ def _vpc(call: Any, v: int) -> list[Instance]:
     made = []
     for s in private:
         for _ in range(PER_SUBNET):
-            i = call("RunInstances", ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=s)["Instances"][0]
+            i = call("RunInstances", ImageId=_image(call), InstanceType="t2.micro", MinCount=1, MaxCount=1,
+                     SubnetId=s)["Instances"][0]  # fmt: skip
             eni = i["NetworkInterfaces"][0]["NetworkInterfaceId"]
             made.append(Instance(eni, i["PrivateIpAddress"], i["InstanceId"], vpc, s, found["NetworkInterfaceId"],
                                  found["PrivateIp"], v % 2 == 0, endpoint_ip))  # fmt: skip
