@@ -15,9 +15,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-# Error codes meaning "vpcsim does not serve this call", as opposed to a real failure ("404": a REST path nothing
-# serves, answered without an AWS error body).
-NOT_SERVED = frozenset({"UnsupportedOperation", "UnknownService", "InvalidAction", "404"})
+# Error codes meaning "vpcsim does not serve this call", as opposed to a real failure. A bare HTTP status as the code
+# (botocore's fallback) means the answer was not in the service's protocol at all: a service vpcsim does not speak.
+NOT_SERVED = frozenset({"UnsupportedOperation", "UnknownService", "InvalidAction"})
 GONE = frozenset({"deleted", "terminated", "rejected", "failed", "expired", "delete-complete"})
 
 
@@ -197,7 +197,8 @@ def _list(client: Any, kind: Kind, inventory: Inventory) -> set[str]:
     try:
         answer = getattr(client, kind.method)(**kind.kwargs)
     except ClientError as error:
-        if error.response["Error"]["Code"] in NOT_SERVED:
+        code = str(error.response["Error"]["Code"])
+        if code in NOT_SERVED or code.isdigit():
             inventory.unavailable.add(f"{kind.service}:{kind.method}")
             return set()
         raise

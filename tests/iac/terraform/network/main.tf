@@ -218,6 +218,12 @@ resource "aws_route" "isolated_partners" {
   nat_gateway_id         = aws_nat_gateway.private.id
 }
 
+resource "aws_route" "isolated_partner_public" {
+  route_table_id         = aws_route_table.isolated.id
+  destination_cidr_block = "198.51.100.0/24"
+  gateway_id             = aws_internet_gateway.main.id
+}
+
 resource "aws_route" "isolated_appliance" {
   route_table_id         = aws_route_table.isolated.id
   destination_cidr_block = "172.16.0.0/12"
