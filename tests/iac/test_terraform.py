@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.iac.conftest import Live, artifacts_dir, gap_lines
-from tests.iac.inventory import take
+from tests.iac.inventory import Inventory, take
 from tests.iac.terraform import CONFIGS, MIRROR, PROVIDER_VERSION, REGIONS, Terraform, mirror_ready, terraform_binary
 
 pytestmark = [
@@ -90,12 +90,12 @@ def test_configuration_applies_replans_clean_and_destroys(
     try:
         init = terraform.init()
         assert init.code == 0, f"terraform init failed (offline, mirror {MIRROR}):\n{init.tail()}"
-        applied = _apply_and_replan(terraform, live, accounts, before, problems)
+        _apply_and_replan(terraform, live, accounts, before, problems)
         destroy = terraform.destroy()
         if destroy.code != 0:
             problems.append(f"terraform destroy failed:\n{destroy.tail(40)}")
         left = terraform.state_resources()
-        if applied and left:
+        if left:
             problems.append(f"state still holds after destroy: {left}")
         leftover = take(live.client, accounts, REGIONS).minus(before)
         if leftover:
@@ -108,11 +108,13 @@ def test_configuration_applies_replans_clean_and_destroys(
     assert not problems, f"[{theme}] " + "\n\n".join(problems)
 
 
-def _apply_and_replan(terraform: Terraform, live: Live, accounts: tuple[str, str], before, problems: list[str]) -> bool:
+def _apply_and_replan(
+    terraform: Terraform, live: Live, accounts: tuple[str, str], before: Inventory, problems: list[str]
+) -> None:
     apply = terraform.apply()
     if apply.code != 0:
         problems.append(f"terraform apply failed:\n{_errors(apply.output) or apply.tail(40)}")
-        return False
+        return
     if not take(live.client, accounts, REGIONS).minus(before):
         problems.append("terraform apply succeeded but the accounts hold nothing new")
     problems.extend(_false_assertions(terraform))
@@ -121,7 +123,6 @@ def _apply_and_replan(terraform: Terraform, live: Live, accounts: tuple[str, str
         problems.append(f"terraform plan after apply shows changes (drift):\n{plan_diff(plan.output)}")
     elif plan.code != 0:
         problems.append(f"terraform plan after apply failed:\n{_errors(plan.output) or plan.tail(40)}")
-    return True
 
 
 def _false_assertions(terraform: Terraform) -> list[str]:
@@ -146,10 +147,10 @@ def plan_diff(output: str, limit: int = 150) -> str:
     return "\n".join(shown) + (f"\n... {more} more lines" if more > 0 else "")
 
 
-def _errors(output: str) -> str:
-    """Terraform's error blocks (``Error: ...`` up to the blank line that ends each)."""
-    blocks = re.findall(r"^│ Error: .*?(?=^╵)|^Error: .*?(?=^\s*$)", output, flags=re.M | re.S)
-    return "\n".join(block.strip() for block in blocks)
+def _errors(output: str, lines: int = 12) -> str:
+    """Terraform's error blocks, each from its ``Error:`` line, at most ``lines`` lines of it."""
+    blocks = re.split(r"^(?=Error: )", output, flags=re.M)[1:]
+    return "\n".join("\n".join(block.strip().splitlines()[:lines]) for block in blocks)
 
 
 def _format(leftover: dict[tuple[str, str, str], set[str]]) -> str:
