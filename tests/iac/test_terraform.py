@@ -93,7 +93,7 @@ def test_configuration_applies_replans_clean_and_destroys(
         _apply_and_replan(terraform, live, accounts, before, problems)
         destroy = terraform.destroy()
         if destroy.code != 0:
-            problems.append(f"terraform destroy failed:\n{destroy.tail(40)}")
+            problems.append(f"terraform destroy failed:\n{_errors(destroy.output) or destroy.tail(40)}")
         left = terraform.state_resources()
         if left:
             problems.append(f"state still holds after destroy: {left}")
