@@ -1,37 +1,58 @@
 # vpcsim: `make run` starts the server, `make test` runs every check. Both set themselves up on a fresh machine.
+# Every install is pinned by constraints.txt (scripts/lock.py writes it): a fresh clone gets the versions the tests
+# passed with, today and after the next upstream release.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LOCK := constraints.txt
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+RUN_STAMP := $(VENV)/.run-installed
+TEST_STAMP := $(VENV)/.test-installed
 PORT ?= 4566
 
-.PHONY: run test lint unit api bench clean iac
+.PHONY: run test lint unit api bench clean lock iac
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "vpcsim needs Python >= 3.11"'
+	@echo "vpcsim: creating a virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "vpcsim: installing the pinned pip"
+	$(PIP) install --quiet -c $(LOCK) pip
 
-run: $(STAMP)
+# What serving needs, and nothing else (the test tools come with `make test`).
+$(RUN_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	@echo "vpcsim: installing vpcsim and what it needs to serve (versions pinned in $(LOCK)); this takes a minute"
+	$(PIP) install --progress-bar on -c $(LOCK) -e .
+	@touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	@echo "vpcsim: installing vpcsim with its test tools (versions pinned in $(LOCK))"
+	$(PIP) install --quiet -c $(LOCK) -e '.[test]'
+	@touch $(TEST_STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	@echo "vpcsim: open http://127.0.0.1:$(PORT)/ in a browser once it is listening"
 	$(BIN)/vpcsim serve --demo --port $(PORT)
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
+lint: $(TEST_STAMP)
+	@$(BIN)/python scripts/check_lock.py --fix
+	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog
+	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
 
 # Terraform and Ansible against a live vpcsim, known gaps included (issue 12); VPCSIM_IAC_ARTIFACTS=dir keeps outputs.
-iac: $(STAMP)
+iac: $(TEST_STAMP)
 	$(BIN)/pytest tests/iac --runxfail -v $(IAC_ARGS)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Re-resolve every dependency from PyPI and rewrite constraints.txt (a deliberate upgrade, committed on its own).
+lock:
+	$(PYTHON) scripts/lock.py
 
 clean:
 	rm -rf $(VENV)

@@ -36,7 +36,8 @@ def ensure_pyinstrument() -> None:
 
 
 def _post(server: servers.Process, path: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(server.url + path, data=b"", method="POST"), timeout=120).close()
+    request = urllib.request.Request(server.url + path, data=b"", method="POST", headers={"X-Vpcsim-Request": "1"})
+    urllib.request.urlopen(request, timeout=120).close()
 
 
 def run(outdir: Path, sizes: workload.Sizes, describes: int) -> list[Profile]:

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from vpcsim.app import Built, Options, build
-from vpcsim.control.topology import compile_topology
+from vpcsim.control.analysis.topology import compile_topology
 from vpcsim.cost import PriceNotFound, charges_for, price_book
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
@@ -223,13 +223,17 @@ def _open_default_group(plane: Plane, vpc: Vpc) -> None:
 
 def _instances(plane: Plane, vpc: Vpc) -> None:
     call = _bound(plane, vpc)
+    flt = [{"Name": "name", "Values": ["al2023-ami-2023.*-kernel-6.1-x86_64"]}]
+    images = call("DescribeImages", Owners=["amazon"], Filters=flt)["Images"]
+    image = max(images, key=lambda i: i["CreationDate"])["ImageId"]
     for j, subnet in enumerate(vpc.subnets):
         placement: dict[str, Any] = (
             {"NetworkInterfaces": [{"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True}]}
             if j in PUBLIC
             else {"SubnetId": subnet}
         )
-        found = call("RunInstances", ImageId="ami-12345678", MinCount=1, MaxCount=1, **placement)["Instances"][0]
+        run = {"ImageId": image, "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1}
+        found = call("RunInstances", **run, **placement)["Instances"][0]
         vpc.instances.append(found["InstanceId"])
         vpc.addresses.append(found["PrivateIpAddress"])
 

@@ -18,7 +18,12 @@ Sources:
 - ``OwnerId 'AWS'``, ``Version 1``, ``State create-complete``, ARN ``arn:aws:ec2:<region>:aws:prefix-list/<id>``:
   DescribeManagedPrefixLists on AWS-managed lists (EC2 API reference; awscli describe-managed-prefix-lists example).
 
-Not produced: ``com.amazonaws.<region>.ipv6.*`` S3/DynamoDB lists (name not in our references), route53-healthchecks
+- ``com.amazonaws.<region>.ipv6.s3`` (AddressFamily IPv6): the IPv6 ranges of S3 in Regions that publish some, for
+  dual-stack S3 gateway endpoints. The name follows AWS's ``com.amazonaws.<region>.ipv6.<service>`` pattern (recorded
+  for ``ipv6.ec2-instance-connect``, e.g. pl-09f90e410b133fe9f in us-east-1, in public CDK code); no real id is
+  known, so ids are generated.
+
+Not produced: ``ipv6.dynamodb`` (no DynamoDB IPv6 ranges in the ip-ranges copy), route53-healthchecks
 (its membership is not per-Region in ip-ranges), vpc-lattice (not in ip-ranges 2022).
 Regions absent from the ip-ranges copy (Regions opened after it) get lists with no entries; regenerate with a newer
 file to fill them.
@@ -82,6 +87,8 @@ REAL_IDS: dict[tuple[str, str], tuple[str, str]] = {
     ("eu-central-1", "s3"): ("pl-6ea54007", _SHARAD),
     ("eu-central-1", "dynamodb"): ("pl-66a5400f", _SHARAD),
 }
+# IPv6 lists: name suffix -> ip-ranges service; produced where the Region publishes IPv6 ranges of it.
+IPV6_LISTS: dict[str, str] = {"ipv6.s3": "S3"}
 # list name suffix -> (ip-ranges service, whether the ranges are GLOBAL rather than per Region)
 LISTS: dict[str, tuple[str, bool]] = {
     "s3": ("S3", False),
@@ -135,6 +142,13 @@ def region_lists(region: str, table: dict[str, dict[str, list[str]]]) -> list[di
             "Cidrs": cidrs,
         }
         out.append(entry)
+    for suffix, service in IPV6_LISTS.items():
+        name = list_name(region, suffix, False)
+        cidrs = [c for c in table.get(region, {}).get(service, []) if ipaddress.ip_network(c).version == 6]
+        if cidrs:
+            ident = generated_id(region, name)
+            entry = {"PrefixListName": name, "PrefixListId": ident, "IdSource": "generated", "AddressFamily": "IPv6"}
+            out.append({**entry, "Cidrs": cidrs})
     return out
 
 

@@ -3,9 +3,22 @@
 Sources:
 - the region list and names: botocore's ``data/endpoints.json`` (partition ``aws``), as installed;
 - the AZ letters per region: AWS's "Regions and Availability Zones" page (docs.aws.amazon.com/global-infrastructure),
-  transcribed below as ``AZ_LETTERS``; zone ids (``use1-az1``) are account-specific in AWS, so vpcsim assigns them in
-  letter order except where a recorded account dump (../shared/datasets/aws-config-dumps) shows the real pairing;
-- opt-in regions: the same page ("Regions introduced after March 20, 2019 are disabled by default").
+  transcribed below as ``AZ_LETTERS``; the zone ids (``use1-az1``) paired with them are one account's view: in
+  letter order except where a recorded account dump (../shared/datasets/aws-config-dumps) shows the real pairing.
+  In Regions mapped per account, vpcsim gives every other account its own pairing of these ids to the
+  ``Letters`` (src/vpcsim/catalog/regions.py);
+- opt-in regions: the same page ("Regions introduced after March 20, 2019 are disabled by default");
+- Regions whose AZ names each account maps independently (``MappedPerAccount``): AWS's "AZ IDs" page
+  (docs.aws.amazon.com/global-infrastructure/latest/regions/az-ids.html, "Regions with independently mapped
+  Availability Zones": US East (N. Virginia), US West (N. California), US West (Oregon), Asia Pacific (Singapore),
+  (Sydney), (Tokyo), Europe (Ireland), South America (Sao Paulo); "All Regions introduced after November 2012 use a
+  uniform mapping");
+- ``Letters``: the zone letters an account may be given. Equal to the zones' letters except in us-west-1, where AWS
+  has three letters but gives each account two zones (AWS's error "Subnets can currently only be created in the
+  following availability zones: us-west-1b, us-west-1a" and others naming us-west-1a/1c and us-west-1b/1c are quoted
+  in github.com/coreos/coreos-kubernetes/issues/442 and github.com/hashicorp/waypoint-examples/pull/120); the zone
+  ids accounts get there are usw1-az1 and usw1-az3 (usw1-az2 is constrained and not given to new accounts; the
+  instance type offerings AWS records have only those two).
 
 Run: .venv/bin/python scripts/gen_regions.py
 """
@@ -60,6 +73,18 @@ ZONE_IDS = {
     "ap-northeast-1": ["apne1-az4", "apne1-az1", "apne1-az2"],
     "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
 }
+MAPPED_PER_ACCOUNT = {
+    "us-east-1",
+    "us-west-1",
+    "us-west-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-northeast-1",
+    "eu-west-1",
+    "sa-east-1",
+}
+# Letters an account may be given where they are more than its zones.
+LETTERS = {"us-west-1": "abc"}
 OPT_IN = {
     "af-south-1",
     "ap-east-1",
@@ -112,7 +137,14 @@ def main() -> None:
             {"ZoneName": f"{name}{letter}", "ZoneId": zone_id} for letter, zone_id in zip(letters, ids, strict=False)
         ]
         regions.append(
-            {"RegionName": name, "Description": info.get("description", name), "OptIn": name in OPT_IN, "Zones": zones}
+            {
+                "RegionName": name,
+                "Description": info.get("description", name),
+                "OptIn": name in OPT_IN,
+                "MappedPerAccount": name in MAPPED_PER_ACCOUNT,
+                "Letters": LETTERS.get(name, letters),
+                "Zones": zones,
+            }
         )
     out = Path(__file__).resolve().parent.parent / "src/vpcsim/catalog/data/regions.json"
     out.write_text(json.dumps({"_source": __doc__.strip().splitlines()[0], "regions": regions}, indent=1) + "\n")

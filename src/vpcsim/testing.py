@@ -12,6 +12,7 @@ Installed with vpcsim (entry point ``pytest11``), so in any project that depends
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -26,6 +27,9 @@ from typing import Any
 
 import pytest
 
+# What the admin API asks of a state-changing call: a header no cross-origin web page can send (server/guard.py).
+ADMIN_HEADERS = {"X-Vpcsim-Request": "1", "Content-Type": "application/json"}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -35,17 +39,25 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A vpcsim server running in a child process."""
+    """A vpcsim server running in a child process. ``basic`` (key, secret) authenticates the admin calls of a server
+    started with ``--credentials``."""
 
     port: int
     args: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
+    basic: tuple[str, str] | None = None
+
+    def _admin_headers(self) -> dict[str, str]:
+        if self.basic is None:
+            return dict(ADMIN_HEADERS)
+        token = base64.b64encode(":".join(self.basic).encode()).decode()
+        return {**ADMIN_HEADERS, "Authorization": f"Basic {token}"}
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> Server:
+    def start(self, timeout: float = 90.0) -> Server:
         command = [sys.executable, "-m", "vpcsim", "serve", "--port", str(self.port), "--quiet", *self.args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
@@ -70,13 +82,13 @@ class Server:
                 self.process.wait()
 
     def reset(self) -> None:
-        request = urllib.request.Request(self.url + "/_vpcsim/reset", method="POST")
+        request = urllib.request.Request(self.url + "/_vpcsim/reset", method="POST", headers=self._admin_headers())
         urllib.request.urlopen(request, timeout=5).close()
 
     def admin(self, path: str, body: dict[str, str]) -> None:
         """POST a JSON body to the admin API (``/_vpcsim/...``)."""
         data = json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method="POST")
+        request = urllib.request.Request(self.url + path, data=data, method="POST", headers=self._admin_headers())
         urllib.request.urlopen(request, timeout=5).close()
 
     def map_principal(self, access_key_id: str, principal: str) -> None:
@@ -84,10 +96,15 @@ class Server:
         self.admin("/_vpcsim/principals", {"access_key_id": access_key_id, "principal": principal})
 
     def client(
-        self, service: str, region: str = "us-east-1", account: str | None = None, access_key: str | None = None
+        self,
+        service: str,
+        region: str = "us-east-1",
+        account: str | None = None,
+        access_key: str | None = None,
+        secret: str = "vpcsim",
     ) -> Any:
         """A boto3 client for ``service`` against this server, acting as ``account`` (or an ``access_key`` mapped
-        with ``map_principal``) if given."""
+        with ``map_principal``, or one of a ``--credentials`` file with its ``secret``) if given."""
         import boto3
         from botocore.config import Config
 
@@ -97,7 +114,7 @@ class Server:
             region_name=region,
             endpoint_url=self.url,
             aws_access_key_id=key,
-            aws_secret_access_key="vpcsim",
+            aws_secret_access_key=secret,
             config=Config(retries={"max_attempts": 1}),
         )
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.api.amis import EVERYWHERE, ami
+
 
 @dataclass
 class Net:
@@ -50,7 +52,10 @@ def _net(ec2: Any, cidr: str = "10.0.0.0/16", zone: str = "a", region: str = "eu
 
 def _instance(ec2: Any, subnet: str, **extra: Any) -> str:
     placement = {} if "NetworkInterfaces" in extra else {"SubnetId": subnet}
-    reservation = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, **placement, **extra)
+    image = ami(ec2.meta.region_name)
+    reservation = ec2.run_instances(
+        ImageId=image, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, **placement, **extra
+    )
     return str(reservation["Instances"][0]["InstanceId"])
 
 

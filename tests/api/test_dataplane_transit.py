@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +97,34 @@ def test_gateway_load_balancer_endpoint_inspects_and_forwards(vpcsim: Any, accou
     assert "vpce" in path and path.index("vpce") < path.index("igw"), (path, result["Explanations"])
     # The private instance has no public address: after inspection the internet gateway drops it.
     assert codes(result) == ["IGW_EXPECTS_PUBLIC_ADDRESS"]
+
+
+def test_transit_gateway_without_a_route_is_no_route_in_every_face(vpcsim: Any, ec2: Any) -> None:
+    """The step, the verdict, the CLI and Network Insights agree: no route (TGW_RTB_CANNOT_ROUTE), not blocked."""
+    a, b = _net(ec2, "10.0.0.0/16"), _net(ec2, "10.1.0.0/16")
+    tgw = ec2.create_transit_gateway(Options={"DefaultRouteTablePropagation": "disable"})["TransitGateway"][
+        "TransitGatewayId"
+    ]
+    _attach(ec2, tgw, a.vpc, [a.private])
+    _attach(ec2, tgw, b.vpc, [b.private])
+    ec2.create_route(RouteTableId=a.private_table, DestinationCidrBlock="10.1.0.0/16", TransitGatewayId=tgw)
+    client = _instance(ec2, a.private)
+    assert analyse(ec2, client, "10.1.1.10")["NetworkPathFound"] is False
+    vpcsim_cli = str(Path(sys.executable).with_name("vpcsim"))
+    done = subprocess.run(
+        [vpcsim_cli, "trace", client, "10.1.1.10:443", "--json", "--endpoint-url", vpcsim.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    trace = json.loads(done.stdout)
+    assert done.returncode == 1 and trace["verdict"] == "no-route"
+    stopping = [s for h in trace["hops"] for s in h["steps"] if s["explanation_code"]]
+    assert [(s["action"], s["explanation_code"]) for s in stopping] == [("no-route", "TGW_RTB_CANNOT_ROUTE")]
+    human = subprocess.run(
+        [vpcsim_cli, "trace", client, "10.1.1.10:443", "--endpoint-url", vpcsim.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Verdict: no-route" in human.stdout and "TGW_RTB_CANNOT_ROUTE" in human.stdout

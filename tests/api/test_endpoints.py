@@ -501,3 +501,24 @@ def test_describe_by_tags_and_state(ec2: Any) -> None:
     available = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-state", "Values": ["available"]}])
     assert len(available["VpcEndpoints"]) == 2
     assert ec2.describe_vpc_endpoints(Filters=[{"Name": "ip-address-type", "Values": ["ipv6"]}])["VpcEndpoints"] == []
+
+
+def test_gateway_endpoint_stays_while_an_inbound_only_interface_endpoint_needs_it(ec2: Any) -> None:
+    """aws-behaviour 1.3.15: the S3 interface endpoint's PrivateDnsOnlyForInboundResolverEndpoint needs the gateway."""
+    vpc = _vpc(ec2)
+    subnet = _subnet(ec2, vpc, "10.0.1.0/24", "us-east-1a")
+    gateway = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3")["VpcEndpoint"]
+    interface = ec2.create_vpc_endpoint(
+        VpcId=vpc,
+        ServiceName="com.amazonaws.us-east-1.s3",
+        VpcEndpointType="Interface",
+        SubnetIds=[subnet],
+        PrivateDnsEnabled=True,
+        DnsOptions={"PrivateDnsOnlyForInboundResolverEndpoint": True},
+    )["VpcEndpoint"]
+    refused = ec2.delete_vpc_endpoints(VpcEndpointIds=[gateway["VpcEndpointId"]])["Unsuccessful"]
+    assert [u["Error"]["Code"] for u in refused] == ["InvalidParameter"]
+    assert interface["VpcEndpointId"] in refused[0]["Error"]["Message"]
+    assert ec2.describe_vpc_endpoints(VpcEndpointIds=[gateway["VpcEndpointId"]])["VpcEndpoints"]
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[interface["VpcEndpointId"]])
+    assert ec2.delete_vpc_endpoints(VpcEndpointIds=[gateway["VpcEndpointId"]])["Unsuccessful"] == []

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 
 _FAST = {"Delay": 1, "MaxAttempts": 5}
@@ -201,7 +202,9 @@ def test_associate_address_with_an_interface(ec2: Any, account: str) -> None:
 
 def test_associate_address_with_an_instance(ec2: Any) -> None:
     _, subnet_id, _ = _public_network(ec2)
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet_id)[
+        "Instances"
+    ][0]
     allocation = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(AllocationId=allocation["AllocationId"], InstanceId=instance["InstanceId"])
     address = _address(ec2, allocation["AllocationId"])
@@ -292,8 +295,9 @@ def test_public_nat_gateway_lifecycle(ec2: Any) -> None:
     assert eni["Description"] == f"Interface for NAT Gateway {nid}" and eni["PrivateIpAddress"] == entry["PrivateIp"]
     assert eni["Association"]["PublicIp"] == allocation["PublicIp"]
     assert _address(ec2, allocation["AllocationId"])["NetworkInterfaceId"] == eni["NetworkInterfaceId"]
+    # At the default time scale (0) provisioning is over once the creating call has returned, for every reader.
     states = [ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]["State"] for _ in range(3)]
-    assert states == ["pending", "available", "available"]
+    assert states == ["available", "available", "available"]
     shown = ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]
     assert shown["NatGatewayAddresses"][0]["Status"] == "succeeded" and "CreateTime" in shown
 
@@ -324,7 +328,7 @@ def test_delete_nat_gateway_releases_its_interface_and_address(ec2: Any) -> None
     route = ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"][0]["Routes"][1]
     assert route["State"] == "blackhole"
     states = [ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]["State"] for _ in range(3)]
-    assert states == ["deleting", "deleted", "deleted"]
+    assert states == ["deleted", "deleted", "deleted"]  # time scale 0: over once DeleteNatGateway returned
     ec2.get_waiter("nat_gateway_deleted").wait(NatGatewayIds=[nid], WaiterConfig=_FAST)
     ec2.release_address(AllocationId=allocation)
     ec2.delete_route(RouteTableId=table_id, DestinationCidrBlock="0.0.0.0/0")
@@ -362,7 +366,6 @@ def test_public_nat_gateway_without_internet_gateway_fails(ec2: Any) -> None:
     subnet_id = _subnet(ec2, vpc_id)
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nid = ec2.create_nat_gateway(SubnetId=subnet_id, AllocationId=allocation)["NatGateway"]["NatGatewayId"]
-    ec2.describe_nat_gateways(NatGatewayIds=[nid])
     failed = ec2.describe_nat_gateways(NatGatewayIds=[nid])["NatGateways"][0]
     assert failed["State"] == "failed" and failed["FailureCode"] == "Gateway.NotAttached"
     assert "AssociationId" not in _address(ec2, allocation)
@@ -408,7 +411,6 @@ def test_nat_gateway_not_found_and_filters(ec2: Any) -> None:
     assert ids("vpc-id", vpc_id) == sorted([first, second])
     assert ids("nat-gateway-id", first) == [first]
     assert ids("tag:tier", "b") == [second]
-    # The describes above observed both gateways twice: they are available now.
     assert ids("state", "available") == sorted([first, second])
     _fails("InvalidParameterValue", ec2.describe_nat_gateways, Filter=[{"Name": "bogus", "Values": ["x"]}])
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import error_code
-
-AMI = "ami-0abcdef1234567890"
 
 
 def _error(call: Any, **kwargs: Any) -> str:
@@ -36,7 +36,19 @@ def test_run_in_the_default_vpc(ec2: Any, account: str) -> None:
     assert reservation["ReservationId"].startswith("r-") and reservation["OwnerId"] == account
     launched = reservation["Instances"][0]
     assert launched["State"] == {"Code": 0, "Name": "pending"} and launched["InstanceType"] == "m1.small"
-    assert launched["Placement"]["AvailabilityZone"] == "us-east-1a" and launched["PrivateIpAddress"] == "172.31.0.4"
+    # Without a subnet, AWS picks the default subnet of a zone that offers the type: the account's first such zone.
+    offered = {
+        r["Location"]
+        for r in ec2.describe_instance_type_offerings(LocationType="availability-zone")["InstanceTypeOfferings"]
+        if r["InstanceType"] == "m1.small"
+    }
+    first = next(
+        z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"] if z["ZoneName"] in offered
+    )
+    zone_filter = [{"Name": "availability-zone", "Values": [first]}, {"Name": "default-for-az", "Values": ["true"]}]
+    default_subnet = ec2.describe_subnets(Filters=zone_filter)["Subnets"][0]
+    first_address = str(ipaddress.ip_network(default_subnet["CidrBlock"])[4])
+    assert launched["Placement"]["AvailabilityZone"] == first and launched["PrivateIpAddress"] == first_address
     iid = launched["InstanceId"]
     ec2.get_waiter("instance_running").wait(InstanceIds=[iid])
     shown = _instance(ec2, iid)
@@ -66,7 +78,13 @@ def test_run_in_a_subnet_with_groups_and_addresses(ec2: Any) -> None:
     ]
     web = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc_id)["GroupId"]
     reservation = ec2.run_instances(
-        ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet_id, SecurityGroupIds=[web], PrivateIpAddress="10.0.1.9"
+        ImageId=AMI,
+        InstanceType=EVERYWHERE,
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet_id,
+        SecurityGroupIds=[web],
+        PrivateIpAddress="10.0.1.9",
     )
     iid = reservation["Instances"][0]["InstanceId"]
     shown = _instance(ec2, iid)
@@ -74,7 +92,9 @@ def test_run_in_a_subnet_with_groups_and_addresses(ec2: Any) -> None:
     assert shown["SecurityGroups"] == [{"GroupId": web, "GroupName": "web"}]
     assert "PublicIpAddress" not in shown and shown["Placement"]["AvailabilityZone"] == "us-east-1b"
     assert shown["PrivateDnsName"] == "ip-10-0-1-9.ec2.internal"
-    many = ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=3, SubnetId=subnet_id)["Instances"]
+    many = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=2, MaxCount=3, SubnetId=subnet_id)[
+        "Instances"
+    ]
     addresses = [i["PrivateIpAddress"] for i in many]
     assert addresses == ["10.0.1.4", "10.0.1.5", "10.0.1.6"] and [i["AmiLaunchIndex"] for i in many] == [0, 1, 2]
     assert len({i["InstanceId"] for i in many}) == 3
@@ -84,7 +104,8 @@ def test_network_interfaces_spec_with_public_address(ec2: Any) -> None:
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     spec = {"DeviceIndex": 0, "SubnetId": subnet_id, "AssociatePublicIpAddress": True}
-    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, NetworkInterfaces=[spec])["Instances"][0]["InstanceId"]
+    run = {"ImageId": AMI, "InstanceType": EVERYWHERE, "MinCount": 1, "MaxCount": 1}
+    iid = ec2.run_instances(**run, NetworkInterfaces=[spec])["Instances"][0]["InstanceId"]
     shown = _instance(ec2, iid)
     assert shown["PublicIpAddress"] and shown["PublicDnsName"] == ""  # DNS hostnames are off in a new VPC
     assert shown["NetworkInterfaces"][0]["Association"]["IpOwnerId"] == "amazon"
@@ -139,6 +160,7 @@ def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
     first = ec2.run_instances(ImageId=AMI, MinCount=3, MaxCount=3)
     second = ec2.run_instances(
         ImageId=AMI,
+        InstanceType=EVERYWHERE,
         MinCount=4,
         MaxCount=4,
         Placement={"AvailabilityZone": "us-east-1b"},
@@ -197,7 +219,8 @@ def test_stop_start_and_public_address(ec2: Any) -> None:
 def test_terminate_releases_the_interface_and_addresses(ec2: Any) -> None:
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]["InstanceId"]
+    run = {"ImageId": AMI, "InstanceType": EVERYWHERE, "MinCount": 1, "MaxCount": 1}
+    iid = ec2.run_instances(**run, SubnetId=subnet_id)["Instances"][0]["InstanceId"]
     extra = ec2.create_network_interface(SubnetId=subnet_id)["NetworkInterface"]["NetworkInterfaceId"]
     ec2.attach_network_interface(NetworkInterfaceId=extra, InstanceId=iid, DeviceIndex=1)
     with pytest.raises(ClientError) as excinfo:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import error_code
 
 
@@ -142,7 +143,7 @@ def test_delete_releases_addresses_and_unknown_ids_fail(ec2: Any) -> None:
 
 
 def test_attach_detach_and_delete_while_attached(ec2: Any) -> None:
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]
     iid, subnet_id = instance["InstanceId"], instance["SubnetId"]
     eni_id = ec2.create_network_interface(SubnetId=subnet_id)["NetworkInterface"]["NetworkInterfaceId"]
     attachment_id = ec2.attach_network_interface(NetworkInterfaceId=eni_id, InstanceId=iid, DeviceIndex=1)[
@@ -172,9 +173,10 @@ def test_attach_detach_and_delete_while_attached(ec2: Any) -> None:
 
 
 def test_attach_needs_the_same_zone_and_a_free_device_index(ec2: Any) -> None:
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]
     iid = instance["InstanceId"]
-    elsewhere = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": ["us-east-1b"]}])["Subnets"]
+    here = instance["Placement"]["AvailabilityZone"]
+    elsewhere = [s for s in ec2.describe_subnets()["Subnets"] if s["AvailabilityZone"] != here]
     far = ec2.create_network_interface(SubnetId=elsewhere[0]["SubnetId"])["NetworkInterface"]["NetworkInterfaceId"]
     assert _error(ec2.attach_network_interface, NetworkInterfaceId=far, InstanceId=iid, DeviceIndex=1) == (
         "InvalidParameterValue"
@@ -250,7 +252,7 @@ def test_addresses_never_collide_or_use_reserved_ones(ec2: Any) -> None:
     _, subnet_id = _network(ec2, "10.0.1.0/28")  # 16 addresses, 11 usable
     for _ in range(3):
         ec2.create_network_interface(SubnetId=subnet_id, SecondaryPrivateIpAddressCount=2)
-    ec2.run_instances(ImageId="ami-12345678", MinCount=2, MaxCount=2, SubnetId=subnet_id)
+    ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=2, MaxCount=2, SubnetId=subnet_id)
     assert _error(ec2.create_network_interface, SubnetId=subnet_id) == "InsufficientFreeAddressesInSubnet"
     used = [a["PrivateIpAddress"] for e in _enis(ec2, subnet_id) for a in e["PrivateIpAddresses"]]
     network = IPv4Network("10.0.1.0/28")

@@ -373,7 +373,7 @@ def test_unaccepted_request_expires_after_seven_days(monkeypatch: pytest.MonkeyP
         def now(cls, tz: Any = None) -> Any:
             return later
 
-    monkeypatch.setattr("vpcsim.control.call.datetime", Later)
+    monkeypatch.setattr("vpcsim.control.core.call.datetime", Later)
     shown = call("DescribeVpcPeeringConnections", VpcPeeringConnectionIds=[pid])["VpcPeeringConnections"][0]
     assert shown["Status"] == {"Code": "expired", "Message": "Expired"}
     with pytest.raises(ApiError) as excinfo:

@@ -78,7 +78,7 @@ def test_create_refusals_change_nothing(ec2: Any) -> None:
         ({"AddressFamily": "IPv5"}, "InvalidParameterValue"),
         ({"PrefixListName": "com.amazonaws.mine"}, "InvalidParameterValue"),
         ({"Entries": [{"Cidr": "2001:db8::/32"}]}, "InvalidParameterValue"),
-        ({"Entries": [{"Cidr": "10.0.0.1/16"}]}, "InvalidParameterValue"),
+        ({"Entries": [{"Cidr": "10.0.0.1"}]}, "InvalidParameterValue"),
         ({"Entries": [{"Cidr": "10.0.0.0/16"}, {"Cidr": "10.0.0.0/16"}]}, "InvalidParameterValue"),
         ({"Entries": [{"Cidr": f"10.{i}.0.0/16"} for i in range(3)]}, "PrefixListMaxEntriesExceeded"),
     ]

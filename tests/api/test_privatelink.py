@@ -55,16 +55,28 @@ def world(vpcsim: Server) -> World:
     return w
 
 
+# Provider and consumers meet in the same physical zones: AZ names are each account's own in us-east-1, ids are not.
+ZONE_IDS = ("use1-az1", "use1-az2")
+
+
+def _names(ec2: Any) -> list[str]:
+    """The account's names for ``ZONE_IDS``, in that order."""
+    named = {
+        z["ZoneId"]: z["ZoneName"] for z in ec2.describe_availability_zones(ZoneIds=list(ZONE_IDS))["AvailabilityZones"]
+    }
+    return [named[i] for i in ZONE_IDS]
+
+
 def _network(ec2: Any, cidr: str = "10.0.0.0/16", dns: bool = True) -> tuple[str, list[str]]:
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
     if dns:
         ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     base = cidr.split(".")
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.{i}.0/24", AvailabilityZone=f"us-east-1{z}")[
-            "Subnet"
-        ]["SubnetId"]
-        for i, z in ((1, "a"), (2, "b"))
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"{base[0]}.{base[1]}.{i}.0/24", AvailabilityZoneId=z)["Subnet"][
+            "SubnetId"
+        ]
+        for i, z in zip((1, 2), ZONE_IDS, strict=True)
     ]
     return vpc, subnets
 
@@ -89,7 +101,8 @@ def test_service_configuration_as_aws_forms_it(world: World) -> None:
     assert re.fullmatch(r"vpce-svc-[0-9a-f]{17}", sid)
     assert service["ServiceName"] == f"com.amazonaws.vpce.us-east-1.{sid}"
     assert service["ServiceType"] == [{"ServiceType": "Interface"}] and service["ServiceState"] == "Available"
-    assert service["AvailabilityZones"] == ["us-east-1a", "us-east-1b"] and service["AcceptanceRequired"] is True
+    assert service["AvailabilityZones"] == sorted(_names(world.ec2("provider")))
+    assert service["AvailabilityZoneIds"] == list(ZONE_IDS) and service["AcceptanceRequired"] is True
     assert service["BaseEndpointDnsNames"] == [f"{sid}.us-east-1.vpce.amazonaws.com"]
     listed = world.ec2("provider").describe_vpc_endpoint_service_configurations(ServiceIds=[sid])
     assert listed["ServiceConfigurations"][0]["NetworkLoadBalancerArns"] == service["NetworkLoadBalancerArns"]
@@ -148,6 +161,8 @@ def test_discovery_permissions_acceptance_and_rejection(world: World) -> None:
 
     (detail,) = consumer.describe_vpc_endpoint_services(ServiceNames=[name])["ServiceDetails"]
     assert detail["Owner"] == world.provider and detail["AcceptanceRequired"] is True
+    # The consumer sees the service's zones under its own names, the same ids as the provider.
+    assert detail["AvailabilityZones"] == sorted(_names(consumer)) and detail["AvailabilityZoneIds"] == list(ZONE_IDS)
     assert detail["VpcEndpointPolicySupported"] is False
     endpoint = consumer.create_vpc_endpoint(
         VpcId=vpc, ServiceName=name, VpcEndpointType="Interface", SubnetIds=subnets
@@ -158,8 +173,7 @@ def test_discovery_permissions_acceptance_and_rejection(world: World) -> None:
     assert re.fullmatch(rf"{eid}-[a-z0-9]{{8}}", suffix)
     assert [d["DnsName"] for d in endpoint["DnsEntries"]] == [
         f"{suffix}.{sid}.us-east-1.vpce.amazonaws.com",
-        f"{suffix}-us-east-1b.{sid}.us-east-1.vpce.amazonaws.com",
-        f"{suffix}-us-east-1a.{sid}.us-east-1.vpce.amazonaws.com",
+        *(f"{suffix}-{zone}.{sid}.us-east-1.vpce.amazonaws.com" for zone in sorted(_names(consumer), reverse=True)),
     ]
 
     role_vpc, role_subnets = _network(role)

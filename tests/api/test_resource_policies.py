@@ -280,8 +280,8 @@ def test_unimplemented_s3_operations_say_so(vpcsim: Server, account: str) -> Non
     s3 = _s3(vpcsim, account)
     name = _name()
     s3.create_bucket(Bucket=name)
-    code, status, error = _failure(s3.get_bucket_tagging, Bucket=name)
-    assert (code, status) == ("UnsupportedOperation", 400) and "GetBucketTagging" in error["Message"]
+    code, status, error = _failure(s3.get_bucket_analytics_configuration, Bucket=name, Id="all")
+    assert (code, status) == ("UnsupportedOperation", 400) and "GetBucketAnalyticsConfiguration" in error["Message"]
 
 
 def test_cli_bucket_policy(vpcsim: Server, account: str, aws: Cli) -> None:
@@ -317,8 +317,8 @@ def test_table_lifecycle(vpcsim: Server, account: str) -> None:
     ddb = vpcsim.client("dynamodb", "eu-west-2", account)
     table = _table(ddb, "orders")
     assert table["TableArn"] == f"arn:aws:dynamodb:eu-west-2:{account}:table/orders"
-    assert table["TableStatus"] == "ACTIVE" and table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert ddb.describe_table(TableName="orders")["Table"]["TableArn"] == table["TableArn"]
+    assert table["TableStatus"] == "CREATING" and table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert ddb.describe_table(TableName="orders")["Table"]["TableStatus"] == "ACTIVE"
     assert ddb.describe_table(TableName=table["TableArn"])["Table"]["TableName"] == "orders"
     provisioned = ddb.create_table(
         TableName="items", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 2}, **_KEYS

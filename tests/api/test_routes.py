@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.api.amis import AMI, EVERYWHERE
 from tests.conftest import Cli, error_code
 
 
@@ -45,7 +46,8 @@ def _fails(code: str, call: Any, **kwargs: Any) -> str:
 def test_create_route_table_has_local_routes_for_every_vpc_cidr_and_tags(ec2: Any, account: str) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
     ec2.associate_vpc_cidr_block(VpcId=vpc["VpcId"], CidrBlock="10.1.0.0/16")
-    ipv6 = vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    described = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0]
+    ipv6 = described["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
     table = ec2.create_route_table(
         VpcId=vpc["VpcId"],
         TagSpecifications=[{"ResourceType": "route-table", "Tags": [{"Key": "Name", "Value": "private"}]}],
@@ -293,11 +295,11 @@ def test_exactly_one_destination_and_one_target(ec2: Any) -> None:
         "InvalidParameterValue",
         ec2.create_route,
         RouteTableId=table_id,
-        DestinationCidrBlock="0.0.0.1/0",
+        DestinationCidrBlock="0.0.0.0",
         GatewayId=gid,
     )
     _fails(
-        "Unsupported",
+        "InvalidEgressOnlyInternetGatewayId.NotFound",
         ec2.create_route,
         RouteTableId=table_id,
         DestinationIpv6CidrBlock="::/0",
@@ -425,7 +427,9 @@ def test_route_to_an_instance_resolves_its_primary_interface(ec2: Any, account: 
     vpc_id = _vpc(ec2)
     subnet_id = _subnet(ec2, vpc_id, "10.0.1.0/24")
     table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
-    instance = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet_id)["Instances"][0]
+    instance = ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=subnet_id)[
+        "Instances"
+    ][0]
     eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
     ec2.create_route(RouteTableId=table_id, DestinationCidrBlock="192.168.0.0/16", InstanceId=instance["InstanceId"])
     route = _table(ec2, table_id)["Routes"][1]

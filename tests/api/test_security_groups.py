@@ -363,7 +363,12 @@ def test_describe_security_group_rules_ids_filters_and_tags(ec2: Any) -> None:
     assert _refused(ec2.describe_security_group_rules, SecurityGroupRuleIds=["sgr-bad"]) == (
         "InvalidSecurityGroupRuleId.Malformed"
     )
-    code = _refused(ec2.describe_security_group_rules, Filters=[{"Name": "ip-protocol", "Values": ["tcp"]}])
+    # Undocumented but derived from the SecurityGroupRule shape (ipProtocol), as AWS accepts (core/filter_names.py).
+    by_protocol = ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [gid]}, {"Name": "ip-protocol", "Values": ["tcp"]}]
+    )["SecurityGroupRules"]
+    assert [r["SecurityGroupRuleId"] for r in by_protocol] == [rid]
+    code = _refused(ec2.describe_security_group_rules, Filters=[{"Name": "ip-protocols", "Values": ["tcp"]}])
     assert code == "InvalidParameterValue"
 
 

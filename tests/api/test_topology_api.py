@@ -90,6 +90,7 @@ def _routes() -> set[str]:
 
     class _Nothing:
         store = None
+        control = None
 
     found = {r.path for r in [*admin_routes(_Nothing(), lambda: None), *api_routes(_Nothing())]}  # type: ignore[arg-type]
     return found
@@ -99,8 +100,8 @@ def test_the_ui_on_root_and_aws_on_root_side_by_side(vpcsim: Any, account: str) 
     with urllib.request.urlopen(vpcsim.url + "/", timeout=30) as response:
         page = response.read().decode()
         assert response.headers["Content-Type"].startswith("text/html")
-    assert "/ui/app.js" in page
-    for asset in ("/ui/app.js", "/ui/app.css"):
+    assert "/ui/js/main.mjs" in page
+    for asset in ("/ui/js/main.mjs", "/ui/app.css"):
         with urllib.request.urlopen(vpcsim.url + asset, timeout=30) as response:
             assert response.status == 200
     assert vpcsim.client("ec2", "eu-west-2", account).describe_vpcs()["Vpcs"]  # signed POST / still AWS

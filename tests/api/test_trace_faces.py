@@ -81,7 +81,9 @@ def test_json_api_monthly_cost_and_what_if(vpcsim: Any, account: str, world: dic
     status, cost = _get(vpcsim, f"/_vpcsim/api/cost?region=eu-west-2&account={account}")
     assert status == 200
     nat_lines = [i for i in cost["items"] if i["resource_id"] == world["nat"]]
-    assert nat_lines and nat_lines[0]["quantity"] == 730 and cost["total_usd"] == pytest.approx(730 * 0.05)
+    assert nat_lines and nat_lines[0]["quantity"] == 730 and cost["complete"] is True
+    # the NAT gateway's hours and its Elastic IP's public IPv4 hours ($0.005 an hour since 2024-02-01)
+    assert cost["total_usd"] == pytest.approx(730 * 0.05 + 730 * 0.005)
     status, comparison = _get(vpcsim, "/_vpcsim/api/what-if?region=us-east-1&volume_gb=5120")
     usd = {p["path"]: p["monthly_usd"] for p in comparison["paths"]}
     assert usd["nat-gateway"] == pytest.approx(730 * 0.045 + 5120 * 0.045) and usd["gateway-endpoint"] == 0
@@ -107,7 +109,7 @@ def test_vpcsim_trace_prints_the_hops_and_exits_by_verdict(vpcsim: Any, world: d
 
 def test_vpcsim_cost(vpcsim: Any, account: str, world: dict[str, str]) -> None:
     monthly = _cli("cost", "--region", "eu-west-2", "--account", account, "--json", "--endpoint-url", vpcsim.url)
-    assert monthly.returncode == 0 and json.loads(monthly.stdout)["total_usd"] == pytest.approx(36.5)
+    assert monthly.returncode == 0 and json.loads(monthly.stdout)["total_usd"] == pytest.approx(36.5 + 3.65)
     what_if = _cli("cost", "--what-if", "5120", "--region", "us-east-1", "--endpoint-url", vpcsim.url)
     assert what_if.returncode == 0 and "Cheapest: gateway-endpoint" in what_if.stdout
 
@@ -124,3 +126,20 @@ def test_vpcsim_trace_on_a_state_file(tmp_path: Path) -> None:
         server.stop()
     done = _cli("trace", instance, "8.8.8.8:443", "--state", str(tmp_path / "state.db"), "--json")
     assert json.loads(done.stdout)["explanations"][0]["code"] == "IGW_EXPECTS_PUBLIC_ADDRESS"
+
+
+def test_a_path_the_price_book_cannot_price_reads_unpriced_not_free(vpcsim: Any, account: str) -> None:
+    """Sydney has data transfer prices but no NAT gateway price: the NAT path is 'at least', never $0."""
+    ec2 = vpcsim.client("ec2", "ap-southeast-2", account)
+    net = _net(ec2, region="ap-southeast-2")
+    _nat(net)
+    instance = _instance(ec2, net.private)
+    status, trace = _post(vpcsim, "/_vpcsim/api/trace", {"source": instance, "destination": "8.8.8.8", "port": 443})
+    assert status == 200 and trace["verdict"] == "reachable"
+    assert [u["item"] for u in trace["unpriced"]] == ["NAT gateway data processing"]
+    assert trace["priced_completely"] is False
+    human = subprocess.run(
+        [VPCSIM, "trace", instance, "8.8.8.8:443", "--endpoint-url", vpcsim.url], capture_output=True, text=True
+    )
+    assert "Cost per GB: at least $" in human.stdout and "unpriced  NAT gateway data processing" in human.stdout
+    assert "nothing on this path charges" not in human.stdout

@@ -39,9 +39,10 @@ def test_vpc_cidr_range_and_ids(ec2: Any) -> None:
         with pytest.raises(ClientError) as excinfo:
             ec2.create_vpc(CidrBlock=cidr)
         assert error_code(excinfo) == "InvalidVpc.Range"
-    with pytest.raises(ClientError) as excinfo:
-        ec2.create_vpc(CidrBlock="10.0.0.1/16")
-    assert error_code(excinfo) == "InvalidParameterValue"
+    for bad in ("10.0.0.0", "10.0.0.300/16", "not-a-cidr"):
+        with pytest.raises(ClientError) as excinfo:
+            ec2.create_vpc(CidrBlock=bad)
+        assert error_code(excinfo) == "InvalidParameterValue"
     with pytest.raises(ClientError) as excinfo:
         ec2.describe_vpcs(VpcIds=["vpc-nothex"])
     assert error_code(excinfo) == "InvalidVpcID.Malformed"
@@ -77,7 +78,9 @@ def test_secondary_cidr_adds_and_removes_local_routes(ec2: Any) -> None:
 def test_subnets_inside_their_vpc_without_overlap(ec2: Any) -> None:
     vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24", AvailabilityZoneId="use1-az4")["Subnet"]
-    assert subnet["AvailabilityZone"] == "us-east-1b" and subnet["AvailableIpAddressCount"] == 251
+    # The name is the account's own for use1-az4 (AZ names are mapped per account in us-east-1).
+    mine = ec2.describe_availability_zones(ZoneIds=["use1-az4"])["AvailabilityZones"][0]["ZoneName"]
+    assert subnet["AvailabilityZone"] == mine and subnet["AvailableIpAddressCount"] == 251
     cases = {
         "10.1.0.0/24": "InvalidSubnet.Range",
         "10.0.1.128/25": "InvalidSubnet.Conflict",
@@ -154,7 +157,10 @@ def test_regions_and_zones(ec2: Any) -> None:
     regions = {r["RegionName"] for r in ec2.describe_regions()["Regions"]}
     assert {"us-east-1", "eu-west-2", "ap-southeast-2", "sa-east-1"} <= regions and len(regions) >= 30
     zones = ec2.describe_availability_zones(Filters=[{"Name": "zone-id", "Values": ["use1-az2"]}])
-    assert [z["ZoneName"] for z in zones["AvailabilityZones"]] == ["us-east-1a"]
+    named = ec2.describe_availability_zones()["AvailabilityZones"]
+    mine = [z["ZoneName"] for z in named if z["ZoneId"] == "use1-az2"]
+    assert [z["ZoneName"] for z in zones["AvailabilityZones"]] == mine
+    assert sorted(z["ZoneName"] for z in named) == [f"us-east-1{c}" for c in "abcdef"]
 
 
 def test_cli_vpc_flow(aws: Any) -> None:

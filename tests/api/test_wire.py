@@ -39,7 +39,7 @@ def _post(server: Server, body: bytes, headers: dict[str, str] | None = None) ->
         ),
         (b"Action=CreateSubnet&Version=2016-11-15", "MissingParameter"),
         (b"Action=DescribeVpcs&Version=2016-11-15&VpcId.x=1", "InvalidParameterValue"),
-        (b"Action=DescribeFlowLogs&Version=2016-11-15", "UnsupportedOperation"),
+        (b"Action=DescribeSpotPriceHistory&Version=2016-11-15", "UnsupportedOperation"),
     ],
 )
 def test_bad_requests_get_aws_errors(vpcsim: Server, body: bytes, code: str) -> None:

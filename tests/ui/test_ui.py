@@ -1,5 +1,6 @@
 """The web UI in a real browser (Playwright on Debian's Chromium): the demo drawn, a source and a destination
-picked, the trace drawn on the diagram with its verdict, the cost panel, and changes showing without a restart.
+picked, the trace drawn on the diagram with its verdict, the cost panel, changes showing without a restart, search,
+pan and zoom, and the kinds table's colours and legend.
 
 Skipped, with the reason, where ``/usr/bin/chromium`` or the ``playwright`` package is missing (.ci/run installs
 Chromium with apt)."""
@@ -122,7 +123,83 @@ def test_cost_panel_and_what_if_chart(page: Any) -> None:
     assert page.locator("#whatif-chart polyline").count() == 3
 
 
+def _revision(server: Server) -> int:
+    with urllib.request.urlopen(server.url + "/_vpcsim/api/revision", timeout=30) as response:
+        return int(json.loads(response.read())["revision"])
+
+
+def _wait_until_drawn(page: Any, revision: int) -> None:
+    """Waits until the diagram shows the state at ``revision`` or later (#diagram's data-revision). The page polls
+    every 2 s and then reloads and redraws: the timeout is generous for a loaded 2-core machine."""
+    page.wait_for_function(
+        "r => Number(document.querySelector('#diagram').dataset.revision) >= r", arg=revision, timeout=90_000
+    )
+
+
 def test_changes_show_without_a_restart(page: Any, server: Server) -> None:
     ec2 = server.client("ec2", "eu-west-2", "555555555555")
     vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
-    page.wait_for_selector(f'[data-id="{vpc}"]', timeout=10_000)
+    _wait_until_drawn(page, _revision(server))
+    assert page.locator(f'[data-kind=vpc][data-id="{vpc}"]').count() == 1
+    ec2.delete_vpc(VpcId=vpc)
+    _wait_until_drawn(page, _revision(server))
+    assert page.locator(f'[data-id="{vpc}"]').count() == 0
+
+
+def _view(page: Any) -> tuple[float, float, float]:
+    """The diagram's pan/zoom: #world's transform ``translate(x,y) scale(k)``."""
+    transform = str(page.get_attribute("#world", "transform"))
+    x, y = transform.split("translate(")[1].split(")")[0].split(",")
+    return float(x), float(y), float(transform.split("scale(")[1].rstrip(")"))
+
+
+def test_wheel_zooms_about_the_pointer_and_a_drag_pans(page: Any) -> None:
+    box = page.locator("#diagram").bounding_box()
+    mx, my = 400.0, 300.0
+    x, y, k = _view(page)
+    under = ((mx - x) / k, (my - y) / k)  # the diagram point under the pointer
+    page.mouse.move(box["x"] + mx, box["y"] + my)
+    page.mouse.wheel(0, -200)
+    page.wait_for_function(f"!document.querySelector('#world').getAttribute('transform').endsWith('scale({k})')")
+    x, y, zoomed = _view(page)
+    assert zoomed > k
+    assert abs((mx - x) / zoomed - under[0]) < 0.5 and abs((my - y) / zoomed - under[1]) < 0.5
+    source = page.input_value("#source")
+    page.mouse.down()
+    page.mouse.move(box["x"] + mx + 120, box["y"] + my + 60, steps=6)
+    page.mouse.up()
+    moved = _view(page)
+    assert (round(moved[0] - x), round(moved[1] - y), moved[2]) == (120, 60, zoomed)
+    assert page.input_value("#source") == source  # a drag is not a click
+
+
+def test_search_centres_a_match_even_past_the_entries_a_subnet_shows(page: Any, server: Server) -> None:
+    ec2 = server.client("ec2", "eu-west-2", "666666666666")
+    vpc = ec2.create_vpc(CidrBlock="10.66.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.66.1.0/24", AvailabilityZone="eu-west-2a")["Subnet"]
+    for _ in range(16):
+        ec2.create_network_interface(SubnetId=subnet["SubnetId"])
+    _wait_until_drawn(page, _revision(server))
+    with urllib.request.urlopen(f"{server.url}/_vpcsim/api/topology?vpc={vpc}", timeout=30) as response:
+        drawn = json.loads(response.read())["accounts"][0]["regions"][0]["vpcs"][0]["azs"][0]["subnets"][0]
+    hidden = drawn["resources"][-1]["id"]
+    assert len(drawn["resources"]) == 16 and page.locator(f'[data-id="{hidden}"]').count() == 0
+    page.fill("#search", drawn["resources"][0]["id"])
+    assert page.locator(f'.match[data-id="{drawn["resources"][0]["id"]}"]').count() == 1
+    page.fill("#search", hidden)
+    page.press("#search", "Enter")
+    more = page.locator("text.more", has_text="+ 2 more").bounding_box()
+    box = page.locator("#diagram").bounding_box()
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert more["x"] < centre[0] < more["x"] + 240 and abs(centre[1] - (more["y"] + more["height"] / 2)) < 20
+
+
+def test_the_kinds_table_colours_icons_and_legend(page: Any) -> None:
+    def style(selector: str, prop: str) -> str:
+        return str(page.eval_on_selector(selector, f"el => getComputedStyle(el).{prop}"))
+
+    swatches = page.locator("#legend .sw")
+    assert swatches.count() == 11 and str(page.text_content("#legend")).strip().startswith("public subnet")
+    instance = "rgb(237, 113, 0)"  # --instance in app.css, named by the kinds table
+    assert style("[data-kind=instance] .icon", "fill") == style(".sw.k-instance", "backgroundColor") == instance
+    assert style(".hub.k-aws-service > rect", "stroke") == "rgb(63, 134, 36)"

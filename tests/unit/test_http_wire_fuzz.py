@@ -19,11 +19,10 @@ from hypothesis import strategies as st
 from tests.unit.test_protocol_roundtrip import _structure
 from vpcsim.app import Options, build
 from vpcsim.protocol import JsonRequestParser, JsonResponseSerializer, RestXmlRouter, load_service
-from vpcsim.server.http_wire import HttpRequest, HttpWire
-from vpcsim.server.wire import Identity, WireApi
+from vpcsim.server.edge import Edge, HttpRequest
 
 _BUILT = build(Options(ephemeral=True, seed=11))
-_HTTP = HttpWire(WireApi(_BUILT.control, Identity()))
+_HTTP = Edge(_BUILT.control)
 _DYNAMODB = load_service("dynamodb").model
 _S3 = load_service("s3").model
 _ROUTER = RestXmlRouter(_S3)

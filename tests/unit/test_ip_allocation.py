@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vpcsim.catalog import find_region
-from vpcsim.control import subnets, vpcs
-from vpcsim.control.call import Call
+from vpcsim.control.core.call import Call
+from vpcsim.control.network import subnets, vpcs
 from vpcsim.model import IdFactory
 from vpcsim.store import Store
 from vpcsim.store.backend import MemoryBackend

@@ -8,8 +8,11 @@ from typing import Any
 import pytest
 
 from vpcsim.catalog import find_region
-from vpcsim.control import Control, acls, security
-from vpcsim.control.call import Call
+from vpcsim.control import Control
+from vpcsim.control.core import queries
+from vpcsim.control.core.call import Call
+from vpcsim.control.network import acls
+from vpcsim.control.security import groups
 from vpcsim.errors import ApiError
 from vpcsim.model import IdFactory
 from vpcsim.store import MemoryBackend, Store
@@ -46,16 +49,16 @@ def test_security_groups_for_checks_count_existence_and_network(control: Control
         _ec2(control, "CreateSecurityGroup", GroupName=f"g{i}", Description="x", VpcId=vpc)["GroupId"] for i in range(6)
     ]
     foreign = _ec2(control, "CreateSecurityGroup", GroupName="far", Description="x", VpcId=other)["GroupId"]
-    found = _within(control, lambda call: security.security_groups_for(call, [mine[0], mine[1], mine[0]], vpc))
+    found = _within(control, lambda call: groups.security_groups_for(call, [mine[0], mine[1], mine[0]], vpc))
     assert [g.id for g in found] == mine[:2]
-    assert _code(control, lambda call: security.security_groups_for(call, mine, vpc)) == (
+    assert _code(control, lambda call: groups.security_groups_for(call, mine, vpc)) == (
         "SecurityGroupsPerInterfaceLimitExceeded"
     )
-    assert _code(control, lambda call: security.security_groups_for(call, ["sg-0123456789abcdef0"], vpc)) == (
+    assert _code(control, lambda call: groups.security_groups_for(call, ["sg-0123456789abcdef0"], vpc)) == (
         "InvalidGroup.NotFound"
     )
     with pytest.raises(ApiError) as excinfo:
-        _within(control, lambda call: security.security_groups_for(call, [foreign], vpc, subnet_id="subnet-1a2b3c4d"))
+        _within(control, lambda call: groups.security_groups_for(call, [foreign], vpc, subnet_id="subnet-1a2b3c4d"))
     assert excinfo.value.code == "InvalidParameter"
     assert excinfo.value.message == f"Security group {foreign} and subnet subnet-1a2b3c4d belong to different networks."
 
@@ -84,5 +87,5 @@ def test_groups_using_prefix_list_reads_the_rules(control: Control) -> None:
     rule = {"IpProtocol": "-1", "PrefixListIds": [{"PrefixListId": pl_id}]}
     for gid in users[:2]:
         _ec2(control, "AuthorizeSecurityGroupEgress", GroupId=gid, IpPermissions=[rule])
-    found = _within(control, lambda call: security.groups_using_prefix_list(call, pl_id))
+    found = _within(control, lambda call: queries.groups_using_prefix_list(call, pl_id))
     assert [g.id for g in found] == users[:2]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vpcsim.control.security_rules import (
+from vpcsim.control.security.rules import (
     Spec,
     check_unique,
     describe_rule,

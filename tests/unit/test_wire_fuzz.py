@@ -7,6 +7,7 @@ replaced with junk (so they exercise validation). Every answer must be a well-fo
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, given, settings
@@ -14,12 +15,12 @@ from hypothesis import strategies as st
 
 from tests.unit.test_protocol_roundtrip import _structure
 from vpcsim.app import Options, build
-from vpcsim.control import FAMILIES
+from vpcsim.control.operations import SERVICES
 from vpcsim.protocol import load_service
-from vpcsim.server.wire import Identity, WireApi
+from vpcsim.server.edge import Edge, HttpRequest
 
 _BUILT = build(Options(ephemeral=True, seed=7))
-_WIRE = WireApi(_BUILT.control, Identity())
+_EDGE = Edge(_BUILT.control)
 _JUNK = st.sampled_from(
     [
         "",
@@ -47,7 +48,7 @@ def _implemented(scope: str) -> list[str]:
 @st.composite
 def _request(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
     # Query/EC2 services only; the rest-xml (S3) and JSON (DynamoDB) wire has its own fuzz (test_http_wire_fuzz.py).
-    query = [s for s in FAMILIES if load_service(s).protocol in ("ec2", "query")]
+    query = [s for s in SERVICES if load_service(s).protocol in ("ec2", "query")]
     scope = draw(st.sampled_from([s for s in query if _implemented(s)]))
     op = load_service(scope).model.operation_model(draw(st.sampled_from(_implemented(scope))))
     shape = op.input_shape
@@ -65,7 +66,7 @@ def _request(draw: st.DrawFn) -> tuple[str, dict[str, str]]:
 def test_no_request_is_answered_with_a_500(request: tuple[str, dict[str, str]], region: str) -> None:
     scope, params = request
     headers = {"authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20260101/{region}/{scope}/aws4_request, x"}
-    answer = _WIRE.handle(headers, params)
+    answer = _EDGE.handle(HttpRequest("POST", "/", "", headers, urlencode(params).encode()))
     assert answer.status in (200, 400, 404, 409, 412), answer.body
     if answer.status != 200:
         assert b"<Code>" in answer.body and b"InternalError" not in answer.body
@@ -78,5 +79,5 @@ def test_junk_bodies() -> None:
         {"Action": "CreateVpc", "CidrBlock.1.x": "a"},
         {"Action": "DescribeVpcs", "Filter.0.Name": "x"},
     ):
-        answer: Any = _WIRE.handle({}, junk)
+        answer: Any = _EDGE.handle(HttpRequest("POST", "/", "", {}, urlencode(junk).encode()))
         assert answer.status == 400, answer.body

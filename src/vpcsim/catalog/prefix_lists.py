@@ -2,8 +2,8 @@
 
 Two package-data files, both from scripts/gen_prefix_lists.py over AWS's ip-ranges.json:
 - ``data/prefix_lists.json``: per Region the AWS-managed lists (``com.amazonaws.<region>.s3``, ``.dynamodb``,
-  ``.ec2-instance-connect``, ``com.amazonaws.global.cloudfront.origin-facing``) with real ids where a source recorded
-  them (``id_source``), else generated ones;
+  ``.ec2-instance-connect``, ``com.amazonaws.global.cloudfront.origin-facing``, and the IPv6 list ``.ipv6.s3``) with
+  real ids where a source recorded them (``id_source``), else generated ones;
 - ``data/ip_ranges.json.gz``: ``{region: {service: [cidr, ...]}}`` for every ip-ranges service (S3, DYNAMODB, EC2,
   AMAZON, ...), IPv4 and IPv6, used by the data plane to tell which public addresses belong to which service.
 
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from vpcsim.catalog.regions import REGIONS
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -93,6 +95,12 @@ def prefix_list_for_service(region: str, service: str) -> ManagedPrefixList | No
     return find_managed_prefix_list(region, f"com.amazonaws.{region}.{short}")
 
 
+def ipv6_prefix_list_for_service(region: str, service: str) -> ManagedPrefixList | None:
+    """The IPv6 list a dual-stack gateway endpoint routes to (``com.amazonaws.<region>.ipv6.s3``), if AWS has one."""
+    short = service.rsplit(".", 1)[-1]
+    return find_managed_prefix_list(region, f"com.amazonaws.{region}.ipv6.{short}")
+
+
 @cache
 def _ranges() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(gzip.decompress(_read("ip_ranges.json.gz")))
@@ -116,3 +124,30 @@ def service_cidrs(region: str, service: str) -> tuple[IPNetwork, ...]:
 def ip_ranges_services(region: str) -> tuple[str, ...]:
     """The ip-ranges service names that publish ranges in ``region``."""
     return tuple(_ranges()["regions"].get(region, {}))
+
+
+# -- Amazon's IPv6 pools -----------------------------------------------------------------------------------------
+# Regions the ip-ranges copy predates get a /36 of their own under 2600:1f80::/28, by their place among the known
+# Regions (named choice: their real pool is not in the data; the derived blocks overlap no published range).
+_DERIVED_POOLS = ipaddress.IPv6Network("2600:1f80::/28")
+
+
+@cache
+def amazon_ipv6_pool(region: str) -> ipaddress.IPv6Network:
+    """The pool Amazon-provided VPC /56 blocks of ``region`` come from: the Region's largest published EC2 IPv6
+    range (``2600:1f18::/33`` in us-east-1, ``2a05:d01c::/36`` in eu-west-2, where real VPC blocks are seen)."""
+    ranges = [n for n in service_cidrs(region, "EC2") if isinstance(n, ipaddress.IPv6Network)]
+    if ranges:
+        return min(ranges, key=lambda n: (n.prefixlen, int(n.network_address)))
+    known = sorted({*REGIONS, region})
+    step = 1 << (128 - 36)
+    return ipaddress.IPv6Network((int(_DERIVED_POOLS.network_address) + known.index(region) * step, 36))
+
+
+@cache
+def amazon_ipv6_ranges(region: str) -> tuple[ipaddress.IPv6Network, ...]:
+    """Every IPv6 range Amazon publishes for EC2 in ``region``, with its VPC pool: where public IPv6 addresses of
+    instances in the Region lie."""
+    ranges = [n for n in service_cidrs(region, "EC2") if isinstance(n, ipaddress.IPv6Network)]
+    pool = amazon_ipv6_pool(region)
+    return tuple(ranges if pool in ranges else [*ranges, pool])

@@ -7,7 +7,8 @@ in (a shared table of Region lists); this module expands it per Region on first 
 
 ServiceIds: the real ones recorded in us-east-1 where known, else ``vpce-svc-0`` + 16 hex of a SHA-256 over Region,
 name and type, so they are stable across restarts and processes. ``AvailabilityZones``: every AZ of the Region unless
-the data records a subset.
+the data records a subset; the recorded names are those of the catalog's reference pairing (regions.json), and
+``availability_zone_ids`` are their physical zone ids, which a caller's view names in its own way.
 
 >>> find_service("us-east-1", "com.amazonaws.us-east-1.ecr.dkr").private_dns_name
 '*.dkr.ecr.us-east-1.amazonaws.com'
@@ -44,6 +45,7 @@ class EndpointService:
     private_dns_name: str | None
     vpc_endpoint_policy_supported: bool
     supported_ip_address_types: tuple[str, ...]
+    availability_zone_ids: tuple[str, ...] = ()  # the zones' ids, sorted
     owner: str = "amazon"
     acceptance_required: bool = False
     manages_vpc_endpoints: bool = False
@@ -77,6 +79,7 @@ def _expand(item: dict[str, Any], region: str, raw: dict[str, Any]) -> EndpointS
     key = f"{name}/{kind}"
     service_id = raw["serviceIds"].get(region, {}).get(key) or generated_service_id(region, name, kind)
     zones = raw["zones"].get(region, {}).get(key) or [z.name for z in REGIONS[region].zones]
+    ids = sorted(z.zone_id for name in zones if (z := REGIONS[region].find_zone(name)) is not None)
     fill = {"region": region, "service_id": service_id}
     private = item["PrivateDnsName"]
     return EndpointService(
@@ -89,6 +92,7 @@ def _expand(item: dict[str, Any], region: str, raw: dict[str, Any]) -> EndpointS
         private_dns_name=private.format(**fill) if private else None,
         vpc_endpoint_policy_supported=item["VpcEndpointPolicySupported"],
         supported_ip_address_types=tuple(item["SupportedIpAddressTypes"]),
+        availability_zone_ids=tuple(ids),
     )
 
 

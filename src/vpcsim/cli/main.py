@@ -17,10 +17,14 @@ from rich.console import Console
 from vpcsim import __version__
 from vpcsim.app import Built, Options, build, default_state_path
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
-from vpcsim.control.analysis import trace_json
-from vpcsim.control.demo import load_demo
-from vpcsim.control.policy_judge import ApiRequest
+from vpcsim.control.analysis.policy_judge import ApiRequest
+from vpcsim.control.analysis.run import trace_json
+from vpcsim.control.quotas import check_defaults
+from vpcsim.demo import load_demo
 from vpcsim.errors import ApiError
+from vpcsim.server.api import traffic_answer
+from vpcsim.server.bodies import DEFAULT_MAX_BODY
+from vpcsim.server.credentials import CredentialsError
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
 
@@ -41,18 +45,80 @@ def serve(
         ),
     ] = None,
     demo: Annotated[bool, typer.Option(help="Load the demo world first, unless the state holds it already.")] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Another Host name to answer besides localhost, 127.0.0.1, [::1] and --host (repeatable)."),
+    ] = None,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="A web origin allowed to change state, e.g. http://localhost:3000 (repeatable)."),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option(min=1024, help="Largest request body accepted, in bytes (larger: 413 in AWS's format).")
+    ] = DEFAULT_MAX_BODY,
+    credentials: Annotated[
+        Path | None,
+        typer.Option(
+            help="Verify every request's SigV4 signature against this AWS-format credentials file ([name] sections "
+            "with aws_access_key_id, aws_secret_access_key, account, optional principal and admin)."
+        ),
+    ] = None,
+    flow_logs_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where flow-log records are delivered [default: flow-logs/ beside the state]."),
+    ] = None,
+    time_scale: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="How fast lifecycles run: AWS's typical durations (NAT gateway ~90 s, load balancer ~180 s, target "
+            "health checks) times this; 0 completes them when the starting call returns, 1 is AWS's pace.",
+        ),
+    ] = 0.0,
+    quota: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A Service Quotas quota every account starts with, as CODE=N (repeatable), e.g. L-F678F1CE=50 for "
+            "50 VPCs per Region; accounts can still raise it with RequestServiceQuotaIncrease."
+        ),
+    ] = None,
 ) -> None:
-    """Run the AWS API (EC2, ELBv2, STS, S3 and DynamoDB policies) and the web UI on HOST:PORT until SIGINT/SIGTERM."""
+    """Run the AWS API (EC2, ELBv2, STS, S3, DynamoDB, Service Quotas) and the web UI on HOST:PORT until stopped."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
+    quotas = _quotas(quota or [])
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
-    built = build(Options(state=state, ephemeral=ephemeral, seed=seed, default_account=account))
+    options = Options(
+        state=state,
+        ephemeral=ephemeral,
+        seed=seed,
+        default_account=account,
+        listen=host,
+        allow_hosts=tuple(allow_host or ()),
+        allow_origins=tuple(allow_origin or ()),
+        max_body=max_body,
+        credentials=credentials,
+        flow_logs_dir=flow_logs_dir,
+        quotas=quotas,
+        time_scale=time_scale,
+    )
+    try:
+        built = build(options)
+    except CredentialsError as error:
+        raise typer.BadParameter(str(error), param_hint="--credentials") from None
     if principals is not None:
         _load_principals(built, principals)
     if demo and load_demo(built.control) is not None:
         typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
     where = "in memory" if ephemeral else str(state or default_state_path())
     typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where})", err=True)
+    trust = (
+        "Any access key is accepted and signatures are not checked (--credentials FILE checks them)."
+        if credentials is None
+        else f"Signatures are verified against {credentials}; the admin API and web view need its keys."
+    )
+    typer.echo(trust, err=True)
+    typer.echo(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}", err=True)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     typer.echo(
         f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True
@@ -61,6 +127,23 @@ def serve(
         uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     finally:
         built.store.close()
+
+
+def _quotas(given: list[str]) -> dict[str, float]:
+    """``--quota CODE=N`` options as a checked mapping, or one clear line (typer.BadParameter)."""
+    values: dict[str, float] = {}
+    for item in given:
+        code, sep, number = item.partition("=")
+        try:
+            values[code.strip()] = float(number)
+        except ValueError:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50") from None
+        if not sep:
+            raise typer.BadParameter(f"--quota {item!r}: expected CODE=N, e.g. L-F678F1CE=50")
+    try:
+        return check_defaults(values)
+    except ValueError as error:
+        raise typer.BadParameter(f"--quota: {error}") from None
 
 
 def _load_principals(built: Built, path: Path) -> None:
@@ -115,7 +198,7 @@ def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> An
         endpoint_url.rstrip("/") + path,
         data=data,
         method="POST" if data else "GET",
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "X-Vpcsim-Request": "1"},
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -130,6 +213,12 @@ def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> An
 
 
 def _split(destination: str, port: int | None) -> tuple[str, int | None]:
+    """``host:port``, ``[ipv6]:port``, or a bare host or IPv6 address (which keeps ``port``)."""
+    if destination.startswith("["):
+        host, _, rest = destination[1:].partition("]")
+        return host, int(rest[1:]) if rest[1:].isdigit() else port
+    if destination.count(":") > 1:
+        return destination, port
     host, _, given = destination.rpartition(":")
     if host and given.isdigit():
         return host, int(given)
@@ -138,8 +227,32 @@ def _split(destination: str, port: int | None) -> tuple[str, int | None]:
 
 @app.command()
 def trace(
-    source: Annotated[str, typer.Argument(help="An instance id, network interface id, or IP in a subnet.")],
-    destination: Annotated[str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443).")],
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="An instance id, network interface id or IP in a subnet; or the internet: 'internet', an IP outside "
+            "every VPC, or an internet gateway id."
+        ),
+    ] = None,
+    destination: Annotated[
+        str | None,
+        typer.Argument(help="A host name or IP, optionally with :PORT (default 443); [IPv6]:PORT for IPv6."),
+    ] = None,
+    from_onprem: Annotated[
+        str | None, typer.Option("--from-onprem", help="Start at this address in a customer network (with --via).")
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(help="With --from-onprem: the VPN connection, virtual private gateway or VPN attachment id."),
+    ] = None,
+    dns_via: Annotated[
+        str | None,
+        typer.Option(
+            "--dns-via",
+            help="With --from-onprem: the Route 53 Resolver inbound endpoint (rslvr-in-...) the customer's DNS servers "
+            "forward to, or 'public'; by default an inbound endpoint the customer network reaches, else public DNS.",
+        ),
+    ] = None,
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     action: Annotated[str | None, typer.Option(help="The API call made, e.g. s3:GetObject, to check policies.")] = None,
     resource: Annotated[str, typer.Option(help="With --action: the resource ARN, e.g. arn:aws:s3:::bucket/key.")] = "*",
@@ -150,34 +263,105 @@ def trace(
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
     state: Annotated[Path | None, _STATE] = None,
 ) -> None:
-    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB."""
+    """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB.
+
+    From on premises: vpcsim trace --from-onprem 192.168.1.10 --via vpn-... [--dns-via rslvr-in-...] DESTINATION."""
+    source, destination = _endpoints(source, destination, from_onprem, via)
+    if dns_via is not None and from_onprem is None:
+        raise typer.BadParameter("--dns-via goes with --from-onprem")
     host, port = _split(destination, 443)
     if state is not None:
         built = build(Options(state=state))
         try:
             request = ApiRequest(action, resource, principal) if action else None
-            result = trace_json(built.control.trace(source, host, port=port, protocol=protocol, request=request))
+            found = built.control.trace(
+                source, host, port=port, protocol=protocol, request=request, via=via, dns_via=dns_via
+            )
+            result = trace_json(found)
         except ApiError as error:
             raise typer.BadParameter(error.message) from None
     else:
-        result = _api(
-            endpoint_url,
-            "/_vpcsim/api/trace",
-            {
-                "source": source,
-                "destination": host,
-                "port": port,
-                "protocol": protocol,
-                "action": action,
-                "resource": resource,
-                "principal": principal,
-            },
-        )
+        body = {"source": source, "destination": host, "port": port, "protocol": protocol}
+        body.update(action=action, resource=resource, principal=principal, via=via, dns_via=dns_via)
+        result = _api(endpoint_url, "/_vpcsim/api/trace", body)
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:
         show_trace(result, Console())
     raise typer.Exit(0 if result["verdict"] == "reachable" else 1)
+
+
+def _endpoints(source: str | None, destination: str | None, onprem: str | None, via: str | None) -> tuple[str, str]:
+    """(source, destination) from the arguments: SOURCE DESTINATION, or --from-onprem ADDRESS --via ID DESTINATION."""
+    if onprem is not None:
+        if via is None:
+            raise typer.BadParameter("--from-onprem needs --via: the VPN connection, gateway or attachment it uses")
+        if destination is not None or source is None:
+            raise typer.BadParameter("with --from-onprem, give only the DESTINATION")
+        return onprem, source
+    if via is not None:
+        raise typer.BadParameter("--via goes with --from-onprem")
+    if source is None or destination is None:
+        raise typer.BadParameter("give a SOURCE and a DESTINATION (or --from-onprem ADDRESS --via ID DESTINATION)")
+    return source, destination
+
+
+@app.command()
+def traffic(
+    source: Annotated[str, typer.Argument(help="An instance id, network interface id, or IP in a subnet.")],
+    destination: Annotated[str, typer.Argument(help="A host name or IP, optionally with :PORT (default 443).")],
+    flows: Annotated[int, typer.Option(help="How many flows (connections) to send.")] = 1,
+    size: Annotated[int, typer.Option("--bytes", help="Bytes each flow sends.")] = 1024,
+    response_bytes: Annotated[int, typer.Option(help="Bytes each flow receives (0: only acknowledgements).")] = 0,
+    protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
+    state: Annotated[Path | None, _STATE] = None,
+    flow_logs_dir: Annotated[
+        Path | None, typer.Option(help="With --state: where records go [default: flow-logs/ beside the state].")
+    ] = None,
+) -> None:
+    """Send FLOWS flows from SOURCE to DESTINATION through the data plane and write the flow-log records AWS would
+    deliver for them, to every flow log covering an interface on the path (docs/flowlogs.md)."""
+    host, port = _split(destination, 443)
+    body = {
+        "source": source,
+        "destination": host,
+        "port": port,
+        "protocol": protocol,
+        "flows": flows,
+        "bytes": size,
+        "response_bytes": response_bytes,
+    }
+    if state is not None:
+        built = build(Options(state=state, flow_logs_dir=flow_logs_dir))
+        try:
+            result = traffic_answer(built.control, body)
+        except ApiError as error:
+            raise typer.BadParameter(error.message) from None
+        finally:
+            built.store.close()
+    else:
+        result = _api(endpoint_url, "/_vpcsim/api/traffic", body)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _show_traffic(result)
+
+
+def _show_traffic(result: dict[str, Any]) -> None:
+    trace = result["trace"]
+    typer.echo(f"{result['flows']} flow(s) of {result['bytes']} bytes: {trace['verdict']}")
+    for seen in result["observations"]:
+        typer.echo(
+            f"  {seen['interface_id']:<22} {seen['leg']:<8} {seen['flow_direction']:<7} {seen['action']:<6} "
+            f"{seen['srcaddr']} -> {seen['dstaddr']} (packet {seen['pkt_srcaddr']} -> {seen['pkt_dstaddr']})"
+        )
+    if not result["flow_logs"]:
+        typer.echo("No flow log covers an interface on this path: no records written.")
+    for log in result["flow_logs"]:
+        where = ", ".join(log["files"]) if log["written"] else f"not written: {log['reason']}"
+        typer.echo(f"{log['flow_log_id']} ({log['resource_id']}): {log['records']} record(s) -> {where}")
 
 
 @app.command()
@@ -216,9 +400,12 @@ def cost(
 
 
 def _local_or_remote(state: Path | None, local: Any, endpoint_url: str, path: str) -> Any:
-    if state is None:
-        return _api(endpoint_url, path)
+    """The cost command's answer, or one clear line (typer.BadParameter) for any error, never a traceback."""
     try:
+        if state is None:
+            return _api(endpoint_url, path)
         return local(build(Options(state=state)).control)
     except ApiError as error:
         raise typer.BadParameter(error.message) from None
+    except (LookupError, ValueError, OSError) as error:  # PriceNotFound, PriceBookError, a server's non-JSON answer
+        raise typer.BadParameter(f"cannot price this: {error}") from None

@@ -34,12 +34,20 @@ def show_trace(trace: dict[str, Any], console: Console) -> None:
 
 
 def _charges(trace: dict[str, Any], console: Console) -> None:
-    if not trace["charges"]:
+    unpriced = trace.get("unpriced") or []
+    if not trace["charges"] and not unpriced:
         console.print("Cost per GB: $0 (nothing on this path charges per GB)")
         return
-    console.print(f"Cost per GB: ${trace['usd_per_gb']:.4f}")
+    if unpriced:
+        count = len(unpriced)
+        total = f"at least ${trace['usd_per_gb']:.4f} ({count} item{'s' * (count != 1)} unpriced)"
+    else:
+        total = f"${trace['usd_per_gb']:.4f}"
+    console.print(f"Cost per GB: {total}")
     for charge in trace["charges"]:
         console.print(f"  ${charge['usd_per_gb']:.4f}  {charge['item']}  ({charge['usage_type']})")
+    for item in unpriced:
+        console.print(f"  unpriced  {item['item']} in {item['region']}: {item['reason']}")
 
 
 def show_monthly(cost: dict[str, Any], console: Console) -> None:
@@ -48,10 +56,23 @@ def show_monthly(cost: dict[str, Any], console: Console) -> None:
         table.add_column(column)
     for item in cost["items"]:
         table.add_row(
-            item["item"], item.get("resource_id", ""), f"{item['quantity']:g} {item['unit']}", f"{item['usd']:.2f}"
+            item["item"], item.get("resource_id", ""), f"{item['quantity']:g} {item['unit']}", _usd(item.get("usd"))
         )
     console.print(table)
-    console.print(f"Total: ${cost['total_usd']:.2f} a month")
+    console.print(f"Total: {cost.get('total_text') or _total(cost['items'])}")
+
+
+def _usd(usd: float | None, digits: int = 2) -> str:
+    """A line's price; an unpriced line (no price in the book for that Region) reads as such, never as $0."""
+    return "unpriced" if usd is None else f"{usd:.{digits}f}"
+
+
+def _total(items: list[dict[str, Any]]) -> str:
+    usd = sum(i["usd"] for i in items if i.get("usd") is not None)
+    unpriced = sum(1 for i in items if i.get("usd") is None)
+    if not unpriced:
+        return f"${usd:,.2f} a month"
+    return f"at least ${usd:,.2f} a month, {unpriced} item{'s' * (unpriced != 1)} unpriced"
 
 
 def show_what_if(comparison: dict[str, Any], console: Console) -> None:
@@ -59,10 +80,13 @@ def show_what_if(comparison: dict[str, Any], console: Console) -> None:
         title=f"What if: {comparison.get('volume_gb_per_month')} GB a month to {comparison.get('service')} "
         f"in {comparison.get('region')}"
     )
-    for column in ("path", "monthly USD", "applies"):
+    for column in ("path", "monthly USD", "round trip (est.)", "applies"):
         table.add_column(column)
     for path in comparison["paths"]:
-        table.add_row(path["path"], f"{path['monthly_usd']:.2f}", "yes" if path["applicable"] else "no")
+        shown = f"{path['monthly_usd']:.2f}"
+        if not path.get("complete", True):
+            shown = f"at least {shown} ({path.get('unpriced_items')} unpriced)"
+        table.add_row(path["path"], shown, f"{path['latency_ms']} ms", "yes" if path["applicable"] else "no")
     console.print(table)
     console.print(f"Cheapest: {comparison['cheapest']}")
     if comparison.get("break_even_note"):

@@ -7,7 +7,9 @@ type it appears under in a bill, the keys of its sources and, where no AWS text 
 reason. ``PriceBook.cite`` turns a price into the one-line source text a ``Charge`` or a line item carries.
 
 A user's own book is the same JSON shape: ``load_price_book(path)``; ``price_book()`` is the packaged one (cached).
-Unknown Regions or keys raise ``PriceNotFound`` naming what the book does have: vpcsim never invents a price.
+A Region or key the book lacks is *unpriced* there, never free: ``find`` answers ``None`` and ``unpriced_reason`` says
+why, for the engines to carry an unpriced line; ``price`` raises ``PriceNotFound`` with that reason. vpcsim never
+invents a price.
 
 >>> price_book().price("us-east-1", "nat_gateway_gb").usd
 0.045
@@ -105,19 +107,20 @@ class PriceBook:
     def find(self, region: str, key: str) -> Price | None:
         return self.regions.get(region, {}).get(key)
 
+    def covers(self, region: str) -> bool:
+        return region in self.regions
+
     def price(self, region: str, key: str) -> Price:
         found = self.find(region, key)
         if found is None:
-            raise PriceNotFound(self._missing(region, key))
+            raise PriceNotFound(self.unpriced_reason(region, key))
         return found
 
-    def _missing(self, region: str, key: str) -> str:
+    def unpriced_reason(self, region: str, key: str) -> str:
+        """Why ``key`` has no price in ``region``: 'The price book (packaged) has no price nat_gateway_gb for ...'."""
         if region not in self.regions:
-            return (
-                f"The price book ({self.origin}) has no prices for {region}; it covers {', '.join(self.regions)}. "
-                "Load your own with vpcsim.cost.load_price_book(path)."
-            )
-        return f"The price book ({self.origin}) has no price '{key}' for {region}."
+            return f"The price book ({self.origin}) has no prices for {region}."
+        return f"The price book ({self.origin}) has no price {key} for {region}: no source for it was found."
 
     def billing_code(self, region: str) -> str:
         return self.billing_codes.get(region, region)
@@ -137,7 +140,7 @@ class PriceBook:
         if source is None:
             return key
         copy = f", copy of {source.copy}" if source.copy else ""
-        return f"[{key}] {source.url} (read {source.read}{copy})"
+        return f"[{key}] {source.url or source.title} (read {source.read}{copy})"
 
 
 # -- loading -------------------------------------------------------------------------------------------------------

@@ -15,6 +15,14 @@ order:
    transfer. An AWS service's public endpoint in the same Region costs no data transfer [BLOG-DT].
 3. the internet: a trace that crosses the internet and ends outside AWS -> internet data transfer out, first tier
    (tiers and the 100 GB monthly free allowance are named in the source; ``monthly_flow_cost`` applies them).
+4. leaving AWS over a Site-to-Site VPN: a VPN connection hop followed by its customer gateway -> data transfer out over
+   the VPN, in the connection's Region (``vpn_data_out_gb``; data coming in over a VPN is not charged). The packaged
+   book has no source for that rate anywhere, so it is unpriced until a book gives it.
+
+Unpriced is an answer, not $0: where the book has no price for an item in a Region (``PriceBook.find`` is ``None``),
+``price_path`` keeps an ``UnpricedCharge`` for it in path order beside the priced ``Charge``s, and its ``PathPrice``
+reads "at least $0.0200 per GB, 1 item unpriced". ``charges_for`` (the ``Trace.charges`` form, whose ``Charge`` has no
+room for an unknown rate) raises ``PriceNotFound`` naming every unpriced item instead of answering a partial sum.
 
 Inter-AZ, named choice: AWS charges $0.01/GB "in each direction" [INFRA; GNFAQ: charged in and out], read as a GB
 crossing an AZ boundary paying once leaving the sending AZ and once entering the receiving AZ. So one crossing yields
@@ -26,11 +34,52 @@ with none of these hops has no charges.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from itertools import pairwise
+from typing import Any
 
-from vpcsim.cost.book import Price, PriceBook
-from vpcsim.model.trace import Charge, Component, ComponentKind, Hop, Trace
+from vpcsim.cost.book import Price, PriceBook, PriceNotFound
+from vpcsim.model.trace import Charge, Component, ComponentKind, Hop, Trace, UnpricedCharge
 
-_Indexed = Iterator[tuple[int, Charge]]
+
+@dataclass(frozen=True, slots=True)
+class PathPrice:
+    """A path's per-GB price: the priced charges and the unpriced ones; the sum is a lower bound when any is unpriced.
+
+    >>> PathPrice((Charge("x", 0.02),), (UnpricedCharge("NAT", "nat-1", "r", "nat_gateway_gb", "none"),)).text
+    'at least $0.0200 per GB, 1 item unpriced'
+    """
+
+    charges: tuple[Charge, ...]
+    unpriced: tuple[UnpricedCharge, ...] = ()
+
+    @property
+    def usd_per_gb(self) -> float:
+        return round(sum(c.usd_per_gb for c in self.charges), 6)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unpriced
+
+    @property
+    def text(self) -> str:
+        if self.complete:
+            return f"${self.usd_per_gb:.4f} per GB"
+        count = len(self.unpriced)
+        return f"at least ${self.usd_per_gb:.4f} per GB, {count} item{'s' * (count != 1)} unpriced"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "usd_per_gb": self.usd_per_gb,
+            "complete": self.complete,
+            "text": self.text,
+            "charges": [asdict(c) for c in self.charges],
+            "unpriced": [{**asdict(u), "unpriced": True, "usd_per_gb": None} for u in self.unpriced],
+        }
+
+
+_Line = Charge | UnpricedCharge
+_Indexed = Iterator[tuple[int, _Line]]
 
 _TGW_FAMILY = frozenset(
     {
@@ -48,16 +97,28 @@ _ENDPOINTS = (
 _SIDES = ("out of", "into")  # an AZ crossing is charged on both sides (module docstring)
 
 
-def charges_for(trace: Trace, book: PriceBook) -> tuple[Charge, ...]:
-    """The per-GB charges of ``trace``'s path, in hop order (raises ``PriceNotFound`` for a Region the book lacks)."""
+def price_path(trace: Trace, book: PriceBook) -> PathPrice:
+    """The per-GB charges of ``trace``'s path in hop order, priced or unpriced."""
     hops = trace.forward  # the reply's ACL checks are not part of the path a GB takes
     regions = _located(hops)
     found = [
         *_processing(hops, regions, book),
         *_boundaries(hops, book),
         *_internet(trace, hops, regions, book),
+        *_vpn_out(hops, regions, book),
     ]
-    return tuple(charge for _, charge in sorted(found, key=lambda pair: pair[0]))
+    lines = [line for _, line in sorted(found, key=lambda pair: pair[0])]
+    priced = tuple(line for line in lines if isinstance(line, Charge))
+    return PathPrice(priced, tuple(line for line in lines if isinstance(line, UnpricedCharge)))
+
+
+def charges_for(trace: Trace, book: PriceBook) -> tuple[Charge, ...]:
+    """The per-GB charges of ``trace``'s path, in hop order; ``PriceNotFound`` names the items the book cannot price."""
+    found = price_path(trace, book)
+    if found.unpriced:
+        items = "; ".join(f"{u.item} ({u.region})" for u in found.unpriced)
+        raise PriceNotFound(f"Unpriced on this path: {items}. {found.unpriced[0].reason}")
+    return found.charges
 
 
 def _located(hops: Sequence[Hop]) -> list[str]:
@@ -68,6 +129,17 @@ def _located(hops: Sequence[Hop]) -> list[str]:
         regions.append(last)
     first = next((r for r in regions if r), "")
     return [r or first for r in regions]
+
+
+def _priced(
+    item: str, key: str, region: str, book: PriceBook, component: str, arriving: str = ""
+) -> Charge | UnpricedCharge:
+    """The charge for ``key`` in ``region``, or an unpriced line where the book has no such price."""
+    price = book.find(region, key)
+    if price is None:
+        return UnpricedCharge(item, component, region, key, book.unpriced_reason(region, key))
+    usd = price.usd_to(arriving) if arriving else None
+    return _charge(item, price, book, component, usd=usd, to=arriving)
 
 
 def _charge(item: str, price: Price, book: PriceBook, component: str, usd: float | None = None, to: str = "") -> Charge:
@@ -87,8 +159,8 @@ def _processing(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _In
         component, region = hop.component, regions[index]
         if component.kind in _TGW_FAMILY:
             if not in_transit:  # entering from a VPC; arriving over a TGW peering is not charged again
-                price = book.price(region, "tgw_gb")
-                yield index, _charge(f"Transit gateway data processing ({region})", price, book, component.id)
+                item = f"Transit gateway data processing ({region})"
+                yield index, _priced(item, "tgw_gb", region, book, component.id)
             in_transit = True
             continue
         in_transit = False
@@ -97,21 +169,21 @@ def _processing(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _In
             yield index, charge
 
 
-def _component_charge(component: Component, region: str, book: PriceBook) -> Charge | None:
+def _component_charge(component: Component, region: str, book: PriceBook) -> _Line | None:
     if component.kind is ComponentKind.NAT_GATEWAY:
-        return _charge("NAT gateway data processing", book.price(region, "nat_gateway_gb"), book, component.id)
+        return _priced("NAT gateway data processing", "nat_gateway_gb", region, book, component.id)
     if component.kind is not ComponentKind.VPC_ENDPOINT:
         return None
     kind = component.name.replace(" ", "").lower()
     for prefix, key, item in _ENDPOINTS:
         if kind.startswith(prefix):
-            return _charge(item, book.price(region, key), book, component.id)
+            return _priced(item, key, region, book, component.id)
     return None
 
 
 # -- 2. Availability Zone and Region boundaries ---------------------------------------------------------------------
 def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
-    region, zone, peering = "", "", False
+    region, zone, where, peering = "", "", "", False  # where: the zone's id (physical), zone: its name
     for index, hop in enumerate(hops):
         component = hop.component
         peering = peering or component.kind is ComponentKind.VPC_PEERING_CONNECTION
@@ -119,27 +191,34 @@ def _boundaries(hops: Sequence[Hop], book: PriceBook) -> _Indexed:
             continue
         if region and component.region != region:
             yield index, _inter_region(region, component, peering, book)
-            zone, peering = "", False
-        elif zone and component.zone and component.zone != zone:
-            price = book.price(component.region, "peering_cross_az_gb" if peering else "inter_az_gb")
-            for side in _SIDES[: price.sides]:
-                yield index, _inter_az(side, zone, component, price, peering, book)
+            zone, where, peering = "", "", False
+        elif where and _physical(component) and _physical(component) != where:
+            # Compared by zone id: across accounts (peering, PrivateLink) the same zone has different names.
+            yield from ((index, line) for line in _inter_az(zone, component, peering, book))
             peering = False
-        region, zone = component.region, component.zone or zone
+        region, zone, where = component.region, component.zone or zone, _physical(component) or where
 
 
-def _inter_region(origin: str, arriving: Component, peering: bool, book: PriceBook) -> Charge:
-    price = book.price(origin, "peering_inter_region_gb" if peering else "inter_region_gb")
+def _physical(component: Component) -> str:
+    """The component's zone id (its name where a component carries no id)."""
+    return component.zone_id or component.zone
+
+
+def _inter_region(origin: str, arriving: Component, peering: bool, book: PriceBook) -> _Line:
+    key = "peering_inter_region_gb" if peering else "inter_region_gb"
     via = " over VPC peering" if peering else ""
     item = f"Inter-Region data transfer {origin} -> {arriving.region}{via}"
-    return _charge(item, price, book, arriving.id, usd=price.usd_to(arriving.region), to=arriving.region)
+    return _priced(item, key, origin, book, arriving.id, arriving=arriving.region)
 
 
-def _inter_az(side: str, zone: str, arriving: Component, price: Price, peering: bool, book: PriceBook) -> Charge:
+def _inter_az(zone: str, arriving: Component, peering: bool, book: PriceBook) -> Iterator[_Line]:
+    key = "peering_cross_az_gb" if peering else "inter_az_gb"
     via = " over VPC peering" if peering else ""
-    named = zone if side == "out of" else arriving.zone
-    item = f"Inter-AZ data transfer {side} {named} ({zone} -> {arriving.zone}){via}"
-    return _charge(item, price, book, arriving.id)
+    price = book.find(arriving.region, key)
+    for side in _SIDES[: price.sides if price else 2]:
+        named = zone if side == "out of" else arriving.zone
+        item = f"Inter-AZ data transfer {side} {named} ({zone} -> {arriving.zone}){via}"
+        yield _priced(item, key, arriving.region, book, arriving.id)
 
 
 # -- 3. the internet ------------------------------------------------------------------------------------------------
@@ -149,11 +228,21 @@ def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: Price
     last = hops[-1].component
     if last.kind not in (ComponentKind.INTERNET, ComponentKind.INTERNET_GATEWAY):
         return  # the path ends at an AWS resource: Region rules apply, not internet egress
-    gateway = next(
-        (h.component.id for h in reversed(trace.hops) if h.component.kind is ComponentKind.INTERNET_GATEWAY), last.id
+    gateways = (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY)
+    gateway = next((h.component.id for h in reversed(trace.hops) if h.component.kind in gateways), last.id)
+    yield (
+        len(trace.hops) - 1,
+        _priced("Data transfer out to the internet", "internet_out_gb", regions[-1], book, gateway),
     )
-    price = book.price(regions[-1], "internet_out_gb")
-    yield len(trace.hops) - 1, _charge("Data transfer out to the internet", price, book, gateway)
 
 
-__all__ = ["charges_for"]
+# -- 4. out over a VPN ----------------------------------------------------------------------------------------------
+def _vpn_out(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _Indexed:
+    for index, (hop, after) in enumerate(pairwise(hops)):
+        leaving = (hop.component.kind, after.component.kind)
+        if leaving == (ComponentKind.VPN_CONNECTION, ComponentKind.CUSTOMER_GATEWAY):
+            item = "Data transfer out over Site-to-Site VPN"
+            yield index, _priced(item, "vpn_data_out_gb", regions[index], book, hop.component.id)
+
+
+__all__ = ["PathPrice", "UnpricedCharge", "charges_for", "price_path"]

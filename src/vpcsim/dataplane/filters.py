@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from ipaddress import IPv4Address
 
-from vpcsim.dataplane.topology import AclEntry, Network, NetworkAcl, SecurityGroup, SgRule
+from vpcsim.dataplane.topology import AclEntry, Address, Network, NetworkAcl, SecurityGroup, SgRule
 
-_PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1"}
+# Rules of either family name their peer by CIDR or prefix list, and a peer matches only CIDRs of its own family
+# (``ipaddress`` answers False across families), so IPv4 rules never apply to IPv6 packets or the reverse.
+_PROTOCOL_NUMBERS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ def sg_allows(
     egress: bool,
     protocol: str,
     port: int | None,
-    peer: IPv4Address,
+    peer: Address,
     peer_groups: tuple[str, ...],
     prefix_lists: Callable[[str], tuple[Network, ...]],
 ) -> SgVerdict:
@@ -65,7 +66,7 @@ def sg_allows(
 
 
 def _peer_matches(
-    rule: SgRule, peer: IPv4Address, peer_groups: tuple[str, ...], prefix_lists: Callable[[str], tuple[Network, ...]]
+    rule: SgRule, peer: Address, peer_groups: tuple[str, ...], prefix_lists: Callable[[str], tuple[Network, ...]]
 ) -> bool:
     if rule.cidr is not None:
         return peer in rule.cidr
@@ -74,7 +75,7 @@ def _peer_matches(
     return rule.group is not None and rule.group in peer_groups
 
 
-def acl_allows(acl: NetworkAcl, egress: bool, protocol: str, port: int | None, peer: IPv4Address) -> AclVerdict:
+def acl_allows(acl: NetworkAcl, egress: bool, protocol: str, port: int | None, peer: Address) -> AclVerdict:
     """The first entry of ``acl`` in rule-number order that matches decides."""
     for entry in acl.entries:
         if entry.egress != egress or entry.cidr is None or peer not in entry.cidr:

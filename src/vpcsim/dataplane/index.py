@@ -1,17 +1,25 @@
 """The topology's indexes, built once per compile from its members, so that no trace scans a whole collection.
 
 Each index answers exactly what the scan it replaces answered, in the same order (the first match of the scan is the
-first entry of the index); ``vpcsim.control.topology.compile_topology`` calls ``indexed`` once per compile, in time
-linear in the topology's size.
+first entry of the index); ``vpcsim.control.analysis.topology.compile_topology`` calls ``indexed`` once per
+compile, in time linear in the topology's size.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from ipaddress import IPv4Address
+from ipaddress import ip_address
 
 from vpcsim.dataplane import dns
-from vpcsim.dataplane.topology import DnsName, Endpoint, NetworkIndex, TgwAttachment, Topology
+from vpcsim.dataplane.topology import (
+    Address,
+    DnsName,
+    Endpoint,
+    HostedZone,
+    NetworkIndex,
+    TgwAttachment,
+    Topology,
+)
 
 
 def indexed(topo: Topology) -> Topology:
@@ -24,22 +32,36 @@ def indexed(topo: Topology) -> Topology:
         group_members=_members(topo),
         interfaces_at=at,
         default_groups=_default_groups(topo),
-        subnet_index=NetworkIndex((s.cidr, s.id) for s in topo.subnets.values()),
+        subnet_index=NetworkIndex((c, s.id) for s in topo.subnets.values() for c in s.cidrs),
+        public_at=_public(topo),
+        amazon_ipv6_index=NetworkIndex((network, region) for region, network in topo.amazon_ipv6),
         service_index=_service_index(topo),
         private_records=private,
+        inbound_records=_inbound_records(topo),
         vpce_records=named,
+        zones_by_vpc=_zones_by_vpc(topo),
+        load_balancer_names={lb.dns_name: lb.arn for lb in topo.load_balancers.values() if lb.dns_name},
         tgw_vpc_attachments=_attachments(topo),
     )
 
 
-def _addresses(topo: Topology) -> tuple[dict[tuple[str, IPv4Address], str], dict[IPv4Address, tuple[str, ...]]]:
-    by_vpc: dict[tuple[str, IPv4Address], str] = {}
-    at: dict[IPv4Address, list[str]] = {}
+def _addresses(topo: Topology) -> tuple[dict[tuple[str, Address], str], dict[Address, tuple[str, ...]]]:
+    by_vpc: dict[tuple[str, Address], str] = {}
+    at: dict[Address, list[str]] = {}
     for iface in topo.interfaces.values():
         for address in iface.addresses:
             by_vpc[(iface.vpc_id, address)] = iface.id
             at.setdefault(address, []).append(iface.id)
     return by_vpc, {a: tuple(ids) for a, ids in at.items()}
+
+
+def _public(topo: Topology) -> dict[Address, str]:
+    """Public IPv4 address -> the interface it is mapped to (the first, in store order)."""
+    found: dict[Address, str] = {}
+    for iface in topo.interfaces.values():
+        if iface.public_ip:
+            found.setdefault(ip_address(iface.public_ip), iface.id)
+    return found
 
 
 def _members(topo: Topology) -> dict[str, tuple[str, ...]]:
@@ -88,6 +110,23 @@ def _dns_records(topo: Topology) -> tuple[PrivateRecords, NamedRecords]:
                     named.setdefault(record.name, []).append((order, endpoint, record))
                     order += 1
     return {v: tuple(r) for v, r in private.items()}, {n: tuple(r) for n, r in named.items()}
+
+
+def _inbound_records(topo: Topology) -> PrivateRecords:
+    """Records of private zones that answer only queries through an inbound Resolver endpoint, by VPC."""
+    found: dict[str, list[tuple[Endpoint, DnsName]]] = {}
+    for endpoint in topo.endpoints.values():
+        if dns.answers_inbound_only(endpoint):
+            found.setdefault(endpoint.vpc_id, []).extend((endpoint, r) for r in endpoint.dns if r.private)
+    return {v: tuple(r) for v, r in found.items()}
+
+
+def _zones_by_vpc(topo: Topology) -> dict[str, tuple[HostedZone, ...]]:
+    found: dict[str, list[HostedZone]] = {}
+    for zone in topo.hosted_zones.values():
+        for vpc_id in zone.vpcs:
+            found.setdefault(vpc_id, []).append(zone)
+    return {v: tuple(z) for v, z in found.items()}
 
 
 def _attachments(topo: Topology) -> dict[tuple[str, str], TgwAttachment]:

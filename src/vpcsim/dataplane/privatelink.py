@@ -3,57 +3,72 @@
 [PLG; aws-behaviour 3.6-3.8] The endpoint's interface reaches the NLB node in its own AZ (or any node when the
 endpoint is in another region); the provider sees the NLB's private address as the source; the listener on the
 request's port forwards to its target group, and a healthy target in the same AZ answers, or in any AZ when
-cross-zone load balancing is on.
+cross-zone load balancing is on. "Its own AZ" is the physical zone: consumer and provider name zones each in their
+own way (the consumer's us-east-1a may be the provider's us-east-1c), so zones are matched by zone id and shown by
+the name their owner gives them.
 """
 
 from __future__ import annotations
 
-from vpcsim.dataplane.topology import Endpoint, Interface, LoadBalancer, Target
-from vpcsim.dataplane.walk import PROCESSING_MS, Walk, component
+from vpcsim.dataplane.topology import LoadBalancer, Target
+from vpcsim.dataplane.walk import PROCESSING_MS, DeliverInVpc, Stage, ToEndpointService, Walk, component
+from vpcsim.model.arns import ec2_arn
+from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
 
-def to_endpoint_service(walk: Walk, endpoint: Endpoint, eni: Interface) -> None:
+def to_endpoint_service(walk: Walk, stage: ToEndpointService) -> Stage | None:
+    """The endpoint service, then the load balancer node, listener and a healthy target: delivered in the VPC."""
+    endpoint, eni = stage.endpoint, stage.interface
     service = walk.topo.endpoint_services.get(endpoint.service_id or "")
     if service is None:
         walk.block(
             component(ComponentKind.ENDPOINT_SERVICE, endpoint.service_id or "?"),
-            "BAD_STATE",
+            Code.BAD_STATE,
             f"the endpoint service of {endpoint.id} no longer exists",
         )
-        return
+        return None
     comp = component(
         ComponentKind.ENDPOINT_SERVICE,
         service.id,
         name=service.name,
         region=service.region,
         account=service.account,
-        arn=f"arn:aws:ec2:{service.region}:{service.account}:vpc-endpoint-service/{service.id}",
+        arn=ec2_arn(service.region, service.account, "vpc-endpoint-service", service.id),
     )
     walk.hop(comp, Step(Action.FORWARDED, f"to {service.name} of account {service.account}"), latency=PROCESSING_MS)
     balancers = [walk.topo.load_balancers[a] for a in service.load_balancers if a in walk.topo.load_balancers]
-    zone = eni.zone if endpoint.service_region == endpoint.region else ""
+    zone_id = eni.zone_id if endpoint.service_region == endpoint.region else ""
     for lb in balancers:
-        if not zone or zone in lb.nodes:
-            _through_load_balancer(walk, lb, zone or next(iter(lb.nodes), ""))
-            return
-    walk.block(comp, "VPCE_SERVICE_NOT_INSTALLED_IN_AZ", f"{service.id} has no load balancer node in {zone}")
+        if not zone_id or zone_id in lb.nodes:
+            return _through_load_balancer(walk, lb, zone_id or next(iter(lb.nodes), ""))
+    walk.block(
+        comp,
+        Code.VPCE_SERVICE_NOT_INSTALLED_IN_AZ,
+        f"{service.id} has no load balancer node in {eni.zone} ({zone_id}) of the endpoint's interface {eni.id}",
+    )
+    return None
 
 
-def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> None:
-    node = walk.topo.interfaces.get(lb.nodes.get(zone, ""))
+def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone_id: str) -> Stage | None:
+    node = walk.topo.interfaces.get(lb.nodes.get(zone_id, ""))
+    zone = node.zone if node else ""  # the provider's name for the zone
     comp = component(
         ComponentKind.LOAD_BALANCER,
         lb.arn,
         name=lb.name,
         region=node.region if node else walk.region,
         zone=zone,
+        zone_id=zone_id,
         arn=lb.arn,
     )
+    if lb.state != "active":
+        walk.block(comp, Code.BAD_STATE, f"{lb.name} is {lb.state}: it takes no traffic yet", "ingress")
+        return None
     listener = next((x for x in lb.listeners if x.port in (None, walk.header.destination_port)), None)
     if node is None or listener is None:
-        walk.block(comp, "NO_PATH", f"{lb.name} has no listener on port {walk.header.destination_port}", "ingress")
-        return
+        walk.block(comp, Code.NO_PATH, f"{lb.name} has no listener on port {walk.header.destination_port}", "ingress")
+        return None
     out = walk.translate(str(node.address))
     walk.hop(
         comp,
@@ -62,35 +77,34 @@ def _through_load_balancer(walk: Walk, lb: LoadBalancer, zone: str) -> None:
             f"{lb.name} node in {zone} ({node.address}) takes the connection; listener "
             f"{listener.protocol or 'GENEVE'}:{listener.port or 6081}",
         ),
-        latency=walk.move_to(zone, node.region) + PROCESSING_MS,
+        latency=walk.move_to(zone_id, node.region) + PROCESSING_MS,
         outbound=out,
     )
-    _to_target(walk, lb, zone, listener.target_group)
+    return _to_target(walk, lb, (zone, zone_id), listener.target_group)
 
 
-def _to_target(walk: Walk, lb: LoadBalancer, zone: str, group_arn: str) -> None:
-    from vpcsim.dataplane.targets import deliver_in_vpc
-
+def _to_target(walk: Walk, lb: LoadBalancer, zone: tuple[str, str], group_arn: str) -> Stage | None:
+    """``zone``: the node's zone, its provider's name and its id."""
     group = walk.topo.target_groups.get(group_arn)
     comp = component(ComponentKind.TARGET_GROUP, group_arn, arn=group_arn, region=walk.region)
     healthy = [t for t in (group.targets if group else ()) if t.healthy and t.address is not None]
-    chosen = _choose(healthy, zone, lb.cross_zone)
+    chosen = _choose(healthy, zone[1], lb.cross_zone)
     if chosen is None:
-        where = "any AZ" if lb.cross_zone else zone
+        where = "any AZ" if lb.cross_zone else zone[0]
         walk.block(
             comp,
-            "NO_PATH",
+            Code.NO_PATH,
             f"no healthy target in {where} (cross-zone load balancing {'on' if lb.cross_zone else 'off'})",
             "ingress",
         )
-        return
+        return None
     walk.hop(comp, Step(Action.FORWARDED, f"to target {chosen.id}:{chosen.port} in {chosen.zone}"))
     walk.header = walk.header.__class__(walk.header.source, str(chosen.address), walk.header.protocol, chosen.port)
-    deliver_in_vpc(walk, walk.vpc(lb.vpc_id), None)
+    return DeliverInVpc(walk.vpc(lb.vpc_id), None)
 
 
-def _choose(targets: list[Target], zone: str, cross_zone: bool) -> Target | None:
-    same = [t for t in targets if t.zone == zone]
+def _choose(targets: list[Target], zone_id: str, cross_zone: bool) -> Target | None:
+    same = [t for t in targets if t.zone_id == zone_id]
     if same:
         return same[0]
     return targets[0] if cross_zone and targets else None

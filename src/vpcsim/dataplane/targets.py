@@ -1,74 +1,93 @@
 """What each kind of route target does with a packet (aws-behaviour 1.2, 1.3, 1.4, 3, 9.4-9.7).
 
-local: deliver inside the VPC. igw: needs a public address, crosses the internet. nat: rewrites the source and routes
-again from its own subnet; not for traffic that arrived over peering or a transit gateway. gateway endpoint: only from
+local: deliver inside the VPC. igw: needs a public address (IPv4: the interface's public or Elastic IP, translated;
+IPv6: an address in Amazon's ranges, not translated), crosses the internet. eigw: IPv6 out to the internet, not
+translated [VPCUG23 egress-only-internet-gateway]. nat: rewrites the source and routes again from its own subnet
+(an IPv6 destination only in 64:ff9b::/96, NAT64, whose IPv4 address it extracts); not for traffic that arrived over
+peering or a transit gateway. gateway endpoint: only from
 inside its VPC, to the service's in-region ranges, policies checked. pcx: only to the peer VPC's CIDRs, never
 transitive, and the reply needs a route back. tgw: needs an attachment subnet in the source's AZ, an associated route
 table and a route there. GWLB endpoint and network interface targets pass the packet to an appliance, which sends it on
 from its own subnet.
+
+Every handler returns the walk's next stage (``RouteFrom`` the NAT gateway's subnet, ``DeliverInVpc`` the peer VPC,
+``ViaTransitGateway`` ...) or None when the packet has arrived.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from ipaddress import IPv4Address
 
-from vpcsim.dataplane import dns, routing
+from vpcsim.dataplane import dns
+from vpcsim.dataplane.checks import acl_check, check_return_route, reply_acls, security_group_ingress
 from vpcsim.dataplane.topology import Endpoint, Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
     INTERNET_MS,
     PROCESSING_MS,
     SERVICE_MS,
+    DeliverInVpc,
+    FollowRoute,
     PolicyQuestion,
+    RouteFrom,
+    Stage,
+    ToEndpointService,
+    ViaTransitGateway,
+    ViaVpnGateway,
     Walk,
     component,
     interface_component,
     region_latency_ms,
 )
+from vpcsim.model.arns import ec2_arn
+from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
 
+Handler = Callable[[Walk, Vpc, Subnet, Route], Stage | None]
 
-def follow(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+
+def follow(walk: Walk, stage: FollowRoute) -> Stage | None:
+    vpc, subnet, route = stage.vpc, stage.subnet, stage.route
     handler = _HANDLERS.get(route.target_kind)
     if handler is None:
         walk.block(
             component(ComponentKind.ROUTE_TABLE, subnet.route_table, region=vpc.region),
-            "UNSUPPORTED_COMPONENT",
+            Code.UNSUPPORTED_COMPONENT,
             f"vpcsim does not follow routes to {route.target_kind} targets yet ({route.target})",
         )
-    handler(walk, vpc, subnet, route)  # type: ignore[misc]
+        return None
+    return handler(walk, vpc, subnet, route)
 
 
 # -- inside the VPC --------------------------------------------------------------------------------------------------
-def _local(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    deliver_in_vpc(walk, vpc, subnet)
+def _local(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return DeliverInVpc(vpc, subnet)
 
 
-def deliver_in_vpc(walk: Walk, vpc: Vpc, from_subnet: Subnet | None) -> None:
-    """The packet is in ``vpc`` with a destination inside it: the destination's ACL, groups, then what it is."""
-    from vpcsim.dataplane.trace import acl_check, security_group_ingress
-
+def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
+    """The packet is in the VPC with a destination inside it: the destination's ACL, groups, then what it is."""
+    vpc, from_subnet = stage.vpc, stage.from_subnet
     eni_id = walk.topo.interface_by_address.get((vpc.id, walk.destination))
     if eni_id is None:
         walk.block(
             component(ComponentKind.NETWORK_INTERFACE, str(walk.destination), region=vpc.region),
-            "UNKNOWN_DESTINATION",
+            Code.UNKNOWN_DESTINATION,
             f"no network interface in {vpc.id} has the address {walk.destination}",
             "ingress",
             Action.DROPPED,
         )
     dest = walk.topo.interfaces[eni_id or ""]
     dest_subnet = walk.subnet(dest.subnet_id)
-    latency = walk.move_to(dest.zone, dest.region)
+    latency = walk.move_to(dest.zone_id, dest.region)
     if from_subnet is None or dest_subnet.id != from_subnet.id:
-        acl_check(
-            walk, dest_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
-        )
+        acl_check(walk, dest_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
     if dest.kind == "vpc_endpoint":
-        enter_interface_endpoint(walk, dest, latency)
-        return
-    security_group_ingress(walk, dest, IPv4Address(walk.header.source))
-    _reply_acls(walk, dest_subnet)
+        return enter_interface_endpoint(walk, dest, latency)
+    security_group_ingress(walk, dest, walk.sender)
+    reply_acls(walk, dest_subnet)
     _arrive(walk, dest, latency)
+    return None
 
 
 def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
@@ -80,8 +99,9 @@ def _arrive(walk: Walk, dest: Interface, latency: float) -> None:
             rid,
             region=dest.region,
             zone=dest.zone,
+            zone_id=dest.zone_id,
             account=dest.account,
-            arn=f"arn:aws:ec2:{dest.region}:{dest.account}:{_noun(kind)}/{rid}",
+            arn=ec2_arn(dest.region, dest.account, _noun(kind), rid),
         ),
         Step(Action.DELIVERED, f"delivered to {rid} ({walk.destination})"),
         latency=latency,
@@ -92,19 +112,6 @@ def _noun(kind: ComponentKind) -> str:
     return "instance" if kind == ComponentKind.INSTANCE else "network-interface"
 
 
-def _reply_acls(walk: Walk, dest_subnet: Subnet) -> None:
-    """Network ACLs are stateless: the reply must pass the destination subnet's outbound and the source's inbound."""
-    from vpcsim.dataplane.trace import EPHEMERAL_PORT, acl_check
-
-    source_subnet = walk.subnet(walk.source.subnet_id)
-    if source_subnet.id == dest_subnet.id:
-        return
-    acl_check(walk, dest_subnet, egress=True, peer=walk.source.address, port=EPHEMERAL_PORT, reply=True)
-    acl_check(
-        walk, source_subnet, egress=False, peer=IPv4Address(walk.header.destination), port=EPHEMERAL_PORT, reply=True
-    )
-
-
 # -- internet and NAT gateways -----------------------------------------------------------------------------------------
 def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
     comp = component(
@@ -112,13 +119,16 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
         route.target,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:internet-gateway/{route.target}",
+        arn=ec2_arn(vpc.region, vpc.account, "internet-gateway", route.target),
     )
+    if walk.destination.version == 6:
+        _out_unchanged(walk, comp, "internet gateway")
+        return
     public = _public_source(walk)
     if public is None:
         walk.block(
             comp,
-            "IGW_EXPECTS_PUBLIC_ADDRESS",
+            Code.IGW_EXPECTS_PUBLIC_ADDRESS,
             f"{walk.header.source} has no public IPv4 address: the internet "
             "gateway drops it (give the instance a public IP or an Elastic IP, or route through a NAT gateway)",
             "egress",
@@ -135,14 +145,45 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     _to_public_address(walk, public or "")
 
 
+def _egress_only_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+    comp = component(
+        ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY,
+        route.target,
+        region=vpc.region,
+        account=vpc.account,
+        arn=ec2_arn(vpc.region, vpc.account, "egress-only-internet-gateway", route.target),
+    )
+    if walk.destination.version != 6:
+        walk.block(comp, Code.NO_PATH, f"{route.target} carries IPv6 only; {walk.destination} is IPv4", "egress")
+    _out_unchanged(walk, comp, "egress-only internet gateway")
+
+
+def _out_unchanged(walk: Walk, comp: Component, noun: str) -> None:
+    """IPv6 leaves through an internet or egress-only gateway as it is: its source must be a public (Amazon) IPv6
+    address, which every address of an Amazon-provided VPC block is [VPCUG23 vpc-ip-addressing]."""
+    source = walk.sender
+    if walk.topo.amazon_ipv6_index.first(source) is None:
+        walk.block(
+            comp,
+            Code.IGW_EXPECTS_PUBLIC_ADDRESS,
+            f"{source} is not a public IPv6 address (not in Amazon's IPv6 ranges): the {noun} drops it",
+            "egress",
+            Action.DROPPED,
+        )
+    walk.hop(
+        comp,
+        Step(Action.FORWARDED, f"IPv6 from {source} onto the internet through the {noun}, not translated"),
+        latency=PROCESSING_MS,
+    )
+    walk.internet = True
+    _to_public_address(walk, str(source))
+
+
 def _public_source(walk: Walk) -> str | None:
     if walk.from_nat is not None:
         nat = walk.topo.nat_gateways[walk.from_nat]
         return nat.public_ip if nat.connectivity == "public" else None
-    try:
-        address = IPv4Address(walk.header.source)
-    except ValueError:
-        return None
+    address = walk.sender
     eni_id = walk.topo.interface_by_address.get((walk.source.vpc_id, address))
     eni = walk.topo.interfaces[eni_id] if eni_id is not None else None
     return eni.public_ip if eni is not None and eni.address == address else None
@@ -163,9 +204,7 @@ def _to_public_address(walk: Walk, public_ip: str) -> None:
     arrive_at_service(walk, service, region, None, latency, public_ip=public_ip)
 
 
-def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import acl_check, route_from
-
+def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     nat = walk.topo.nat_gateways[route.target]
     nat_subnet = walk.subnet(nat.subnet_id)
     comp = component(
@@ -173,46 +212,62 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
         nat.id,
         region=vpc.region,
         zone=nat_subnet.zone,
+        zone_id=nat_subnet.zone_id,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:natgateway/{nat.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "natgateway", nat.id),
     )
+    if nat.state != "available":
+        walk.block(comp, Code.BAD_STATE, f"{nat.id} is {nat.state}: it forwards nothing until it is available")
     if walk.arrived_via is not None:
         walk.block(
-            comp, "NGW_REQUIRES_SOURCE_IN_VPC", f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
+            comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
         )
+    destination = _nat64_destination(walk, comp)
     if nat_subnet.id != subnet.id:
-        acl_check(
-            walk, nat_subnet, egress=False, peer=IPv4Address(walk.header.source), port=walk.header.destination_port
-        )
-    latency = walk.move_to(nat_subnet.zone, vpc.region) + PROCESSING_MS
-    out = walk.translate(str(nat.private_ip))
-    walk.hop(
-        comp,
-        Step(Action.TRANSLATED, f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"),
-        latency=latency,
-        outbound=out,
-    )
+        acl_check(walk, nat_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
+    out = replace(walk.translate(str(nat.private_ip)), destination=str(destination))
+    what = f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"
+    if destination != walk.destination:
+        what += f"; NAT64: destination {walk.destination} -> {destination}"
+    walk.hop(comp, Step(Action.TRANSLATED, what), latency=latency, outbound=out)
     walk.from_nat = nat.id
     acl_check(walk, nat_subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
-    route_from(walk, nat_subnet)
+    return RouteFrom(nat_subnet)
+
+
+def _nat64_destination(walk: Walk, comp: Component) -> IPv4Address:
+    """The IPv4 destination a NAT gateway sends to: the packet's own, or the one a 64:ff9b::/96 address embeds
+    [VPCUG23 nat-gateway-nat64-dns64]; any other IPv6 destination it cannot translate."""
+    destination = walk.destination
+    if destination.version == 4:
+        return IPv4Address(int(destination))
+    if destination not in dns.NAT64_PREFIX:
+        walk.block(
+            comp,
+            Code.NO_PATH,
+            f"a NAT gateway translates IPv6 only to 64:ff9b::/96 (NAT64); {destination} is not there",
+            "egress",
+            Action.DROPPED,
+        )
+    return IPv4Address(int(destination) & 0xFFFFFFFF)
 
 
 # -- VPC endpoints -----------------------------------------------------------------------------------------------------
-def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage | None:
     endpoint = walk.topo.endpoints[route.target]
     if endpoint.kind == "GatewayLoadBalancer":  # AWS shows GWLB endpoint routes with GatewayId vpce-... too
-        _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
-        return
+        return _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
     comp = endpoint_component(endpoint)
     if walk.arrived_via is not None:
         walk.block(
             comp,
-            "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION",
+            Code.VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION,
             f"gateway endpoints serve only their own VPC; this traffic arrived over {walk.arrived_via} "
             "(no edge-to-edge routing)",
         )
     if walk.header.protocol != "tcp":
-        walk.block(comp, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "gateway endpoints carry TCP only")
+        walk.block(comp, Code.VPCE_GATEWAY_PROTOCOL_RESTRICTION, "gateway endpoints carry TCP only")
     walk.endpoint = endpoint.id
     walk.hop(
         comp,
@@ -225,6 +280,7 @@ def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
     )
     service = endpoint.service_name.rsplit(".", 1)[-1]
     arrive_at_service(walk, service, endpoint.region, endpoint, SERVICE_MS)
+    return None
 
 
 def endpoint_component(endpoint: Endpoint) -> Component:
@@ -238,15 +294,13 @@ def endpoint_component(endpoint: Endpoint) -> Component:
     )
 
 
-def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None:
-    from vpcsim.dataplane.trace import security_group_ingress
-
+def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stage | None:
     endpoint = walk.topo.endpoints[eni.owner]
-    security_group_ingress(walk, eni, IPv4Address(walk.header.source))
-    _reply_acls(walk, walk.subnet(eni.subnet_id))
+    security_group_ingress(walk, eni, walk.sender)
+    reply_acls(walk, walk.subnet(eni.subnet_id))
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending"):
-        walk.block(comp, "BAD_STATE", f"{endpoint.id} is {endpoint.state}: it carries no traffic")
+    if endpoint.state != "available":
+        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
     walk.endpoint = endpoint.id
     walk.hop(
         comp,
@@ -256,10 +310,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None
         latency=latency + PROCESSING_MS,
     )
     if endpoint.service_id:
-        from vpcsim.dataplane.privatelink import to_endpoint_service
-
-        to_endpoint_service(walk, endpoint, eni)
-        return
+        return ToEndpointService(endpoint, eni)
     service = _service_of(endpoint.service_name)
     arrive_at_service(
         walk,
@@ -269,6 +320,7 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> None
         SERVICE_MS + region_latency_ms(endpoint.region, endpoint.service_region),
         private_ip=walk.source,
     )
+    return None
 
 
 def _service_of(service_name: str) -> str:
@@ -290,6 +342,8 @@ def arrive_at_service(
     comp = component(
         ComponentKind.AWS_SERVICE, f"{service}.{region}", name=f"Amazon {service.upper()} in {region}", region=region
     )
+    if service == "s3" and _redirects(walk, comp, region, latency):
+        return
     question = PolicyQuestion(
         service,
         region,
@@ -299,77 +353,73 @@ def arrive_at_service(
         walk.header.source if endpoint else None,
         public_ip,
         walk.source.account,
+        walk.bucket,
+        walk.access_point,
     )
     answer = walk.judge(question) if walk.judge is not None else None
     if answer is not None and not answer.allowed:
-        walk.block(comp, answer.policy or "POLICY_DENY", answer.detail, "ingress", rule=dict(answer.statement))
+        walk.block(comp, answer.code, answer.detail, "ingress", rule=dict(answer.statement))
     steps = [Step(Action.ALLOWED, answer.detail, dict(answer.statement))] if answer is not None else []
     walk.move_to("", region)
     walk.hop(comp, *steps, Step(Action.DELIVERED, f"delivered to {service} in {region}"), latency=latency)
 
 
+def _redirects(walk: Walk, comp: Component, region: str, latency: float) -> bool:
+    """S3 answers a request for a bucket of another Region with an error naming the bucket's Region: 301
+    PermanentRedirect, or 400 IllegalLocationConstraintException for a bucket in a Region launched after 2019-03-20
+    [S3UG UsingRouting]; AWS SDKs and the CLI send the request again to that Region [botocore S3RegionRedirectorv2].
+    The walk records the Region (trace.py follows the SDK); no policy is judged on the way (named choice)."""
+    holder = walk.topo.resources.get(walk.bucket or "")
+    if holder is None or holder.service != "s3" or holder.region == region:
+        return False
+    late = holder.region in walk.topo.opt_in_regions
+    status = "400 IllegalLocationConstraintException" if late else "301 PermanentRedirect"
+    walk.redirect = holder.region
+    walk.move_to("", region)
+    detail = f"S3 in {region} answers HTTP {status}: bucket {holder.name} is in {holder.region}"
+    walk.hop(comp, Step(Action.FORWARDED, detail), latency=latency)
+    return True
+
+
 # -- between VPCs ------------------------------------------------------------------------------------------------------
-def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
+def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     peering = walk.topo.peerings[route.target]
     comp = component(
         ComponentKind.VPC_PEERING_CONNECTION,
         peering.id,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:vpc-peering-connection/{peering.id}",
+        arn=ec2_arn(vpc.region, vpc.account, "vpc-peering-connection", peering.id),
     )
     other = peering.other(vpc.id)
     if peering.status != "active" or other is None or other.vpc_id not in walk.topo.vpcs:
-        walk.block(comp, "BAD_STATE", f"{peering.id} is {peering.status}", "egress")
+        walk.block(comp, Code.BAD_STATE, f"{peering.id} is {peering.status}", "egress")
     peer_vpc = walk.vpc(other.vpc_id if other else "")
     if walk.arrived_via is not None:
         walk.block(
             comp,
-            "NO_PATH",
+            Code.NO_PATH,
             f"no transitive routing: traffic that arrived over {walk.arrived_via} cannot continue over {peering.id}",
         )
     if not peer_vpc.contains(walk.destination):
         walk.block(
             comp,
-            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            Code.PCX_REQUIRES_ADDRESS_IN_VPC_CIDR,
             f"{walk.destination} is not in {peer_vpc.id}'s CIDRs: a "
             "peering connection carries traffic only to the peer VPC itself (no edge-to-edge routing)",
         )
     latency = region_latency_ms(vpc.region, peer_vpc.region)
     walk.hop(comp, Step(Action.FORWARDED, f"over {peering.id} to {peer_vpc.id} ({peer_vpc.region})"), latency=latency)
     walk.region, walk.arrived_via = peer_vpc.region, peering.id
-    _check_return_route(walk, peer_vpc, peering.id)
-    deliver_in_vpc(walk, peer_vpc, None)
+    check_return_route(walk, peer_vpc, peering.id)
+    return DeliverInVpc(peer_vpc, None)
 
 
-def _check_return_route(walk: Walk, vpc: Vpc, via: str) -> None:
-    """The reply must have a route back through the same connection, from the destination's subnet."""
-    eni = walk.topo.interface_by_address.get((vpc.id, walk.destination))
-    if eni is None:
-        return
-    subnet = walk.subnet(walk.topo.interfaces[eni].subnet_id)
-    table = walk.topo.route_tables[subnet.route_table]
-    match = routing.lookup(table, IPv4Address(walk.header.source), walk.prefix_list(vpc.region))
-    if match is None or match.route.target != via:
-        comp = component(ComponentKind.ROUTE_TABLE, table.id, region=vpc.region, account=vpc.account)
-        got = match.route.label if match else "no route"
-        walk.block(
-            comp,
-            "NO_ROUTE_TO_DESTINATION",
-            f"the reply from {walk.destination} to {walk.header.source} has "
-            f"{got} in {table.id}, not a route back over {via}",
-            "ingress",
-            Action.NO_ROUTE,
-        )
-
-
-def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import route_from
-
+def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     endpoint = walk.topo.endpoints[route.target]
     comp = endpoint_component(endpoint)
-    if endpoint.state not in ("available", "pending") or not endpoint.interfaces:
-        walk.block(comp, "BAD_STATE", f"{endpoint.id} is {endpoint.state}")
+    if endpoint.state != "available" or not endpoint.interfaces:
+        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}")
     eni = walk.topo.interfaces[endpoint.interfaces[0]]
     walk.hop(
         comp,
@@ -377,46 +427,48 @@ def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route:
             Action.FORWARDED,
             f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id}",
         ),
-        latency=walk.move_to(eni.zone, eni.region) + 2 * PROCESSING_MS,
+        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
     )
-    route_from(walk, walk.subnet(eni.subnet_id))
+    return RouteFrom(walk.subnet(eni.subnet_id))
 
 
-def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.trace import route_from
-
+def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     eni = walk.topo.interfaces.get(route.target)
     comp = component(ComponentKind.NETWORK_INTERFACE, route.target, region=vpc.region)
     if eni is None:
-        walk.block(comp, "BAD_STATE_ROUTE", f"{route.target} is gone")
+        walk.block(comp, Code.BAD_STATE_ROUTE, f"{route.target} is gone")
     assert eni is not None
     if eni.source_dest_check:
         walk.block(
             interface_component(eni),
-            "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            Code.ENI_SOURCE_DEST_CHECK_RESTRICTION,
             f"{eni.id} has source/destination check on: it drops traffic not addressed to it",
         )
     walk.hop(
         interface_component(eni),
         Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
-        latency=walk.move_to(eni.zone, eni.region),
+        latency=walk.move_to(eni.zone_id, eni.region),
     )
-    route_from(walk, walk.subnet(eni.subnet_id))
+    return RouteFrom(walk.subnet(eni.subnet_id))
 
 
-def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
-    from vpcsim.dataplane.transit import via_transit_gateway
-
-    via_transit_gateway(walk, vpc, subnet, route.target)
+def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return ViaTransitGateway(vpc, subnet, route.target)
 
 
-_HANDLERS = {
+def _vpn_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
+    return ViaVpnGateway(vpc, route.target)  # towards a customer network: onprem.py
+
+
+_HANDLERS: dict[str, Handler] = {
     "local": _local,
     "igw": _internet_gateway,
+    "eigw": _egress_only_gateway,
     "nat": _nat_gateway,
     "vpce-gateway": _gateway_endpoint,
     "vpce-gwlb": _gateway_load_balancer_endpoint,
     "pcx": _peering,
     "tgw": _transit_gateway,
     "eni": _network_interface,
+    "vgw": _vpn_gateway,
 }

@@ -1,24 +1,69 @@
 """Trace a request hop by hop: DNS, the source's security groups and network ACL, route tables, gateways, endpoints,
 peering and transit gateways, the destination's filters, the return path's ACLs, and the policies at the service.
 
-Each hop is a pipeline of named stages that returns early by raising ``Stop`` on a terminal step (Batfish's
-FlowTracer shape); ``trace`` turns the walk into an immutable ``Trace``. Stages that depend on a route target live in
-``targets``. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9; Reachability Analyzer's explanation
-codes [RA-EX].
+A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
+returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
+shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
+gateways in ``transit``, the way in from the internet in ``internet``, customer networks over a VPN in ``onprem``;
+only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
+step that stopped it.
+
+Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,
+or an internet gateway id: Reachability Analyzer's source form, with an internet address as the source IP), or an
+address on premises sending over a VPN (``via``). Address family: the packet is IPv6 when the destination is (given,
+or resolved to AAAA) and the source has an IPv6 address; of a dual-stack answer a source with IPv6 prefers the AAAA
+record (RFC 6724 ordering, named choice), else A. Sources: aws-behaviour sections 1.2.7-1.2.12, 1.3, 4, 5, 6 and 9;
+Reachability Analyzer's explanation codes [RA-EX].
 """
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, ip_address
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from ipaddress import IPv4Address, IPv6Address, ip_address
+from typing import Any
 
-from vpcsim.dataplane import dns, filters, routing, targets
-from vpcsim.dataplane.topology import Interface, Subnet, Topology
-from vpcsim.dataplane.walk import Judge, Stop, Walk, component, interface_component
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, resolving, s3names, targets, transit
+from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
+from vpcsim.dataplane.walk import (
+    INTERNET_HOST,
+    DeliverInVpc,
+    FollowRoute,
+    FromCustomerNetwork,
+    FromInternet,
+    Judge,
+    OverVpn,
+    RouteFrom,
+    Stage,
+    Stop,
+    ToEndpointService,
+    TransitRoute,
+    ViaTransitGateway,
+    ViaVpnGateway,
+    Walk,
+    component,
+    interface_component,
+)
+from vpcsim.model.arns import ec2_arn
+from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Header, Hop, Step, Trace, Verdict
 
-# The ephemeral port a reply goes back to, for stateless ACL checks on the return path (named choice: Linux's range
-# 32768-60999 starts here; REMAP_EPHEMERAL_PORT in Reachability Analyzer's terms).
-EPHEMERAL_PORT = 32768
+# Every kind of stage and the function that runs it: the one place that knows all the stage modules.
+_STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
+    RouteFrom: checks.route_from,
+    FollowRoute: targets.follow,
+    DeliverInVpc: targets.deliver_in_vpc,
+    ToEndpointService: privatelink.to_endpoint_service,
+    ViaTransitGateway: transit.via_transit_gateway,
+    TransitRoute: transit.route,
+    FromInternet: internet.from_internet,
+    FromCustomerNetwork: onprem.from_customer_network,
+    ViaVpnGateway: onprem.via_vpn_gateway,
+    OverVpn: onprem.over_vpn,
+}
+# Where a walk from the internet starts when no address is named (documentation ranges, RFC 5737 and RFC 3849).
+_INTERNET_HOSTS: dict[int, Address] = {4: IPv4Address("198.51.100.10"), 6: IPv6Address("2001:db8::10")}
 
 
 class UnknownSource(ValueError):
@@ -33,35 +78,186 @@ def trace(
     port: int | None = 443,
     protocol: str = "tcp",
     judge: Judge | None = None,
+    via: str | None = None,
+    dns_via: str | None = None,
+    bucket: str | None = None,
 ) -> Trace:
-    """Where a request from ``source`` (instance id, interface id or IP in a subnet) to ``destination`` (a name or
-    an IP) goes, whether it arrives, and why."""
-    iface = find_source(topo, source)
-    vpc = topo.vpcs[iface.vpc_id]
-    answer = dns.resolve(topo, vpc, destination)
-    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge)
-    if isinstance(answer, dns.NoAnswer):
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
-        walk.hops.append(_dns_hop(walk, dns_component, Step(Action.DROPPED, answer.reason, {}, "UNKNOWN_DESTINATION")))
-        return Trace(Verdict.UNRESOLVED, tuple(walk.hops), notes=(answer.reason,))
-    chosen = _pick(topo, iface, answer.addresses)
-    walk.header = Header(str(iface.address), str(chosen), protocol, port)
-    if answer.source != "address":
-        dns_component = component(ComponentKind.DNS, vpc.id, name="Amazon-provided DNS", region=vpc.region)
-        walk.hops.append(_dns_hop(walk, dns_component, Step(Action.RESOLVED, f"{answer.detail}: {chosen}")))
-    return _finish(walk, answer)
+    """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet; with ``via``, an
+    address on premises sending over that VPN connection, virtual private gateway or VPN attachment) to
+    ``destination`` (a name or an IP) goes, whether it arrives, and why. ``dns_via``: for a source on premises, the
+    inbound Resolver endpoint its DNS servers forward to, or ``public`` (resolving.py); ``bucket``: the S3 bucket the
+    request is for when the host name does not say (a path-style request)."""
+    request = Header("", "", protocol, port)
+    if via is not None:
+        iface, connection = _onprem_source(topo, source, via)
+    else:
+        if dns_via is not None:
+            raise UnknownSource("a DNS server to ask (dns_via) is named only for a source on premises (via)")
+        gateway = source if source.startswith(("igw-", "eigw-")) else None
+        if source == "internet" or gateway is not None or _is_outside(topo, source):
+            return _from_internet(topo, source, destination, gateway, request, judge)
+        iface, connection = find_source(topo, source), None
+    asked = _ask(topo, iface, connection, destination, dns_via)
+    found, walk = _walk(topo, iface, connection, asked, request, judge, bucket)
+    if walk is None or walk.redirect is None:
+        return found
+    return _redirected(topo, iface, connection, walk, asked.answer.name, request, judge, dns_via)
 
 
-def _dns_hop(walk: Walk, comp: Component, step: Step) -> Hop:
-    return Hop(comp, (step,), None, None, 0.0)
-
-
-def _finish(walk: Walk, answer: dns.Answer) -> Trace:
+def _ask(
+    topo: Topology, iface: Interface, connection: VpnConnection | None, name: str, dns_via: str | None
+) -> resolving.Asked:
+    probe = _prober(topo)
     try:
-        leave_source(walk)
-        verdict = Verdict.REACHABLE
-    except Stop:
-        verdict = Verdict.REACHABLE if not walk.explanations else _verdict(walk)
+        if connection is not None:
+            return resolving.on_premises(topo, iface, connection, name, dns_via, probe)
+        return resolving.in_vpc(topo, iface, name, probe)
+    except resolving.NoSuchResolver as error:
+        raise UnknownSource(str(error)) from None
+
+
+def _prober(topo: Topology) -> resolving.Probe:
+    """A DNS query's own trace (to an address: no name to resolve, so no query of its own)."""
+
+    def probe(source: str, destination: str, port: int, protocol: str, via: str | None) -> Trace:
+        dns_via = resolving.PUBLIC if via is not None else None
+        return trace(topo, source, destination, port=port, protocol=protocol, via=via, dns_via=dns_via)
+
+    return probe
+
+
+def _walk(
+    topo: Topology,
+    iface: Interface,
+    connection: VpnConnection | None,
+    asked: resolving.Asked,
+    request: Header,
+    judge: Judge | None,
+    bucket: str | None,
+    prelude: tuple[Step, ...] = (),
+) -> tuple[Trace, Walk | None]:
+    """The walk to what ``asked`` answered (with the walk, to see whether S3 redirected it), or why there is none;
+    ``prelude``: DNS steps taken before this resolution (a redirected request's first name)."""
+    protocol, port = request.protocol, request.destination_port
+    walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
+    walk.notes.extend(asked.notes)
+    answer = asked.answer
+    if isinstance(answer, dns.NoAnswer):
+        walk.hops.append(_dns_hop(walk, asked.component, *prelude, *asked.steps, asked.final_step()))
+        notes = (*walk.notes, *(() if answer.reason in walk.notes else (answer.reason,)))
+        return Trace(Verdict.UNRESOLVED, tuple(walk.hops), asked.explanations, notes=notes), None
+    walk.bucket, walk.access_point = answer.bucket or bucket, answer.access_point
+    chosen = _pick(topo, iface, answer.addresses)
+    sender = iface.address_of(chosen.version)
+    walk.header = Header(str(sender or iface.address), str(chosen), protocol, port)
+    if answer.source != "address" or prelude:
+        resolved = replace(asked.final_step(), detail=f"{answer.detail}: {chosen}")
+        walk.hops.append(_dns_hop(walk, asked.component, *prelude, *asked.steps, resolved))
+    if answer.note:
+        walk.notes.append(answer.note)
+    if sender is None:
+        return _no_family(walk, chosen), None
+    return _finish(walk, answer), walk
+
+
+def _redirected(
+    topo: Topology,
+    iface: Interface,
+    connection: VpnConnection | None,
+    first: Walk,
+    name: str,
+    request: Header,
+    judge: Judge | None,
+    dns_via: str | None,
+) -> Trace:
+    """S3 named the bucket's Region (targets.arrive_at_service): the request sent again there, as AWS SDKs and the
+    CLI do, is the one the data takes; the first request's way is told in the DNS hop and the notes."""
+    region, bucket = first.redirect or "", first.bucket or ""
+    parsed = s3names.parse(name)
+    again = f"{bucket}.s3{'.dualstack' if parsed and parsed.dualstack else ''}.{region}.amazonaws.com"
+    went = " -> ".join(h.component.id for h in first.hops[:-1] if not h.reply and h.component.kind != ComponentKind.DNS)
+    told = first.hops[-1].steps[-1].detail
+    step = Step(
+        Action.FORWARDED, f"{told} (the request went through {went}); AWS SDKs and the CLI send it again to {again}"
+    )
+    prelude = first.hops[0].steps if first.hops[0].component.kind == ComponentKind.DNS else ()
+    found, _ = _walk(
+        topo, iface, connection, _ask(topo, iface, connection, again, dns_via), request, judge, bucket, (*prelude, step)
+    )
+    return replace(found, notes=(step.detail, *found.notes))
+
+
+def _no_family(walk: Walk, chosen: Address) -> Trace:
+    """The source has no address of the destination's family: nothing can be sent."""
+    family = "IPv6" if chosen.version == 6 else "IPv4"
+    detail = f"{walk.source.id} has no {family} address to send to {chosen} from"
+    with contextlib.suppress(Stop):
+        walk.block(interface_component(walk.source), ExplanationCode.NO_PATH, detail, "egress", Action.DROPPED)
+    return Trace(Verdict.BLOCKED, tuple(walk.hops), tuple(walk.explanations), notes=(detail,))
+
+
+def _is_outside(topo: Topology, source: str) -> bool:
+    """An address no interface holds and no VPC contains: a host on the internet."""
+    try:
+        address = ip_address(source)
+    except ValueError:
+        return False
+    return address not in topo.interfaces_at and not any(v.contains(address) for v in topo.vpcs.values())
+
+
+def _from_internet(
+    topo: Topology, source: str, destination: str, gateway: str | None, header: Header, judge: Judge | None
+) -> Trace:
+    """A walk that starts at a host on the internet; the destination must be an address (the internet's DNS is not
+    vpcsim's), or an instance or interface id, which stands for its public IPv4 address or first IPv6 address."""
+    target = _internet_destination(topo, destination.strip("[]"))
+    host: Address = _INTERNET_HOSTS[target.version]
+    if source != "internet" and gateway is None:
+        host = IPv6Address(source) if ":" in source else IPv4Address(source)
+    if host.version != target.version:
+        raise UnknownSource(f"{source} and {destination} are not of the same address family")
+    held = topo.public_at.get(target) or next(iter(topo.interfaces_at.get(target, ())), None)
+    region = topo.interfaces[held].region if held else ""
+    pseudo = Interface("internet", "", "", "", (host,), (), INTERNET_HOST, "", "", region)
+    walk = Walk(topo, pseudo, Header(str(host), str(target), header.protocol, header.destination_port), judge)
+    answer = dns.Answer(str(target), (target,), "address", f"{target} is an address")
+    return _finish(walk, answer, FromInternet(gateway))
+
+
+def _internet_destination(topo: Topology, destination: str) -> Address:
+    iface = None
+    if destination in topo.instances:
+        iface = topo.interfaces[topo.instances[destination]]
+    elif destination in topo.interfaces:
+        iface = topo.interfaces[destination]
+    if iface is not None:
+        found = ip_address(iface.public_ip) if iface.public_ip else iface.address_of(6)
+        if found is None:
+            raise UnknownSource(f"{destination} has neither a public IPv4 address nor an IPv6 address")
+        return found
+    try:
+        return ip_address(destination)
+    except ValueError:
+        raise UnknownSource(
+            f"from the internet, name the destination by address, instance or interface ('{destination}')"
+        ) from None
+
+
+def _onprem_source(topo: Topology, source: str, via: str) -> tuple[Interface, VpnConnection]:
+    found = onprem.source(topo, source, via)
+    if isinstance(found, str):
+        raise UnknownSource(found)
+    return found
+
+
+def _dns_hop(walk: Walk, comp: Component, *steps: Step) -> Hop:
+    return Hop(comp, steps, None, None, 0.0)
+
+
+def _finish(walk: Walk, answer: dns.Answer, first: Stage | None = None) -> Trace:
+    origin = walk.header.source
+    drive(walk, first)
+    verdict = _verdict(walk)
     return Trace(
         verdict,
         tuple(walk.hops),
@@ -69,7 +265,7 @@ def _finish(walk: Walk, answer: dns.Answer) -> Trace:
         walk.internet,
         walk.endpoint,
         source=Header(
-            str(walk.source.address),
+            origin,
             walk.hops[-1].inbound.destination if walk.hops[-1].inbound else "",
             walk.header.protocol,
             walk.header.destination_port,
@@ -79,9 +275,27 @@ def _finish(walk: Walk, answer: dns.Answer) -> Trace:
     )
 
 
+def drive(walk: Walk, first: Stage | None = None) -> None:
+    """Run the stages from the source (or from ``first``) until one delivers the packet (returns None) or ends the
+    path (Stop)."""
+    try:
+        if first is not None:
+            stage: Stage | None = first
+        elif walk.onprem is not None:
+            stage = FromCustomerNetwork(walk.onprem)
+        else:
+            stage = leave_source(walk)
+        while stage is not None:
+            stage = _STAGES[type(stage)](walk, stage)
+    except Stop:
+        return
+
+
 def _verdict(walk: Walk) -> Verdict:
-    codes = {e.code for e in walk.explanations}
-    return Verdict.NO_ROUTE if codes & {"NO_ROUTE_TO_DESTINATION", "CANNOT_ROUTE"} else Verdict.BLOCKED
+    """From the step that stopped the walk: no route when it found none, blocked otherwise; else reachable."""
+    if walk.stopped is None:
+        return Verdict.REACHABLE
+    return Verdict.NO_ROUTE if walk.stopped.action is Action.NO_ROUTE else Verdict.BLOCKED
 
 
 def find_source(topo: Topology, source: str) -> Interface:
@@ -90,7 +304,7 @@ def find_source(topo: Topology, source: str) -> Interface:
     if source.startswith("eni-") and source in topo.interfaces:
         return topo.interfaces[source]
     try:
-        address = IPv4Address(ip_address(source))
+        address = ip_address(source)
     except ValueError:
         raise UnknownSource(f"'{source}' is not an instance, network interface or IP address vpcsim knows") from None
     held = topo.interfaces_at.get(address)
@@ -99,7 +313,7 @@ def find_source(topo: Topology, source: str) -> Interface:
     return _host_in_subnet(topo, address, source)
 
 
-def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interface:
+def _host_in_subnet(topo: Topology, address: Address, source: str) -> Interface:
     """An IP no interface holds, inside a subnet: a host there with the VPC's default security group (named choice)."""
     subnet_id = topo.subnet_index.first(address)
     if subnet_id is None:
@@ -117,24 +331,31 @@ def _host_in_subnet(topo: Topology, address: IPv4Address, source: str) -> Interf
         "",
         vpc.account,
         vpc.region,
+        zone_id=subnet.zone_id,
     )
 
 
-def _pick(topo: Topology, source: Interface, addresses: tuple[IPv4Address, ...]) -> IPv4Address:
+def _pick(topo: Topology, source: Interface, addresses: tuple[Address, ...]) -> Address:
+    """The address a client uses: of the family it prefers (IPv6 when it has an IPv6 address and there is an AAAA
+    answer, else IPv4), in its own AZ when there is one."""
     if len(addresses) == 1:
         return addresses[0]
-    same_zone = [a for a in addresses if _zone_of(topo, a) == source.zone]
-    return (same_zone or list(addresses))[0]
+    v6 = [a for a in addresses if a.version == 6]
+    v4 = [a for a in addresses if a.version == 4]
+    family = v6 if v6 and (source.address_of(6) is not None or not v4) else v4
+    same_zone = [a for a in family if _zone_of(topo, a) == source.zone_id]
+    return (same_zone or family)[0]
 
 
-def _zone_of(topo: Topology, address: IPv4Address) -> str | None:
-    """The AZ of the first interface holding ``address``."""
+def _zone_of(topo: Topology, address: Address) -> str | None:
+    """The zone id of the first interface holding ``address`` (physical: the interface may be another account's)."""
     held = topo.interfaces_at.get(address)
-    return topo.interfaces[held[0]].zone if held else None
+    return topo.interfaces[held[0]].zone_id if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------
-def leave_source(walk: Walk) -> None:
+def leave_source(walk: Walk) -> Stage:
+    """The source's own hops (instance, security groups, subnet ACL); then its subnet's route table."""
     iface = walk.source
     if iface.owner.startswith("i-"):
         walk.hop(
@@ -143,127 +364,13 @@ def leave_source(walk: Walk) -> None:
                 iface.owner,
                 region=iface.region,
                 zone=iface.zone,
+                zone_id=iface.zone_id,
                 account=iface.account,
-                arn=f"arn:aws:ec2:{iface.region}:{iface.account}:instance/{iface.owner}",
+                arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
             ),
-            Step(Action.FORWARDED, f"sent from {iface.address} through {iface.id}"),
+            Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}"),
         )
-    security_group_egress(walk, iface)
+    checks.security_group_egress(walk, iface)
     subnet = walk.subnet(iface.subnet_id)
-    acl_check(walk, subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
-    route_from(walk, subnet)
-
-
-def security_group_egress(walk: Walk, iface: Interface) -> None:
-    _security_groups(walk, iface, walk.destination, egress=True)
-
-
-def security_group_ingress(walk: Walk, iface: Interface, peer: IPv4Address) -> None:
-    _security_groups(walk, iface, peer, egress=False)
-
-
-def _security_groups(walk: Walk, iface: Interface, peer: IPv4Address, *, egress: bool) -> None:
-    """The interface's groups must allow the packet to (egress) or from (ingress) ``peer``; the rule is named."""
-    groups = [walk.topo.groups[g] for g in iface.groups if g in walk.topo.groups]
-    protocol, port = walk.header.protocol, walk.header.destination_port
-    verdict = filters.sg_allows(
-        groups, egress, protocol, port, peer, _groups_at(walk, peer, iface.vpc_id), walk.prefix_list(iface.region)
-    )
-    comp = interface_component(iface)
-    if not verdict.allowed or verdict.rule is None:
-        code = "SG_HAS_NO_RULES" if not any(g.rules for g in groups) else "ENI_SG_RULES_MISMATCH"
-        way, preposition = ("outbound", "to") if egress else ("inbound", "from")
-        detail = (
-            f"no {way} rule of {', '.join(iface.groups) or 'its groups'} allows {protocol}/{port} {preposition} {peer}"
-        )
-        walk.block(comp, code, detail, "egress" if egress else "ingress")
-        return
-    rule = verdict.rule
-    walk.hop(
-        comp, Step(Action.ALLOWED, f"security group rule {filters.describe_sg_rule(rule)} allows it", dict(rule.raw))
-    )
-
-
-def _groups_at(walk: Walk, address: IPv4Address, vpc_id: str) -> tuple[str, ...]:
-    eni = walk.topo.interface_by_address.get((vpc_id, address))
-    return walk.topo.interfaces[eni].groups if eni else ()
-
-
-def acl_check(
-    walk: Walk, subnet: Subnet, *, egress: bool, peer: IPv4Address, port: int | None, reply: bool = False
-) -> None:
-    acl = walk.topo.acls[subnet.network_acl]
-    verdict = filters.acl_allows(acl, egress, walk.header.protocol, port, peer)
-    vpc = walk.vpc(subnet.vpc_id)
-    comp = component(
-        ComponentKind.NETWORK_ACL,
-        acl.id,
-        region=vpc.region,
-        account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:network-acl/{acl.id}",
-    )
-    what = ("reply " if reply else "") + ("outbound" if egress else "inbound")
-    if not verdict.allowed:
-        rule = verdict.rule
-        detail = (
-            f"{what} {filters.describe_acl_entry(rule)} of {acl.id} denies {walk.header.protocol}/{port} "
-            f"{'to' if egress else 'from'} {peer}"
-            if rule
-            else f"no {what} entry of {acl.id} matches"
-        )
-        walk.block(
-            comp,
-            "SUBNET_ACL_RESTRICTION",
-            detail,
-            "egress" if egress else "ingress",
-            rule=rule.raw if rule else None,
-            reply=reply,
-        )
-    assert verdict.rule is not None
-    walk.hop(
-        comp,
-        Step(
-            Action.ALLOWED,
-            f"{what} {filters.describe_acl_entry(verdict.rule)} of {acl.id} allows it (subnet {subnet.id})",
-            dict(verdict.rule.raw),
-        ),
-        reply=reply,
-    )
-
-
-# -- routing ---------------------------------------------------------------------------------------------------------
-def route_from(walk: Walk, subnet: Subnet) -> None:
-    """Look the destination up in ``subnet``'s route table and follow the chosen route."""
-    table = walk.topo.route_tables[subnet.route_table]
-    vpc = walk.vpc(subnet.vpc_id)
-    key = f"{table.id}:{walk.header.destination}:{walk.header.source}"
-    comp = component(
-        ComponentKind.ROUTE_TABLE,
-        table.id,
-        region=vpc.region,
-        account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:route-table/{table.id}",
-    )
-    if key in walk.visited:
-        walk.block(comp, "NO_PATH", f"the path comes back to {table.id}: a routing loop", "egress")
-    walk.visited.add(key)
-    match = routing.lookup(table, walk.destination, walk.prefix_list(vpc.region))
-    if match is None:
-        walk.block(
-            comp, "NO_ROUTE_TO_DESTINATION", f"{table.id} has no route to {walk.destination}", "egress", Action.NO_ROUTE
-        )
-    assert match is not None
-    route = match.route
-    if route.state != "active":
-        walk.block(
-            comp,
-            "BAD_STATE_ROUTE",
-            f"route {route.label} is a blackhole (its target is gone or detached)",
-            "egress",
-            Action.NO_ROUTE,
-            route.raw,
-        )
-    why = "; ".join(f"{r.label} lost ({reason})" for r, reason in match.beaten[:3])
-    detail = f"route {route.label} (longest prefix match /{match.length})" + (f"; {why}" if why else "")
-    walk.hop(comp, Step(Action.ROUTED, detail, dict(route.raw)))
-    targets.follow(walk, vpc, subnet, route)
+    checks.acl_check(walk, subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
+    return RouteFrom(subnet)

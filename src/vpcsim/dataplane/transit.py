@@ -5,88 +5,100 @@ the peer gateway, which routes it again with the route table its side of the att
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from vpcsim.dataplane import routing
-from vpcsim.dataplane.topology import Subnet, TgwAttachment, Vpc
-from vpcsim.dataplane.walk import PROCESSING_MS, Walk, component, region_latency_ms
+from vpcsim.dataplane.checks import check_return_route, check_tgw_return
+from vpcsim.dataplane.topology import TgwAttachment
+from vpcsim.dataplane.walk import (
+    PROCESSING_MS,
+    DeliverInVpc,
+    OverVpn,
+    Stage,
+    TransitRoute,
+    ViaTransitGateway,
+    Walk,
+    component,
+    region_latency_ms,
+)
+from vpcsim.model.arns import ec2_arn
+from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, ComponentKind, Step
 
 
-def via_transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, gateway: str) -> None:
+def via_transit_gateway(walk: Walk, stage: ViaTransitGateway) -> Stage | None:
+    vpc, subnet, gateway = stage.vpc, stage.subnet, stage.gateway
     comp = component(
         ComponentKind.TRANSIT_GATEWAY,
         gateway,
         region=vpc.region,
         account=vpc.account,
-        arn=f"arn:aws:ec2:{vpc.region}:{vpc.account}:transit-gateway/{gateway}",
+        arn=ec2_arn(vpc.region, vpc.account, "transit-gateway", gateway),
     )
     attachment = walk.topo.tgw_vpc_attachments.get((gateway, vpc.id))
     if attachment is None:
-        walk.block(comp, "BAD_STATE_ATTACHMENT", f"{vpc.id} has no available attachment to {gateway}")
-        return
-    if subnet.zone not in attachment.zones:
+        walk.block(comp, Code.BAD_STATE_ATTACHMENT, f"{vpc.id} has no available attachment to {gateway}")
+        return None
+    if subnet.zone_id not in attachment.zones:
         walk.block(
             comp,
-            "TGW_ATTACH_VPC_AZ_RESTRICTION",
+            Code.TGW_ATTACH_VPC_AZ_RESTRICTION,
             f"{attachment.id} has no subnet in {subnet.zone}, where the "
             "traffic starts: it cannot reach the transit gateway",
         )
     walk.hop(comp, Step(Action.FORWARDED, f"into {gateway} through attachment {attachment.id}"), latency=PROCESSING_MS)
-    _route(walk, gateway, attachment, 0)
+    return TransitRoute(gateway, attachment, 0)
 
 
-def _route(walk: Walk, gateway: str, attachment: TgwAttachment, depth: int) -> None:
+def route(walk: Walk, stage: TransitRoute) -> Stage | None:
+    """Route in the attachment's associated table; the chosen attachment is where the packet goes next."""
+    gateway, attachment, depth = stage.gateway, stage.attachment, stage.depth
     table_id = attachment.route_table
     comp = component(ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE, table_id or gateway, region=attachment.region)
     if table_id is None or table_id not in walk.topo.tgw_route_tables or depth > 4:
         walk.block(
             comp,
-            "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            Code.TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION,
             f"{attachment.id} is associated with no route table of {gateway}",
         )
-        return
-    route, beaten = routing.tgw_lookup(walk.topo.tgw_route_tables[table_id], walk.destination)
-    if route is None:
+        return None
+    chosen, beaten = routing.tgw_lookup(walk.topo.tgw_route_tables[table_id], walk.destination)
+    if chosen is None:
         walk.block(
-            comp, "TGW_RTB_CANNOT_ROUTE", f"{table_id} has no route to {walk.destination}", action=Action.NO_ROUTE
+            comp, Code.TGW_RTB_CANNOT_ROUTE, f"{table_id} has no route to {walk.destination}", action=Action.NO_ROUTE
         )
-        return
-    if route.state != "active" or route.attachment is None:
+        return None
+    if chosen.state != "active" or chosen.attachment is None:
         walk.block(
             comp,
-            "TGW_RTB_BAD_STATE_ROUTE",
-            f"route {route.destination} in {table_id} is a blackhole",
+            Code.TGW_RTB_BAD_STATE_ROUTE,
+            f"route {chosen.destination} in {table_id} is a blackhole",
             action=Action.NO_ROUTE,
         )
-        return
+        return None
     lost = "; ".join(f"{r.destination} ({r.kind}) lost" for r in beaten[:3])
     walk.hop(
         comp,
         Step(
             Action.ROUTED,
-            f"{route.kind} route {route.destination} -> {route.attachment}" + (f"; {lost}" if lost else ""),
+            f"{chosen.kind} route {chosen.destination} -> {chosen.attachment}" + (f"; {lost}" if lost else ""),
         ),
     )
-    _next(walk, gateway, walk.topo.tgw_views.get((gateway, route.attachment)), depth)
+    return _next(walk, gateway, walk.topo.tgw_views.get((gateway, chosen.attachment)), depth)
 
 
-def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) -> None:
-    from vpcsim.dataplane.targets import _check_return_route, deliver_in_vpc
-
+def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) -> Stage | None:
     if target is None:
         walk.block(
             component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, gateway),
-            "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT",
+            Code.TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT,
             "the route's attachment is gone",
         )
-        return
+        return None
     if target.kind == "peering":
         peer_view = walk.topo.tgw_views.get((target.peer_gateway or "", target.id))
         comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=target.region)
         if peer_view is None or target.state != "available":
-            walk.block(comp, "BAD_STATE_ATTACHMENT", f"peering attachment {target.id} is {target.state}")
-            return
+            walk.block(comp, Code.BAD_STATE_ATTACHMENT, f"peering attachment {target.id} is {target.state}")
+            return None
         walk.hop(
             comp,
             Step(
@@ -95,13 +107,16 @@ def _next(walk: Walk, gateway: str, target: TgwAttachment | None, depth: int) ->
             latency=region_latency_ms(walk.region, peer_view.region),
         )
         walk.region = peer_view.region
-        _route(walk, target.peer_gateway or "", peer_view, depth + 1)
-        return
+        return TransitRoute(target.peer_gateway or "", peer_view, depth + 1)
+    if target.kind == "vpn":  # out to a customer network: onprem.py
+        return OverVpn(target.vpn_connection or "", gateway)
     vpc = walk.vpc(target.vpc_id or "")
     comp = component(ComponentKind.TRANSIT_GATEWAY_ATTACHMENT, target.id, region=vpc.region)
-    if not vpc.contains(IPv4Address(walk.header.destination)):
-        walk.block(comp, "NO_PATH", f"{walk.destination} is not in {vpc.id}, the VPC of {target.id}")
+    if not vpc.contains(walk.destination):
+        walk.block(comp, Code.NO_PATH, f"{walk.destination} is not in {vpc.id}, the VPC of {target.id}")
     walk.hop(comp, Step(Action.FORWARDED, f"out of {gateway} into {vpc.id} through {target.id}"))
     walk.arrived_via = gateway
-    _check_return_route(walk, vpc, gateway)
-    deliver_in_vpc(walk, vpc, None)
+    check_return_route(walk, vpc, gateway)
+    if walk.onprem is not None and walk.onprem.attachment:  # the reply goes back to the customer's VPN attachment
+        check_tgw_return(walk, gateway, target.route_table, walk.onprem.attachment)
+    return DeliverInVpc(vpc, None)

@@ -1,4 +1,9 @@
-"""The state of one trace as it is walked: hops so far, the packet's header, where it came from, why it stopped.
+"""The state of one trace as it is walked (hops so far, the packet's header, where it came from, why it stopped), and
+the stages a walk goes through.
+
+A stage is a small value naming what happens next (``RouteFrom(subnet)``, ``DeliverInVpc(vpc, ...)``); each stage's
+function returns the next stage or None when the packet has arrived, and raises ``Stop`` when the path ends early.
+One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other.
 
 Latency estimates per hop (named choice, for comparing paths, not a measurement): 0.05 ms within an AZ, 0.5 ms across
 AZs, 0.1 ms for a gateway or endpoint's processing, 1 ms from a VPC to an AWS service's front end, 10 to 80 ms between
@@ -9,9 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, ip_address
 
-from vpcsim.dataplane.topology import Interface, Network, Subnet, Topology, Vpc
+from vpcsim.dataplane.topology import (
+    Address,
+    Endpoint,
+    Interface,
+    Network,
+    Route,
+    Subnet,
+    TgwAttachment,
+    Topology,
+    Vpc,
+    VpnConnection,
+)
+from vpcsim.model.arns import ec2_arn
+from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
 
 INTRA_AZ_MS = 0.05
@@ -20,10 +38,97 @@ PROCESSING_MS = 0.1
 SERVICE_MS = 1.0
 INTERNET_MS = 20.0
 MAX_HOPS = 24
+INTERNET_HOST = "internet-host"  # the kind of the pseudo interface a walk from the internet starts at
 
 
 class Stop(Exception):
     """Raised inside the walk when the path ends (blocked or delivered)."""
+
+
+# -- stages ----------------------------------------------------------------------------------------------------------
+class Stage:
+    """What the walk does next; the driver finds the function for each kind of stage."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFrom(Stage):
+    """Look the destination up in ``subnet``'s route table."""
+
+    subnet: Subnet
+
+
+@dataclass(frozen=True, slots=True)
+class FollowRoute(Stage):
+    """Hand the packet to the target of the route ``subnet``'s table chose."""
+
+    vpc: Vpc
+    subnet: Subnet
+    route: Route
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverInVpc(Stage):
+    """The packet is in ``vpc`` with a destination inside it (``from_subnet`` None: it came from outside)."""
+
+    vpc: Vpc
+    from_subnet: Subnet | None
+
+
+@dataclass(frozen=True, slots=True)
+class ToEndpointService(Stage):
+    """A consumer's interface endpoint passes the packet to the provider's endpoint service."""
+
+    endpoint: Endpoint
+    interface: Interface
+
+
+@dataclass(frozen=True, slots=True)
+class ViaTransitGateway(Stage):
+    """A VPC route sends the packet to transit gateway ``gateway``."""
+
+    vpc: Vpc
+    subnet: Subnet
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransitRoute(Stage):
+    """Route in the transit gateway route table ``attachment`` is associated with."""
+
+    gateway: str
+    attachment: TgwAttachment
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class FromInternet(Stage):
+    """A packet from a host on the internet arrives at the VPC holding the destination, through ``gateway`` (an
+    internet or egress-only internet gateway id) or, when None, whichever gateway the VPC has."""
+
+    gateway: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FromCustomerNetwork(Stage):
+    """An on-premises host sends the packet into AWS over VPN connection ``connection``."""
+
+    connection: VpnConnection
+
+
+@dataclass(frozen=True, slots=True)
+class ViaVpnGateway(Stage):
+    """A route of ``vpc`` sends the packet to virtual private gateway ``gateway``, towards a customer network."""
+
+    vpc: Vpc
+    gateway: str
+
+
+@dataclass(frozen=True, slots=True)
+class OverVpn(Stage):
+    """The packet leaves AWS over VPN connection ``connection`` from ``gateway`` (vgw-... or tgw-...)."""
+
+    connection: str
+    gateway: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +143,15 @@ class PolicyQuestion:
     private_ip: str | None  # aws:VpcSourceIp (through an endpoint)
     public_ip: str | None  # aws:SourceIp (over the internet)
     account: str  # the source's account
+    bucket: str | None = None  # the S3 bucket the request is for (from the host name or the request)
+    access_point: str | None = None  # the S3 access point ARN an access point host name addresses
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyAnswer:
     allowed: bool
     detail: str
-    policy: str = ""  # "endpoint policy of vpce-1", "bucket policy of my-bucket"
+    code: ExplanationCode = ExplanationCode.POLICY_DENY  # why it stops, when it is a denial
     statement: dict[str, object] = field(default_factory=dict)
 
 
@@ -68,15 +175,20 @@ class Walk:
     internet: bool = False
     endpoint: str | None = None
     notes: list[str] = field(default_factory=list)
-    zone: str = ""  # where the packet is now
+    zone: str = ""  # the zone id where the packet is now (physical, so comparable across accounts)
     region: str = ""
     arrived_via: str | None = None  # "pcx-..." / "tgw-..." once the packet left its source VPC
     from_nat: str | None = None  # the NAT gateway that rewrote the source
     visited: set[str] = field(default_factory=set)
-    _parsed: tuple[str, IPv4Address] = ("0.0.0.0", IPv4Address(0))
+    stopped: Step | None = None  # the step that ended the path, if one did
+    onprem: VpnConnection | None = None  # the connection an on-premises source sends through
+    bucket: str | None = None  # the S3 bucket the request is for (the host name's, or the request's)
+    access_point: str | None = None  # the S3 access point ARN the host name addresses
+    redirect: str | None = None  # the Region S3 named when it redirected the request (the bucket's)
+    _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
-        self.zone, self.region = self.source.zone, self.source.region
+        self.zone, self.region = self.source.zone_id, self.source.region
 
     # -- building hops -------------------------------------------------------------------------------------------
     def hop(
@@ -88,7 +200,7 @@ class Walk:
         reply: bool = False,
     ) -> None:
         if len(self.hops) >= MAX_HOPS:
-            self.block(component, "NO_PATH", "the path loops or is longer than vpcsim follows")
+            self.block(component, ExplanationCode.NO_PATH, "the path loops or is longer than vpcsim follows")
         self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency, reply))
         if outbound is not None:
             self.header = outbound
@@ -96,7 +208,7 @@ class Walk:
     def block(
         self,
         component: Component,
-        code: str,
+        code: ExplanationCode,
         detail: str,
         direction: str = "",
         action: Action = Action.DENIED,
@@ -106,11 +218,12 @@ class Walk:
         """End the path at ``component`` with Reachability Analyzer's ``code``."""
         step = Step(action, detail, dict(rule or {}), code)
         self.hops.append(Hop(component, (step,), self.header, None, 0.0, reply))
+        self.stopped = step
         self.explanations.append(Explanation(code, component, direction, detail))
         raise Stop
 
     def move_to(self, zone: str, region: str) -> float:
-        """The latency of moving the packet to ``zone`` in ``region``."""
+        """The latency of moving the packet to the zone with id ``zone`` in ``region``."""
         latency = (
             region_latency_ms(self.region, region)
             if region != self.region
@@ -134,21 +247,38 @@ class Walk:
         return self.topo.subnets[subnet_id]
 
     @property
-    def destination(self) -> IPv4Address:
+    def destination(self) -> Address:
         text = self.header.destination
         if text != self._parsed[0]:  # parsed once per destination, not at every stage that asks
-            self._parsed = (text, IPv4Address(text))
+            self._parsed = (text, ip_address(text))
         return self._parsed[1]
+
+    @property
+    def sender(self) -> Address:
+        """The packet's current source address (rewritten by NAT on the way)."""
+        return ip_address(self.header.source)
+
+    @property
+    def from_internet(self) -> bool:
+        """Whether the walk started at a host on the internet (no interface of any VPC)."""
+        return self.source.kind == INTERNET_HOST
 
 
 def component(
-    kind: ComponentKind, rid: str, *, name: str = "", region: str = "", zone: str = "", account: str = "", arn: str = ""
+    kind: ComponentKind,
+    rid: str,
+    *,
+    name: str = "",
+    region: str = "",
+    zone: str = "",
+    account: str = "",
+    arn: str = "",
+    zone_id: str = "",
 ) -> Component:
-    return Component(rid, kind, arn, name, region, zone, account)
+    return Component(rid, kind, arn, name, region, zone, account, zone_id)
 
 
 def interface_component(iface: Interface) -> Component:
-    arn = f"arn:aws:ec2:{iface.region}:{iface.account}:network-interface/{iface.id}"
-    return Component(
-        iface.id, ComponentKind.NETWORK_INTERFACE, arn, iface.kind, iface.region, iface.zone, iface.account
-    )
+    arn = ec2_arn(iface.region, iface.account, "network-interface", iface.id)
+    kind = ComponentKind.NETWORK_INTERFACE
+    return Component(iface.id, kind, arn, iface.kind, iface.region, iface.zone, iface.account, iface.zone_id)

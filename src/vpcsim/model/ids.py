@@ -17,6 +17,7 @@ PREFIXES: dict[str, str] = {
     "rtb": "route-table",
     "rtbassoc": "route-table-association",
     "igw": "internet-gateway",
+    "eigw": "egress-only-internet-gateway",
     "eipalloc": "elastic-ip",
     "eipassoc": "elastic-ip-association",
     "nat": "natgateway",
@@ -41,6 +42,14 @@ PREFIXES: dict[str, str] = {
     "nia": "network-insights-analysis",
     "vpc-cidr-assoc": "vpc-cidr-block-association",
     "subnet-cidr-assoc": "subnet-cidr-block-association",
+    "ami": "image",
+    "vol": "volume",
+    "snap": "snapshot",
+    "key": "key-pair",
+    "fl": "vpc-flow-log",
+    "cgw": "customer-gateway",
+    "vgw": "vpn-gateway",
+    "vpn": "vpn-connection",
 }
 
 _ID = re.compile(r"^([a-z]+(?:-[a-z]+)*)-([0-9a-f]{8}|[0-9a-f]{17})$")

@@ -44,6 +44,14 @@ KINDS: dict[str, Kind] = {
             "InvalidInternetGatewayId.Malformed",
         ),
         Kind(
+            "egress-only-internet-gateway",
+            "eigw",
+            "egressOnlyInternetGateway ID",
+            "InvalidEgressOnlyInternetGatewayId.NotFound",
+            "InvalidEgressOnlyInternetGatewayId.Malformed",
+            empty_tags=False,  # awscli examples show untagged gateways without Tags
+        ),
+        Kind(
             "elastic-ip",
             "eipalloc",
             "allocation ID",
@@ -130,6 +138,7 @@ KINDS: dict[str, Kind] = {
             "InvalidNetworkInsightsAnalysisId.NotFound",
             "InvalidNetworkInsightsAnalysisId.Malformed",
         ),
+        Kind("vpc-flow-log", "fl", "flow log ID", "InvalidFlowLogId.NotFound", "InvalidFlowLogId.NotFound"),
         # EC2 answers a missing transit gateway route table with the VPC route table's code [EC2ERR].
         Kind(
             "transit-gateway-route-table",
@@ -137,6 +146,33 @@ KINDS: dict[str, Kind] = {
             "routeTable ID",
             "InvalidRouteTableID.NotFound",
             "InvalidRouteTableId.Malformed",
+        ),
+        # Codes as EC2 spells them [EC2ERR]; the images family writes its own NotFound text, which puts the ids in
+        # brackets ("The image id '[ami-1]' does not exist").
+        Kind("image", "ami", "image id", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", empty_tags=False),
+        Kind("volume", "vol", "volume", "InvalidVolume.NotFound", "InvalidVolumeID.Malformed", empty_tags=False),
+        Kind(
+            "snapshot", "snap", "snapshot", "InvalidSnapshot.NotFound", "InvalidSnapshotID.Malformed", empty_tags=False
+        ),
+        Kind("key-pair", "key", "key pair", "InvalidKeyPair.NotFound", "InvalidKeyPair.Malformed"),
+        # Site-to-Site VPN and DHCP options [EC2ERR]: "The customerGateway ID 'cgw-1' does not exist" and friends.
+        Kind(
+            "customer-gateway",
+            "cgw",
+            "customerGateway ID",
+            "InvalidCustomerGatewayID.NotFound",
+            "InvalidCustomerGatewayId.Malformed",
+        ),
+        Kind("vpn-gateway", "vgw", "vpnGateway ID", "InvalidVpnGatewayID.NotFound", "InvalidVpnGatewayID.Malformed"),
+        Kind(
+            "vpn-connection",
+            "vpn",
+            "vpnConnection ID",
+            "InvalidVpnConnectionID.NotFound",
+            "InvalidVpnConnectionID.Malformed",
+        ),
+        Kind(
+            "dhcp-options", "dopt", "dhcpOptions ID", "InvalidDhcpOptionID.NotFound", "InvalidDhcpOptionsId.Malformed"
         ),
     )
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpcsim.model.explanations import ExplanationCode
+
 
 class ComponentKind(StrEnum):
     """Reachability Analyzer's component vocabulary [RA]."""
@@ -23,6 +25,7 @@ class ComponentKind(StrEnum):
     NETWORK_ACL = "network-acl"
     ROUTE_TABLE = "route-table"
     INTERNET_GATEWAY = "internet-gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress-only-internet-gateway"
     NAT_GATEWAY = "nat-gateway"
     VPC_ENDPOINT = "vpc-endpoint"
     VPC_PEERING_CONNECTION = "vpc-peering-connection"
@@ -35,6 +38,9 @@ class ComponentKind(StrEnum):
     AWS_SERVICE = "aws-service"
     INTERNET = "internet"
     DNS = "dns"
+    VPN_GATEWAY = "vpn-gateway"
+    VPN_CONNECTION = "vpn-connection"
+    CUSTOMER_GATEWAY = "customer-gateway"
 
 
 class Action(StrEnum):
@@ -67,8 +73,9 @@ class Component:
     arn: str = ""
     name: str = ""  # a human label: "NAT gateway in eu-west-2a", "com.amazonaws.eu-west-2.s3"
     region: str = ""
-    zone: str = ""  # AZ name where the component sits, if zonal
+    zone: str = ""  # AZ name where the component sits, if zonal, as its owner names it
     account: str = ""
+    zone_id: str = ""  # that AZ's id: the physical zone, the same for every account (names are mapped per account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +94,7 @@ class Step:
     action: Action
     detail: str  # what a person reads: "route 0.0.0.0/0 -> nat-0abc (longest prefix match)"
     rule: dict[str, Any] = field(default_factory=dict)  # the deciding rule as AWS describes it, if any
-    explanation_code: str = ""  # Reachability Analyzer's code when the step stops the path
+    explanation_code: ExplanationCode | None = None  # Reachability Analyzer's code when the step stops the path
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,7 @@ class Hop:
 class Explanation:
     """Why a path stops, in Reachability Analyzer's terms [RA-EX]."""
 
-    code: str
+    code: ExplanationCode
     component: Component
     direction: str = ""  # "egress" | "ingress"
     detail: str = ""
@@ -126,6 +133,17 @@ class Charge:
 
 
 @dataclass(frozen=True, slots=True)
+class UnpricedCharge:
+    """A per-GB charge the path incurs whose rate the price book does not have for that Region: unknown, not free."""
+
+    item: str
+    component: str  # the id of the component that charges
+    region: str
+    key: str  # the price book key that is missing, e.g. "nat_gateway_gb"
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     verdict: Verdict
     hops: tuple[Hop, ...]
@@ -133,6 +151,7 @@ class Trace:
     internet: bool = False  # the path crosses the public internet
     endpoint: str | None = None  # the VPC endpoint the path uses, if any
     charges: tuple[Charge, ...] = ()
+    unpriced: tuple[UnpricedCharge, ...] = ()  # charges on the path the price book cannot price: the sum is a floor
     source: Header | None = None  # the request as it left the source
     resolved: tuple[str, ...] = ()  # the addresses the destination name resolved to
     notes: tuple[str, ...] = ()
@@ -159,4 +178,5 @@ class Trace:
 
     @property
     def usd_per_gb(self) -> float:
+        """What the priced charges add up to: the whole per-GB cost when nothing is unpriced, else a lower bound."""
         return round(sum(c.usd_per_gb for c in self.charges), 6)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from vpcsim.model.arns import root_arn
+
 _ACCOUNT = re.compile(r"^\d{12}$")
 _SESSION = re.compile(r"^arn:(aws[\w-]*):sts::(\d{12}):assumed-role/([^/]+)/.+$")
 
@@ -86,7 +88,7 @@ def aws_principal_matches(value: str, principal: str, *, account_is_root_only: b
     account = value if _ACCOUNT.match(value) else _root_account(value)
     if account is not None:
         if account_is_root_only:
-            return principal == f"arn:aws:iam::{account}:root"
+            return principal == root_arn(account)
         return caller_account == account
     return value in principal_names(principal)
 

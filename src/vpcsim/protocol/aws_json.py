@@ -1,4 +1,5 @@
-"""The JSON protocol (DynamoDB's ``awsJson1_0``): ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>``.
+"""The JSON protocol (DynamoDB's ``awsJson1_0``, Service Quotas' ``awsJson1_1``, which differ only in the content
+type): ``POST /`` with ``X-Amz-Target: <targetPrefix>.<Operation>``.
 
 The body is a JSON object keyed by member names; one walker checks it against the input shape, dispatching on
 ``shape.type_name`` as botocore does. Type mismatches are ``SerializationException``; a value the model's
@@ -29,6 +30,7 @@ from typing import Any
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from vpcsim.errors import ApiError, InvalidParameter
+from vpcsim.protocol.limits import bounded_json
 
 
 def operation_for_target(model: ServiceModel, target: str) -> OperationModel | None:
@@ -93,9 +95,9 @@ class JsonRequestParser:
         if not body.strip():
             return {}
         try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError("SerializationException", "The request body is not valid JSON.") from None
+            return bounded_json(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ApiError("SerializationException", f"The request body is not valid JSON: {error}.") from None
 
     def _walk(self, shape: Shape, value: Any, path: str, problems: _Problems) -> Any:
         kind = shape.type_name

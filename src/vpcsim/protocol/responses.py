@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from botocore.model import OperationModel, Shape
 
@@ -46,13 +46,13 @@ class ResponseSerializer:
             return
         for member, member_shape in shape.members.items():
             item = value.get(member)
-            if item is not None:
+            if item is not None and not member_shape.serialization.get("xmlAttribute"):
                 self._write(member_shape, str(member_shape.serialization.get("name", member)), item, out)
 
     def _write(self, shape: Shape, name: str, value: Any, out: list[str]) -> None:
         kind = shape.type_name
         if kind == "structure":
-            out.append(f"<{name}>")
+            out.append(f"<{name}{_attributes(shape, value)}>")
             self._members(shape, value, out)
             out.append(f"</{name}>")
         elif kind == "list":
@@ -85,6 +85,21 @@ class ResponseSerializer:
             self._write(shape.value, value_name, item, out)
             out.append("</entry>")
         out.append(f"</{name}>")
+
+
+def _attributes(shape: Shape, value: dict[str, Any]) -> str:
+    """A structure's members serialised as XML attributes (S3's ``<Grantee xsi:type="CanonicalUser">``), with the
+    namespace declaration the shape names."""
+    pairs = [
+        (str(m.serialization.get("name", member)), value[member])
+        for member, m in shape.members.items()
+        if m.serialization.get("xmlAttribute") and value.get(member) is not None
+    ]
+    if not pairs:
+        return ""
+    namespace = shape.serialization.get("xmlNamespace") or {}
+    declared = f' xmlns:{namespace["prefix"]}={quoteattr(namespace["uri"])}' if namespace.get("prefix") else ""
+    return declared + "".join(f" {name}={quoteattr(str(item))}" for name, item in pairs)
 
 
 def _text(kind: str, value: Any) -> str:

@@ -10,7 +10,8 @@ trailing slash is retried without it.
 
 Parsing walks the input shape by each member's ``location``: ``uri`` labels, ``querystring``, ``header``,
 ``headers`` (a prefix map), and the body: the member named by the shape's ``payload`` key (raw text or bytes for a
-string or blob, an XML document for a structure), else the body's XML members. Serialising mirrors it: header
+string or blob, an XML document for a structure), else the body's XML members; members marked ``xmlAttribute``
+(S3's ``xsi:type``) are attributes, read by their local name. Serialising mirrors it: header
 members become headers, the ``payload`` member (or the remaining members) the body, the status is the operation's
 ``responseCode`` (200 by default). Problems are collected and raised once.
 
@@ -42,6 +43,10 @@ from vpcsim.protocol.responses import ResponseSerializer
 
 _PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _LABEL = re.compile(r"^\{([^}+]+)(\+?)\}$")
+# Output shapes whose document is their one member's element itself, which botocore's model cannot say: S3's
+# GetBucketLocation answers ``<LocationConstraint>eu-west-2</LocationConstraint>`` (empty for us-east-1), read by
+# botocore's handlers.parse_get_bucket_location and by the SDKs' own customizations.
+_VALUE_ROOTS = frozenset({"GetBucketLocationOutput"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +266,12 @@ def _xml_members(
     for member, shape in members.items():
         name = str(shape.serialization.get("name", member))
         where = f"{path}.{name}" if path else name
+        if shape.serialization.get("xmlAttribute"):  # xsi:type: the attribute's local name, whatever its prefix
+            local = name.rpartition(":")[2]
+            found = next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == local), None)
+            if found is not None:
+                parsed[member] = _convert(shape, found, where, problems)
+            continue
         if shape.type_name == "list" and shape.serialization.get("flattened"):
             items = element.findall(name)
             if items:
@@ -335,6 +346,8 @@ class RestXmlResponseSerializer(ResponseSerializer):
         if shape is None:
             return RestResponse(status, b"")
         headers = _headers(shape, result)
+        if shape.name in _VALUE_ROOTS:
+            return RestResponse(status, self._value_root(shape, namespace, result), headers)
         payload = shape.serialization.get("payload")
         if payload:
             return RestResponse(status, self._payload(shape.members[payload], payload, result.get(payload)), headers)
@@ -343,6 +356,14 @@ class RestXmlResponseSerializer(ResponseSerializer):
             return RestResponse(status, b"", headers)
         root = str(shape.serialization.get("name", f"{operation.name}Result"))
         return RestResponse(status, self._document(root, namespace, bodied, result), headers)
+
+    @staticmethod
+    def _value_root(shape: Shape, namespace: str, result: Mapping[str, Any]) -> bytes:
+        (member,) = shape.members
+        xmlns = f" xmlns={quoteattr(namespace)}" if namespace else ""
+        value = result.get(member)
+        text = "" if value is None else escape(str(value))
+        return f"{_PROLOG}<{member}{xmlns}>{text}</{member}>".encode()
 
     def _payload(self, shape: Shape, name: str, value: Any) -> bytes:
         if value is None:
@@ -365,6 +386,17 @@ class RestXmlResponseSerializer(ResponseSerializer):
 
     def serialize_error(self, namespace: str, code: str, message: str, request_id: str) -> bytes:
         return self.error_body(code, message, request_id)
+
+    @staticmethod
+    def wrapped_error_body(code: str, message: str, request_id: str, namespace: str, *, sender: bool = True) -> bytes:
+        """The error document of rest-xml services other than S3 (Route 53): ``<ErrorResponse><Error><Type/><Code/>
+        <Message/></Error><RequestId/></ErrorResponse>``."""
+        kind = "Sender" if sender else "Receiver"
+        xmlns = f" xmlns={quoteattr(namespace)}" if namespace else ""
+        return (
+            f"{_PROLOG}<ErrorResponse{xmlns}><Error><Type>{kind}</Type><Code>{escape(code)}</Code>"
+            f"<Message>{escape(message)}</Message></Error><RequestId>{escape(request_id)}</RequestId></ErrorResponse>"
+        ).encode()
 
     @staticmethod
     def error_body(code: str, message: str, request_id: str, fields: Mapping[str, str] | None = None) -> bytes:

@@ -1,7 +1,8 @@
 """botocore's service models, loaded once per process, and the services vpcsim answers on one port.
 
 A request names its service in the SigV4 credential scope (``ec2``, ``elasticloadbalancing``, ``sts``, ``s3``,
-``dynamodb``); an unsigned request is told apart by its ``Version`` parameter, which every Query API sends.
+``dynamodb``, ``servicequotas``); an unsigned request is told apart by its ``Version`` parameter, which every Query
+API sends.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 # scope name -> botocore model name; the scope name is what SigV4 signs (botocore's signingName).
-_SCOPES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "sts": "sts", "s3": "s3", "dynamodb": "dynamodb"}
+_SCOPES = {
+    "ec2": "ec2",
+    "elasticloadbalancing": "elbv2",
+    "sts": "sts",
+    "s3": "s3",
+    "dynamodb": "dynamodb",
+    "route53": "route53",
+    "route53resolver": "route53resolver",
+    "servicequotas": "service-quotas",
+}
 # Unsigned requests are told apart by Version, which only the Query protocols send.
 _QUERY_PROTOCOLS = ("ec2", "query")
 

@@ -7,11 +7,12 @@
 - ``POST /_vpcsim/dns/txt``: publish a TXT record (``{"name": "_abc.example.com", "value": "vpce:..."}``), the way a
   provider proves it owns its endpoint service's private DNS name.
 - ``GET /_vpcsim/notifications[?account=ID]``: the endpoint connection notification events that fired.
+- ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
+  ``UnsupportedOperation``, with how often (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,8 +20,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from vpcsim.control import Control
 from vpcsim.errors import ApiError
+from vpcsim.protocol.limits import bounded_json
+from vpcsim.server.bodies import MAX_API_BODY, read_body
+from vpcsim.server.callers import is_admin, own_account
+from vpcsim.server.edge import Edge
 
 
 def _error(code: str, message: str, status: int = 400) -> JSONResponse:
@@ -29,8 +33,10 @@ def _error(code: str, message: str, status: int = 400) -> JSONResponse:
 
 async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse:
     try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
+        body = bounded_json(await read_body(request, MAX_API_BODY) or b"{}")
+    except ApiError as error:
+        return _error(error.code, error.message, error.status)
+    except (ValueError, UnicodeDecodeError):
         return _error("InvalidJson", "The body must be a JSON object.")
     if not isinstance(body, dict) or any(not isinstance(body.get(f), str) for f in fields):
         return _error("MissingParameter", f"The body must be a JSON object with string members {', '.join(fields)}.")
@@ -45,8 +51,12 @@ def _guarded(action: Callable[[], Any]) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def admin_routes(control: Control, reset: Callable[[], None]) -> list[Route]:
+def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
+    control = edge.control
+
     async def do_reset(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file may reset.", 403)
         reset()
         return JSONResponse({"status": "ok", "message": "all state cleared"})
 
@@ -54,6 +64,8 @@ def admin_routes(control: Control, reset: Callable[[], None]) -> list[Route]:
         return JSONResponse({"status": "ok", "revision": control.store.revision})
 
     async def principals(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file maps keys.", 403)
         body = await _body(request, "access_key_id", "principal")
         if isinstance(body, JSONResponse):
             return body
@@ -66,10 +78,16 @@ def admin_routes(control: Control, reset: Callable[[], None]) -> list[Route]:
         return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
 
     async def notifications(request: Request) -> Response:
-        return JSONResponse({"events": control.notification_events(request.query_params.get("account"))})
+        account = own_account(request.scope, request.query_params.get("account"))
+        return JSONResponse({"events": control.notification_events(account)})
+
+    async def unsupported(request: Request) -> Response:
+        rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
+        return JSONResponse({"unsupported": rows})
 
     return [
         Route("/_vpcsim/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/unsupported", unsupported, methods=["GET"]),
         Route("/moto-api/reset", do_reset, methods=["POST"]),
         Route("/_vpcsim/health", health, methods=["GET"]),
         Route("/_vpcsim/principals", principals, methods=["POST"]),

@@ -4,6 +4,10 @@ Indexes: by (kind, id); by scope (kind, account, region), insertion-ordered so d
 (kind, parent id) so that ``vpc-id`` filters touch only that VPC's records. A transaction keeps its writes in an
 overlay; ``commit`` hands them to the backend first and only then to the indexes, so a failed call leaves nothing.
 Calls are serialised by one lock: the control plane is synchronous and fast, and a call never sees another half-done.
+
+The revision counts committed calls and only ever grows, a reset included, so that anything derived from the state
+(the data plane's compiled topology, an ETag) and keyed by revision can never be mistaken for a later state's. Such
+derived values live with the indexes (``Transaction.cached``): a reset or another store never shares them.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from vpcsim.model import Record
 from vpcsim.store.backend import Backend, ChangeSet
 
 _Key = tuple[str, str]
 _GONE = None
+T = TypeVar("T")
 
 
 class _Indexes:
@@ -26,6 +32,7 @@ class _Indexes:
         self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (revision, value) computed from this state
 
     def put(self, record: Record) -> None:
         old = self.by_id.get((record.kind, record.id))
@@ -48,17 +55,24 @@ class _Indexes:
         self._unparent(old)
 
     def _unparent(self, record: Record) -> None:
-        if record.parent is not None:
-            self.by_parent.get((record.kind, record.parent), {}).pop(record.id, None)
+        if record.parent is None:
+            return
+        key = (record.kind, record.parent)
+        children = self.by_parent.get(key)
+        if children is not None:
+            children.pop(record.id, None)
+            if not children:  # a deleted parent leaves no empty entry behind (memory flat under churn)
+                del self.by_parent[key]
 
 
 class Transaction:
     """One API call's view of the state: reads see its own writes; nothing is shared until commit."""
 
-    def __init__(self, indexes: _Indexes) -> None:
+    def __init__(self, indexes: _Indexes, time_scale: float = 0.0) -> None:
         self._base = indexes
         self._overlay: dict[_Key, Record | None] = {}
         self._meta: dict[str, str] = {}
+        self.time_scale = time_scale  # how fast this state's lifecycles run (control/core/lifecycle.py)
 
     # -- reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, rid: str) -> Record | None:
@@ -87,6 +101,19 @@ class Transaction:
     @property
     def revision(self) -> int:
         return int(self.meta("revision") or 0)
+
+    def cached(self, name: str, build: Callable[[Transaction], T], fresh: Callable[[T], bool] | None = None) -> T:
+        """``build(self)``, kept with the state until its revision changes (or ``fresh`` says it went stale: a value
+        that depends on the time too); never kept for a call that has written."""
+        if self.dirty:
+            return build(self)
+        revision = self.revision
+        found = self._base.derived.get(name)
+        if found is not None and found[0] == revision and (fresh is None or fresh(found[1])):
+            return found[1]  # type: ignore[no-any-return]
+        value = build(self)
+        self._base.derived[name] = (revision, value)
+        return value
 
     def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
         overlay = self._overlay
@@ -128,8 +155,9 @@ class Transaction:
 class Store:
     """The state of one server: indexes in memory over a durable backend."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, *, time_scale: float = 0.0) -> None:
         self.backend = backend
+        self.time_scale = time_scale  # AWS's lifecycle durations times this (vpcsim serve --time-scale)
         self._lock = threading.RLock()
         self._indexes = _Indexes()
         self._load()
@@ -150,7 +178,7 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Run a call: commit its writes if the block returns, drop them all if it raises."""
         with self._lock:
-            tx = Transaction(self._indexes)
+            tx = Transaction(self._indexes, self.time_scale)
             yield tx
             if tx.dirty:
                 self._commit(tx)
@@ -159,7 +187,7 @@ class Store:
     def snapshot(self) -> Iterator[Transaction]:
         """A read-only view; writes made through it are discarded."""
         with self._lock:
-            yield Transaction(self._indexes)
+            yield Transaction(self._indexes, self.time_scale)
 
     def _commit(self, tx: Transaction) -> None:
         tx.set_meta("revision", str(self.revision + 1))
@@ -172,9 +200,13 @@ class Store:
         self._indexes.meta.update(changes.meta)
 
     def reset(self) -> None:
+        """Forget every record; the revision moves on (it never goes back)."""
         with self._lock:
+            revision = str(self.revision + 1)
             self.backend.clear()
+            self.backend.commit(ChangeSet(meta={"revision": revision}))
             self._indexes = _Indexes()
+            self._indexes.meta["revision"] = revision
 
     def close(self) -> None:
         self.backend.close()

@@ -1,0 +1,3 @@
+from vpcsim.cli.main import app
+
+app(prog_name="vpcsim")

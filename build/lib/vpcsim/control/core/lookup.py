@@ -1,0 +1,70 @@
+"""Finding records by id with AWS's errors: ``...Malformed`` for an id that cannot be one, ``...NotFound`` else.
+
+``get`` raises; ``find`` returns None. Both look only in the caller's account and region, as EC2 does. The one
+exception is a connection between two parties: both ends see it wherever it is stored (``find_either_end``).
+"""
+
+from __future__ import annotations
+
+from vpcsim.control.core.call import Call
+from vpcsim.errors import Malformed, NotFound
+from vpcsim.model import Record, is_well_formed
+from vpcsim.model.kinds import KINDS
+
+
+def check_id(kind: str, rid: str) -> None:
+    spec = KINDS[kind]
+    if not is_well_formed(rid, spec.prefix):
+        raise Malformed(spec.malformed, spec.malformed_message(rid))
+
+
+def find(call: Call, kind: str, rid: str) -> Record | None:
+    record = call.tx.find(kind, rid)
+    if record is None or record.account != call.account or record.region != call.region.name:
+        return None
+    return record
+
+
+# Connections both ends see [EC2API DescribeVpcPeeringConnections]: kind -> the doc members naming each end.
+_BOTH_ENDS = {"vpc-peering-connection": ("RequesterVpcInfo", "AccepterVpcInfo")}
+
+
+def ends(record: Record) -> dict[str, tuple[str, str]]:
+    """A connection's ends as {doc member: (account, region)}; empty for a record of any other kind."""
+    return {m: (record.doc[m]["OwnerId"], record.doc[m]["Region"]) for m in _BOTH_ENDS.get(record.kind, ())}
+
+
+def find_either_end(call: Call, kind: str, rid: str) -> Record | None:
+    """The record if the caller owns it or, for a connection, owns either end of it."""
+    record = call.tx.find(kind, rid)
+    if record is None:
+        return None
+    scopes = {(record.account, record.region), *ends(record).values()}
+    return record if (call.account, call.region.name) in scopes else None
+
+
+def get(call: Call, kind: str, rid: str) -> Record:
+    check_id(kind, rid)
+    record = find(call, kind, rid)
+    if record is None:
+        spec = KINDS[kind]
+        raise NotFound(spec.not_found, spec.missing_message([rid]))
+    return record
+
+
+def get_many(call: Call, kind: str, ids: list[str]) -> list[Record]:
+    """Every record named, in the order given (duplicates once), or one NotFound naming all that are missing."""
+    for rid in ids:
+        check_id(kind, rid)
+    found: dict[str, Record] = {}
+    missing: list[str] = []
+    for rid in ids:
+        record = find(call, kind, rid)
+        if record is None:
+            missing.append(rid)
+        else:
+            found[rid] = record
+    if missing:
+        spec = KINDS[kind]
+        raise NotFound(spec.not_found, spec.missing_message(missing))
+    return list(found.values())

@@ -1,0 +1,87 @@
+"""The admin API under ``/_vpcsim/``: what AWS has no API for but vpcsim's users need (docs/admin-api.md).
+
+- ``POST /_vpcsim/reset`` (and moto's ``POST /moto-api/reset``): clear all state.
+- ``GET /_vpcsim/health``: up, with the state's revision.
+- ``GET|POST /_vpcsim/principals``: map an access key to an IAM user or role ARN
+  (``{"access_key_id": "AKIA...", "principal": "arn:aws:iam::111122223333:role/consumer"}``).
+- ``POST /_vpcsim/dns/txt``: publish a TXT record (``{"name": "_abc.example.com", "value": "vpce:..."}``), the way a
+  provider proves it owns its endpoint service's private DNS name.
+- ``GET /_vpcsim/notifications[?account=ID]``: the endpoint connection notification events that fired.
+- ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
+  ``UnsupportedOperation``, with how often (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from vpcsim.errors import ApiError
+from vpcsim.server.edge import Edge
+
+
+def _error(code: str, message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return _error("InvalidJson", "The body must be a JSON object.")
+    if not isinstance(body, dict) or any(not isinstance(body.get(f), str) for f in fields):
+        return _error("MissingParameter", f"The body must be a JSON object with string members {', '.join(fields)}.")
+    return body
+
+
+def _guarded(action: Callable[[], Any]) -> Response:
+    try:
+        action()
+    except ApiError as error:
+        return _error(error.code, error.message, error.status)
+    return JSONResponse({"status": "ok"})
+
+
+def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
+    control = edge.control
+
+    async def do_reset(request: Request) -> Response:
+        reset()
+        return JSONResponse({"status": "ok", "message": "all state cleared"})
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "revision": control.store.revision})
+
+    async def principals(request: Request) -> Response:
+        body = await _body(request, "access_key_id", "principal")
+        if isinstance(body, JSONResponse):
+            return body
+        return _guarded(lambda: control.map_principal(body["access_key_id"], body["principal"]))
+
+    async def txt(request: Request) -> Response:
+        body = await _body(request, "name", "value")
+        if isinstance(body, JSONResponse):
+            return body
+        return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
+
+    async def notifications(request: Request) -> Response:
+        return JSONResponse({"events": control.notification_events(request.query_params.get("account"))})
+
+    async def unsupported(request: Request) -> Response:
+        rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
+        return JSONResponse({"unsupported": rows})
+
+    return [
+        Route("/_vpcsim/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/unsupported", unsupported, methods=["GET"]),
+        Route("/moto-api/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/health", health, methods=["GET"]),
+        Route("/_vpcsim/principals", principals, methods=["POST"]),
+        Route("/_vpcsim/dns/txt", txt, methods=["POST"]),
+        Route("/_vpcsim/notifications", notifications, methods=["GET"]),
+    ]

@@ -1,0 +1,203 @@
+"""The in-memory state with its indexes, and the transaction every API call runs in.
+
+Indexes: by (kind, id); by scope (kind, account, region), insertion-ordered so describes page stably; by parent
+(kind, parent id) so that ``vpc-id`` filters touch only that VPC's records. A transaction keeps its writes in an
+overlay; ``commit`` hands them to the backend first and only then to the indexes, so a failed call leaves nothing.
+Calls are serialised by one lock: the control plane is synchronous and fast, and a call never sees another half-done.
+
+The revision counts committed calls and only ever grows, a reset included, so that anything derived from the state
+(the data plane's compiled topology, an ETag) and keyed by revision can never be mistaken for a later state's. Such
+derived values live with the indexes (``Transaction.cached``): a reset or another store never shares them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from vpcsim.model import Record
+from vpcsim.store.backend import Backend, ChangeSet
+
+_Key = tuple[str, str]
+_GONE = None
+T = TypeVar("T")
+
+
+class _Indexes:
+    def __init__(self) -> None:
+        self.by_id: dict[_Key, Record] = {}
+        self.by_kind: dict[str, dict[str, Record]] = {}
+        self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
+        self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
+        self.meta: dict[str, str] = {}
+        self.derived: dict[str, tuple[int, Any]] = {}  # name -> (revision, value) computed from this state
+
+    def put(self, record: Record) -> None:
+        old = self.by_id.get((record.kind, record.id))
+        if old is not None and (old.account, old.region) != (record.account, record.region):
+            self.by_scope.get((old.kind, old.account, old.region), {}).pop(old.id, None)
+        if old is not None and old.parent != record.parent:
+            self._unparent(old)
+        self.by_id[(record.kind, record.id)] = record
+        self.by_kind.setdefault(record.kind, {})[record.id] = record
+        self.by_scope.setdefault((record.kind, record.account, record.region), {})[record.id] = record
+        if record.parent is not None:
+            self.by_parent.setdefault((record.kind, record.parent), {})[record.id] = record
+
+    def delete(self, kind: str, rid: str) -> None:
+        old = self.by_id.pop((kind, rid), None)
+        if old is None:
+            return
+        self.by_kind.get(kind, {}).pop(rid, None)
+        self.by_scope.get((kind, old.account, old.region), {}).pop(rid, None)
+        self._unparent(old)
+
+    def _unparent(self, record: Record) -> None:
+        if record.parent is not None:
+            self.by_parent.get((record.kind, record.parent), {}).pop(record.id, None)
+
+
+class Transaction:
+    """One API call's view of the state: reads see its own writes; nothing is shared until commit."""
+
+    def __init__(self, indexes: _Indexes) -> None:
+        self._base = indexes
+        self._overlay: dict[_Key, Record | None] = {}
+        self._meta: dict[str, str] = {}
+
+    # -- reads ------------------------------------------------------------------------------------------
+    def find(self, kind: str, rid: str) -> Record | None:
+        key = (kind, rid)
+        if key in self._overlay:
+            return self._overlay[key]
+        return self._base.by_id.get(key)
+
+    def scan(self, kind: str, account: str | None = None, region: str | None = None) -> Iterator[Record]:
+        """Every record of ``kind`` in the scope (every scope when ``account`` is None), oldest first."""
+        if account is None:
+            base: list[Record] = list(self._base.by_kind.get(kind, {}).values())
+        else:
+            base = list(self._base.by_scope.get((kind, account, region or ""), {}).values())
+        return self._merge(
+            base, lambda r: r.kind == kind and (account is None or (r.account, r.region) == (account, region))
+        )
+
+    def children(self, kind: str, parent: str) -> Iterator[Record]:
+        base = list(self._base.by_parent.get((kind, parent), {}).values())
+        return self._merge(base, lambda r: r.kind == kind and r.parent == parent)
+
+    def meta(self, key: str) -> str | None:
+        return self._meta.get(key, self._base.meta.get(key))
+
+    @property
+    def revision(self) -> int:
+        return int(self.meta("revision") or 0)
+
+    def cached(self, name: str, build: Callable[[Transaction], T]) -> T:
+        """``build(self)``, kept with the state until its revision changes; never kept for a call that has written."""
+        if self.dirty:
+            return build(self)
+        revision = self.revision
+        found = self._base.derived.get(name)
+        if found is not None and found[0] == revision:
+            return found[1]  # type: ignore[no-any-return]
+        value = build(self)
+        self._base.derived[name] = (revision, value)
+        return value
+
+    def _merge(self, base: list[Record], wanted: Callable[[Record], bool]) -> Iterator[Record]:
+        overlay = self._overlay
+        listed = set()
+        for record in base:
+            key = (record.kind, record.id)
+            listed.add(key)
+            if key not in overlay:
+                yield record
+            else:
+                newer = overlay[key]
+                if newer is not None and wanted(newer):
+                    yield newer
+        for key, added in overlay.items():
+            if added is not None and key not in listed and wanted(added):
+                yield added
+
+    # -- writes ------------------------------------------------------------------------------------------
+    def put(self, record: Record) -> Record:
+        self._overlay[(record.kind, record.id)] = record
+        return record
+
+    def delete(self, kind: str, rid: str) -> None:
+        self._overlay[(kind, rid)] = _GONE
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._overlay or self._meta)
+
+    def changes(self) -> ChangeSet:
+        puts = [r for r in self._overlay.values() if r is not None]
+        deletes = [key for key, r in self._overlay.items() if r is None and key in self._base.by_id]
+        return ChangeSet(puts, deletes, dict(self._meta))
+
+
+class Store:
+    """The state of one server: indexes in memory over a durable backend."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._lock = threading.RLock()
+        self._indexes = _Indexes()
+        self._load()
+
+    def _load(self) -> None:
+        records, meta = self.backend.load()
+        indexes = _Indexes()
+        for record in records:
+            indexes.put(record)
+        indexes.meta = dict(meta)
+        self._indexes = indexes
+
+    @property
+    def revision(self) -> int:
+        return int(self._indexes.meta.get("revision", "0"))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Run a call: commit its writes if the block returns, drop them all if it raises."""
+        with self._lock:
+            tx = Transaction(self._indexes)
+            yield tx
+            if tx.dirty:
+                self._commit(tx)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Transaction]:
+        """A read-only view; writes made through it are discarded."""
+        with self._lock:
+            yield Transaction(self._indexes)
+
+    def _commit(self, tx: Transaction) -> None:
+        tx.set_meta("revision", str(self.revision + 1))
+        changes = tx.changes()
+        self.backend.commit(changes)
+        for kind, rid in changes.deletes:
+            self._indexes.delete(kind, rid)
+        for record in changes.puts:
+            self._indexes.put(record)
+        self._indexes.meta.update(changes.meta)
+
+    def reset(self) -> None:
+        """Forget every record; the revision moves on (it never goes back)."""
+        with self._lock:
+            revision = str(self.revision + 1)
+            self.backend.clear()
+            self.backend.commit(ChangeSet(meta={"revision": revision}))
+            self._indexes = _Indexes()
+            self._indexes.meta["revision"] = revision
+
+    def close(self) -> None:
+        self.backend.close()

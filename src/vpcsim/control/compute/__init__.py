@@ -1,0 +1,1 @@
+"""Network interfaces with their addresses and attachments, and the instances that hold them."""
