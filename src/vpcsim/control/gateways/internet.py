@@ -85,9 +85,12 @@ def attach_internet_gateway(call: Call, params: Params) -> Result:
 
 def detach_internet_gateway(call: Call, params: Params) -> Result:
     gateway = get(call, "internet-gateway", params["InternetGatewayId"])
+    # The gateway's attachment decides first: a gateway not attached to the named VPC answers Gateway.NotAttached
+    # even when that VPC no longer exists (clients that detach before deleting, such as Terraform's
+    # aws_internet_gateway, tolerate only that code). vpcsim's choice; AWS's order of checks is not documented.
+    if not _is_attached_to(gateway, params["VpcId"]):
+        raise ApiError("Gateway.NotAttached", f"resource {gateway.id} is not attached to network {params['VpcId']}")
     vpc = get(call, "vpc", params["VpcId"])
-    if not _is_attached_to(gateway, vpc.id):
-        raise ApiError("Gateway.NotAttached", f"resource {gateway.id} is not attached to network {vpc.id}")
     if _has_mapped_public_addresses(call, vpc.id):
         # Real text [GH hashicorp/terraform#497].
         raise DependencyViolation(
