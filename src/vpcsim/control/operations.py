@@ -60,6 +60,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "servicequotas": ("quotas",),
     "route53": ("route53",),
     "route53resolver": ("resolver",),
+    "kms": ("services.kms",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.
 REGIONAL = frozenset({"ec2", "elasticloadbalancing"})

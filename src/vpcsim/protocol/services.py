@@ -23,6 +23,7 @@ _SCOPES = {
     "route53": "route53",
     "route53resolver": "route53resolver",
     "servicequotas": "service-quotas",
+    "kms": "kms",
 }
 # Unsigned requests are told apart by Version, which only the Query protocols send.
 _QUERY_PROTOCOLS = ("ec2", "query")
