@@ -41,7 +41,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs
 
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
+	$(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules
 
 # Terraform and Ansible against a live vpcsim, known gaps included (issue 12); VPCSIM_IAC_ARTIFACTS=dir keeps outputs.
 iac: $(TEST_STAMP)

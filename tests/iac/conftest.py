@@ -1,9 +1,13 @@
-"""Fixtures for the infrastructure-as-code tests: one live vpcsim per worker, seen through a recording proxy.
+"""Fixtures for the infrastructure-as-code tests: a live vpcsim of the test's own, seen through a recording proxy.
 
-``live`` starts vpcsim (``vpcsim.testing.Server``, in memory, on a free port) with its per-request log on, drains
-that log into a file, and puts a :class:`~tests.iac.recorder.Recorder` in front of it. Terraform and Ansible talk to
-``live.url`` (the proxy); the assertions use boto3 straight at the server. Each test acts as fresh accounts (random
-12-digit access keys are accounts in vpcsim), so tests share the server without seeing each other.
+``live`` starts vpcsim (``vpcsim.testing.Server``, in memory, on a free port) for one test, with its per-request
+log on, drains that log into a file, and puts a :class:`~tests.iac.recorder.Recorder` in front of it. Terraform and
+Ansible talk to ``live.url`` (the proxy); the assertions use boto3 straight at the server. Each test acts as two
+fresh accounts (random 12-digit access keys are accounts in vpcsim) in its own temporary directory, so tests run in
+parallel (pytest-xdist) without sharing anything.
+
+After a run, two sources name what vpcsim did not serve: the recorder (every call answered UnsupportedOperation,
+UnknownService, a 5xx ...) and the server's own ``GET /_vpcsim/unsupported``; ``gap_causes`` reports both.
 
 Set ``VPCSIM_IAC_ARTIFACTS=/some/dir`` to keep every run's files there (Terraform output, plan diffs, the calls each
 client made and what vpcsim answered, the server log): that is the raw material of the gap list.
@@ -11,10 +15,12 @@ client made and what vpcsim answered, the server log): that is the raw material 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +53,20 @@ class Live:
     def calls_of(self, accounts: set[str]) -> list[Call]:
         return [call for call in self.recorder.calls() if call.account in accounts]
 
+    def unsupported(self) -> list[str]:
+        """What ``GET /_vpcsim/unsupported`` lists: every modelled operation answered UnsupportedOperation."""
+        with urllib.request.urlopen(self.server.url + "/_vpcsim/unsupported", timeout=10) as answer:
+            rows = json.load(answer)["unsupported"]
+        return [f"{row['service']}:{row['operation']} x{row['count']}" for row in rows]
+
+    def gap_causes(self, accounts: set[str], client: str) -> list[str]:
+        """One cause per call vpcsim did not serve, from the recorder and from the server's own count."""
+        causes = [f"vpcsim did not serve a call {client} made: {line}" for line in gap_lines(self.calls_of(accounts))]
+        listed = self.unsupported()
+        if listed:
+            causes.append("GET /_vpcsim/unsupported is not empty: " + ", ".join(listed))
+        return causes
+
 
 def gaps(calls: list[Call]) -> list[Call]:
     """The calls vpcsim answered with an error that means it lacks the operation, the service or a feature of it:
@@ -73,8 +93,8 @@ def _drain(stream: IO[bytes], into: Path) -> None:
             out.flush()
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+@pytest.fixture
+def live(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Live]:
     logs = tmp_path_factory.mktemp("vpcsim-iac")
     # --no-quiet after the fixture's --quiet: one log line per request (service, operation, status) on stderr.
     server = Server(free_port(), ["--ephemeral", "--no-quiet"]).start()
@@ -90,7 +110,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         keep = artifacts_dir()
         if keep is not None:
             for name in ("server.log", "calls.jsonl"):
-                shutil.copy(logs / name, keep / f"{os.getpid()}-{name}") if (logs / name).exists() else None
+                if (logs / name).exists():
+                    shutil.copy(logs / name, keep / f"{request.node.name}-{name}")
 
 
 def artifacts_dir() -> Path | None:

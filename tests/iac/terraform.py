@@ -9,7 +9,9 @@ there:
   the application account in eu-west-2; ``aws.east`` the same account in us-east-1; ``aws.shared`` a second account
   in eu-west-2 and ``aws.shared_east`` that account in us-east-1.
 - a CLI configuration installing providers from the local filesystem mirror only, so ``terraform init`` needs no
-  network.
+  network. The mirror is ``$VPCSIM_TF_MIRROR`` or the parent of the first ``registry.terraform.io`` folder found up
+  to three levels below ``/`` that holds hashicorp/aws at the pinned version; Terraform links the provider from the
+  mirror's unpacked layout into each working directory, so every test shares the one plugin binary.
 
 Terraform's data directory, home and plugin cache stay in the temporary directory too.
 """
@@ -23,10 +25,10 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 CONFIGS = Path(__file__).with_name("terraform")
-MIRROR = Path(os.environ.get("VPCSIM_TF_MIRROR", "/opt/tf-plugins"))
 PROVIDER_VERSION = "5.100.0"
 REGIONS = ("eu-west-2", "us-east-1")
 # alias -> (index into the accounts, index into REGIONS); None is the default provider.
@@ -54,9 +56,33 @@ def terraform_binary() -> str | None:
     return shutil.which("terraform")
 
 
-def mirror_ready() -> bool:
-    """True when the mirror holds hashicorp/aws at the version the configurations pin."""
-    return (MIRROR / "registry.terraform.io" / "hashicorp" / "aws" / PROVIDER_VERSION).is_dir()
+def _holds_provider(mirror: Path) -> bool:
+    return (mirror / "registry.terraform.io" / "hashicorp" / "aws" / PROVIDER_VERSION).is_dir()
+
+
+@cache
+def find_mirror() -> Path | None:
+    """The filesystem mirror holding hashicorp/aws at the pinned version (``find / -maxdepth 3 -type d -name
+    registry.terraform.io``, without /proc, /sys and /dev), or None."""
+    given = os.environ.get("VPCSIM_TF_MIRROR")
+    if given:
+        return Path(given) if _holds_provider(Path(given)) else None
+    level = [Path("/")]
+    for _ in range(3):
+        for folder in level:
+            if folder.name != "registry.terraform.io" and _holds_provider(folder):
+                return folder
+        level = [child for folder in level for child in _subfolders(folder)]
+    return None
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    if str(folder) in ("/proc", "/sys", "/dev"):
+        return []
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())
+    except OSError:
+        return []
 
 
 def provider_blocks(endpoint: str, accounts: tuple[str, str]) -> list[dict[str, object]]:
@@ -117,7 +143,7 @@ class Terraform:
     root: Path
     endpoint: str
     accounts: tuple[str, str]
-    parallelism: int = 4
+    parallelism: int = 10  # Terraform's default: most of a run is the provider waiting, not vpcsim working
     runs: list[Run] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -125,7 +151,7 @@ class Terraform:
         shutil.copytree(self.config, self.workdir)
         providers = {"provider": {"aws": provider_blocks(self.endpoint, self.accounts)}}
         (self.workdir / "providers.tf.json").write_text(json.dumps(providers, indent=2))
-        (self.root / "cli.tfrc").write_text(CLI_CONFIG % MIRROR)
+        (self.root / "cli.tfrc").write_text(CLI_CONFIG % find_mirror())
         (self.root / "home").mkdir(exist_ok=True)
 
     @property
