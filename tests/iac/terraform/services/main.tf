@@ -1,7 +1,7 @@
-# The services around a network: flow logs to an S3 bucket (with the bucket policy AWS documents for log delivery)
-# and to a CloudWatch Logs group (with the IAM role flow logs assume); a Network Load Balancer with IP targets and
-# two listeners; a Gateway Load Balancer; a DynamoDB table; a private hosted zone naming the load balancer; the VPC
-# quota raised through Service Quotas; and a Reachability Analyzer path with its analysis.
+# The services around a network: flow logs to an S3 bucket (with the bucket policy AWS documents for log delivery);
+# a DynamoDB table; a private hosted zone naming a server; the VPC quota raised through Service Quotas; and a
+# Reachability Analyzer path with its analysis. (Flow logs to CloudWatch Logs: the logging theme; load balancers:
+# the privatelink theme.)
 
 data "aws_caller_identity" "current" {}
 
@@ -110,168 +110,6 @@ resource "aws_flow_log" "vpc_to_s3" {
   depends_on = [aws_s3_bucket_policy.flow_logs]
 }
 
-# --- flow logs to CloudWatch Logs ----------------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  name              = "/vpc/services/flow-logs"
-  retention_in_days = 14
-}
-
-resource "aws_iam_role" "flow_logs" {
-  name = "vpc-flow-logs"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account } }
-    }]
-  })
-}
-
-resource "aws_iam_role_policy" "flow_logs" {
-  name = "deliver-to-cloudwatch-logs"
-  role = aws_iam_role.flow_logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
-      Resource = "${aws_cloudwatch_log_group.flow_logs.arn}:*"
-    }]
-  })
-}
-
-resource "aws_flow_log" "subnet_rejects" {
-  subnet_id                = aws_subnet.private[0].id
-  traffic_type             = "REJECT"
-  log_destination_type     = "cloud-watch-logs"
-  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn             = aws_iam_role.flow_logs.arn
-  max_aggregation_interval = 60
-
-  tags = { Name = "subnet-rejects" }
-}
-
-# --- a Network Load Balancer ------------------------------------------------------------------------------------------------
-
-resource "aws_lb" "nlb" {
-  name               = "orders"
-  load_balancer_type = "network"
-  internal           = true
-  subnets            = aws_subnet.private[*].id
-  security_groups    = [aws_security_group.app.id]
-
-  enable_cross_zone_load_balancing = true
-
-  tags = { Name = "orders" }
-}
-
-resource "aws_lb_target_group" "ip" {
-  name        = "orders-ip"
-  port        = 8080
-  protocol    = "TCP"
-  target_type = "ip"
-  vpc_id      = aws_vpc.main.id
-
-  health_check {
-    protocol            = "HTTP"
-    path                = "/health"
-    port                = "traffic-port"
-    healthy_threshold   = 3
-    unhealthy_threshold = 3
-    interval            = 10
-  }
-
-  tags = { Name = "orders-ip" }
-}
-
-resource "aws_lb_target_group_attachment" "ip" {
-  count = 2
-
-  target_group_arn = aws_lb_target_group.ip.arn
-  target_id        = cidrhost(aws_subnet.private[count.index].cidr_block, 100)
-  port             = 8080
-}
-
-resource "aws_lb_target_group" "tls" {
-  name        = "orders-tls"
-  port        = 8443
-  protocol    = "TCP"
-  target_type = "ip"
-  vpc_id      = aws_vpc.main.id
-
-  tags = { Name = "orders-tls" }
-}
-
-resource "aws_lb_target_group_attachment" "tls" {
-  target_group_arn = aws_lb_target_group.tls.arn
-  target_id        = cidrhost(aws_subnet.private[1].cidr_block, 101)
-}
-
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.nlb.arn
-  port              = 80
-  protocol          = "TCP"
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.ip.arn
-  }
-
-  tags = { Name = "orders-http" }
-}
-
-resource "aws_lb_listener" "tls_passthrough" {
-  load_balancer_arn = aws_lb.nlb.arn
-  port              = 443
-  protocol          = "TCP"
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.tls.arn
-  }
-}
-
-# --- a Gateway Load Balancer ------------------------------------------------------------------------------------------
-
-resource "aws_lb" "gwlb" {
-  name               = "appliances"
-  load_balancer_type = "gateway"
-  subnets            = aws_subnet.private[*].id
-
-  tags = { Name = "appliances" }
-}
-
-resource "aws_lb_target_group" "geneve" {
-  name        = "appliances"
-  port        = 6081
-  protocol    = "GENEVE"
-  target_type = "ip"
-  vpc_id      = aws_vpc.main.id
-
-  health_check {
-    port     = 80
-    protocol = "HTTP"
-    path     = "/"
-  }
-}
-
-resource "aws_lb_target_group_attachment" "geneve" {
-  target_group_arn = aws_lb_target_group.geneve.arn
-  target_id        = cidrhost(aws_subnet.private[0].cidr_block, 50)
-}
-
-resource "aws_lb_listener" "gwlb" {
-  load_balancer_arn = aws_lb.gwlb.arn
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.geneve.arn
-  }
-}
-
 # --- a DynamoDB table ------------------------------------------------------------------------------------------------
 
 resource "aws_dynamodb_table" "orders" {
@@ -333,12 +171,8 @@ resource "aws_route53_record" "orders" {
   zone_id = aws_route53_zone.internal.zone_id
   name    = "orders.services.internal"
   type    = "A"
-
-  alias {
-    name                   = aws_lb.nlb.dns_name
-    zone_id                = aws_lb.nlb.zone_id
-    evaluate_target_health = false
-  }
+  ttl     = 60
+  records = [aws_network_interface.server.private_ip]
 }
 
 # VPCs per Region (L-F678F1CE), raised from AWS's default of 5.
@@ -378,10 +212,6 @@ resource "aws_ec2_network_insights_analysis" "client_to_server" {
   wait_for_completion      = true
 
   tags = { Name = "client-to-server" }
-}
-
-output "nlb_dns_name" {
-  value = aws_lb.nlb.dns_name
 }
 
 output "assert_reachable" {
