@@ -145,12 +145,14 @@ class Terraform:
     accounts: tuple[str, str]
     parallelism: int = 10  # Terraform's default: most of a run is the provider waiting, not vpcsim working
     runs: list[Run] = field(default_factory=list)
+    with_providers: bool = True  # False: the configuration brings its own provider blocks (the README's)
 
     def __post_init__(self) -> None:
         self.workdir = self.root / self.config.name
         shutil.copytree(self.config, self.workdir)
-        providers = {"provider": {"aws": provider_blocks(self.endpoint, self.accounts)}}
-        (self.workdir / "providers.tf.json").write_text(json.dumps(providers, indent=2))
+        if self.with_providers:
+            providers = {"provider": {"aws": provider_blocks(self.endpoint, self.accounts)}}
+            (self.workdir / "providers.tf.json").write_text(json.dumps(providers, indent=2))
         (self.root / "cli.tfrc").write_text(CLI_CONFIG % find_mirror())
         (self.root / "home").mkdir(exist_ok=True)
 

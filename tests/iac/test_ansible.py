@@ -72,7 +72,8 @@ def _message(outcome: dict[str, Any]) -> str:
     return str(outcome.get("msg") or outcome.get("exception") or outcome)[:600]
 
 
-def run_play(live: Live, accounts: tuple[str, str], home: Path, **more: object) -> PlayRun:
+def playbook(play: Path, home: Path, extra: dict[str, object]) -> PlayRun:
+    """``ansible-playbook`` on ``play`` with ``extra`` vars, everything it writes kept under ``home``."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "ansible.cfg"
     config.write_text("[defaults]\nretry_files_enabled = False\nlocalhost_warning = False\n")
@@ -91,16 +92,8 @@ def run_play(live: Live, accounts: tuple[str, str], home: Path, **more: object) 
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    extra = {
-        "aws_endpoint": live.url,
-        "account": accounts[0],
-        "peer_account": accounts[1],
-        "region": REGION,
-        "peer_region": PEER_REGION,
-        **more,
-    }
     done = subprocess.run(
-        [str(ansible_playbook()), "-i", "localhost,", str(PLAY), "-e", json.dumps(extra)],
+        [str(ansible_playbook()), "-i", "localhost,", str(play), "-e", json.dumps(extra)],
         env=env,
         capture_output=True,
         text=True,
@@ -111,6 +104,17 @@ def run_play(live: Live, accounts: tuple[str, str], home: Path, **more: object) 
     except ValueError:
         result = {"unparsed": done.stdout[-4000:]}
     return PlayRun(done.returncode, result, done.stderr)
+
+
+def run_play(live: Live, accounts: tuple[str, str], home: Path) -> PlayRun:
+    extra = {
+        "aws_endpoint": live.url,
+        "account": accounts[0],
+        "peer_account": accounts[1],
+        "region": REGION,
+        "peer_region": PEER_REGION,
+    }
+    return playbook(PLAY, home, extra)
 
 
 @IAM_ACCOUNT_ALIASES.mark

@@ -31,16 +31,17 @@ from tests.iac.inventory import Inventory, take
 from tests.iac.terraform import CONFIGS, PROVIDER_VERSION, REGIONS, Run, Terraform, find_mirror, terraform_binary
 
 
-def skip_without_terraform() -> list[pytest.MarkDecorator]:
-    """The skip marks of every Terraform test: no terraform on PATH, or no provider mirror."""
-    return [
-        pytest.mark.skipif(terraform_binary() is None, reason="terraform is not installed (not on PATH)"),
-        pytest.mark.skipif(
-            find_mirror() is None,
-            reason=f"no hashicorp/aws {PROVIDER_VERSION} in a Terraform filesystem mirror (looked for a "
-            "registry.terraform.io folder up to 3 levels below /; set VPCSIM_TF_MIRROR to its parent)",
-        ),
-    ]
+def skip_without_terraform() -> pytest.MarkDecorator:
+    """The skip mark of every Terraform test: no terraform on PATH, or no provider mirror (the reason says which)."""
+    reason = ""
+    if terraform_binary() is None:
+        reason = "terraform is not installed (not on PATH)"
+    elif find_mirror() is None:
+        reason = (
+            f"no hashicorp/aws {PROVIDER_VERSION} in a Terraform filesystem mirror (looked for a registry.terraform.io"
+            " folder up to 3 levels below /; set VPCSIM_TF_MIRROR to its parent)"
+        )
+    return pytest.mark.skipif(bool(reason), reason=reason)
 
 
 def check_theme(

@@ -1,0 +1,20 @@
+"""Terraform theme "transit" (tests/iac/terraform/transit/): transit gateways with VPC attachments, a route table,
+associations, propagations, static and blackhole routes, a VPC route to a transit gateway, and a cross-account,
+cross-Region peering attachment with its accepter and routes. Applies, re-plans clean, destroys to nothing
+(themes.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.iac.conftest import Live
+from tests.iac.findings import TGW_DELETED
+from tests.iac.themes import check_theme, skip_without_terraform
+
+pytestmark = skip_without_terraform()
+PENDING = TGW_DELETED
+
+
+@PENDING.mark
+def test_transit(live: Live, accounts: tuple[str, str], tmp_path: Path) -> None:
+    check_theme("transit", live, accounts, tmp_path, PENDING)
