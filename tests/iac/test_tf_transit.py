@@ -1,7 +1,7 @@
 """Terraform theme "transit" (tests/iac/terraform/transit/): transit gateways with VPC attachments, a route table,
-associations, propagations, static and blackhole routes, a VPC route to a transit gateway, and a cross-account,
-cross-Region peering attachment with its accepter and routes. Applies, re-plans clean, destroys to nothing
-(themes.py)."""
+associations, propagations, static and blackhole routes, a VPC route to a transit gateway, a cross-account, cross-
+Region peering attachment with its accepter and routes, and a BGP Site-to-Site VPN on a transit gateway. Applies,
+re-plans clean, destroys to nothing (themes.py)."""
 
 from __future__ import annotations
 

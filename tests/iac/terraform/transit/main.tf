@@ -1,6 +1,7 @@
 # Transit gateways: one in London with its own route table, VPC attachments, associations, propagations, static and
 # blackhole routes and a VPC route to it; a peering attachment to the second account's transit gateway in
-# us-east-1 with its accepter and routes over it. (VPC peering: the peering theme.)
+# us-east-1 with its accepter and routes over it; a BGP Site-to-Site VPN on the London gateway. (VPC peering: the
+# peering theme.)
 
 data "aws_caller_identity" "network" {
   provider = aws.shared
@@ -198,9 +199,31 @@ resource "aws_ec2_transit_gateway_route" "virginia_to_london" {
   transit_gateway_route_table_id = aws_ec2_transit_gateway.virginia.association_default_route_table_id
 }
 
+# --- a BGP Site-to-Site VPN to an office, on the London transit gateway -------------------------------------------------
+
+resource "aws_customer_gateway" "office" {
+  bgp_asn    = 65001
+  ip_address = "203.0.113.20"
+  type       = "ipsec.1"
+
+  tags = { Name = "office" }
+}
+
+resource "aws_vpn_connection" "office" {
+  customer_gateway_id = aws_customer_gateway.office.id
+  transit_gateway_id  = aws_ec2_transit_gateway.london.id
+  type                = aws_customer_gateway.office.type
+
+  tunnel1_inside_cidr = "169.254.10.0/30"
+  tunnel2_inside_cidr = "169.254.10.4/30"
+
+  tags = { Name = "office" }
+}
+
 output "assert_transit" {
   value = alltrue([
     aws_ec2_transit_gateway_peering_attachment_accepter.london_virginia.transit_gateway_id == aws_ec2_transit_gateway.virginia.id,
     data.aws_caller_identity.network.account_id == aws_ec2_transit_gateway.virginia.owner_id,
+    aws_vpn_connection.office.transit_gateway_attachment_id != "",
   ])
 }
