@@ -38,10 +38,12 @@ lint: $(TEST_STAMP)
 	@$(BIN)/python scripts/check_lock.py --fix
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs
+	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs src/vpcsim/report
 
+# One throwaway PostgreSQL server for the run's PostgreSQL tests (tests/pg_cluster.py: a temporary directory and a free
+# port, stopped when pytest ends); without PostgreSQL installed those tests skip, and the run says so.
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules
+	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules
 
 # Terraform and Ansible against a live vpcsim, pending gaps failing too (issue 12); VPCSIM_IAC_ARTIFACTS=dir keeps
 # every output. `make test` runs the same tests, with the pending gaps as expected failures.

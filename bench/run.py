@@ -11,6 +11,12 @@ Parts (each a section of RESULTS.md, in this order):
    the control plane; compile time, single-trace p50/p99 and the matrix of every subnet to S3, DynamoDB and SQS in its
    Region with verdict and cost. ``--trace-only`` runs this part alone and replaces only its section in RESULTS.md.
 3. The profile (``--profile``, bench/hotspots.py): pyinstrument on vpcsim's server under the workload.
+4. The estate report (bench/report_bench.py): ``vpcsim report`` on a generated 1,000-VPC estate (bench/estate.py),
+   wall and CPU time. ``--report-only`` runs this part alone and replaces only its section in RESULTS.md.
+5. Reading real flow logs (bench/flowlogs_bench.py): generated logs (bench/flowgen.py; gzipped text and Parquet,
+   ``--flowlogs KIND:RECORDS[xCOPIES] ...``, default text:10000000 parquet:10000000) read by ``vpcsim flowlogs
+   --state``: time, CPU time and peak memory. ``--flowlogs-only`` runs this part alone and replaces only its section
+   in RESULTS.md.
 
 ``--keep-previous LABEL`` keeps the last run's section in RESULTS.md as the "before" of a fix named LABEL (only for
 that: otherwise a run replaces the last one). Benchmarks are not tests: nothing here fails on a figure.
@@ -29,9 +35,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import boto3
+import flowlogs_bench
 import footprint
 import hotspots
 import report
+import report_bench
 import servers
 import trace_bench
 import workload
@@ -238,6 +246,41 @@ def profile_section(profiles: list[hotspots.Profile] | None) -> list[str]:
     return out
 
 
+# -- part 4: the estate report -----------------------------------------------------------------------------------------
+def report_section(quick: bool = False) -> list[str]:
+    return report_bench.section(report_bench.measure(100 if quick else 1000))
+
+
+# -- part 5: reading real flow logs -----------------------------------------------------------------------------------
+FLOWLOGS_RUNS, FLOWLOGS_RUNS_QUICK = ["text:10000000", "parquet:10000000"], ["text:1000000", "parquet:1000000"]
+
+
+def flowlogs_section(runs: list[str], stamp: str) -> list[str]:
+    """Generate (once, kept in bench/.flowlogs-data) and read flow logs; each run is ``KIND:RECORDS`` or
+    ``KIND:RECORDSxCOPIES`` (that set delivered COPIES times, as hard links)."""
+    figures = []
+    data = flowlogs_bench.BENCH / ".flowlogs-data"
+    for run in runs:
+        kind, _, size = run.partition(":")
+        count, _, times = size.partition("x")
+        print(f"bench: flow logs, {run}", flush=True)
+        figures.append(flowlogs_bench.measure(int(count), kind, data, copies=int(times or 1)))
+    return flowlogs_bench.section(figures, stamp)
+
+
+def write_section(number: int, lines: list[str]) -> None:
+    """Replace section ``number`` of the current run in RESULTS.md (or add it before the run's end)."""
+    body = "\n".join(re.sub(r"^(#+) ", r"#\1 ", ln) for ln in lines)
+    old = RESULTS.read_text() if RESULTS.exists() else ""
+    found = re.search(rf"^### {number}\. .*?(?=^### {number + 1}\. |^" + re.escape(RUN_END) + ")", old, re.M | re.S)
+    if found:
+        RESULTS.write_text(old[: found.start()] + body.rstrip("\n") + "\n\n" + old[found.end() :])
+    elif RUN_END in old:
+        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n\n" + RUN_END, 1))
+    else:
+        write(lines, None)
+
+
 # -- RESULTS.md --------------------------------------------------------------------------------------------------------
 def header(command: str, started: str, loads: tuple[str, str], sizes: Sizes, seconds: float) -> list[str]:
     m = report.machine()
@@ -276,8 +319,16 @@ def write(run_lines: list[str], keep_previous: str | None) -> None:
     RESULTS.write_text(text)
 
 
-def write_trace_section(lines: list[str], command: str, started: str, loads: tuple[str, str]) -> None:
-    """Replace section 2 of the current run in RESULTS.md (``--trace-only``), leaving the other sections as they are."""
+def write_trace_section(
+    lines: list[str],
+    command: str,
+    started: str,
+    loads: tuple[str, str],
+    number: int = 2,
+    title: str = "The trace engine",
+) -> None:
+    """Replace section ``number`` of the current run in RESULTS.md (``--trace-only``, ``--report-only``), leaving the
+    other sections as they are."""
     m = report.machine()
     stamp = [
         f"Run alone: `{command}` on {started}; machine: " + "; ".join(f"{k} {v}" for k, v in m.items())
@@ -286,11 +337,13 @@ def write_trace_section(lines: list[str], command: str, started: str, loads: tup
     ]  # fmt: skip
     body = "\n".join(re.sub(r"^(#+) ", r"#\1 ", ln) for ln in [lines[0], "", *stamp, *lines[2:]])
     old = RESULTS.read_text() if RESULTS.exists() else ""
-    found = re.search(r"^### 2\. The trace engine$.*?(?=^### 3\. |^" + re.escape(RUN_END) + ")", old, re.M | re.S)
+    after = rf"^### [{number + 1}-9]\. "  # the next section present (the profile, part 3, is optional)
+    heading = rf"^### {number}\. {re.escape(title)}.*?$"
+    found = re.search(heading + r".*?(?=" + after + "|^" + re.escape(RUN_END) + ")", old, re.M | re.S)
     if found:
         RESULTS.write_text(old[: found.start()] + body.rstrip("\n") + "\n\n" + old[found.end() :])
     elif RUN_END in old:
-        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n" + RUN_END, 1))
+        RESULTS.write_text(old.replace(RUN_END, body.rstrip("\n") + "\n\n" + RUN_END, 1))
     else:
         write(lines, None)
 
@@ -302,15 +355,32 @@ def main() -> None:
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--keep-previous", metavar="LABEL", help="keep the last run as the 'before' of fix LABEL")
     parser.add_argument("--trace-only", action="store_true", help="only the trace engine (part 2)")
+    parser.add_argument("--report-only", action="store_true", help="only the estate report (part 4)")
+    parser.add_argument("--flowlogs-only", action="store_true", help="only reading flow logs (part 5)")
+    parser.add_argument("--flowlogs", nargs="+", metavar="KIND:RECORDS[xCOPIES]", help="part 5's sets")
     args = parser.parse_args()
+    flow_runs = args.flowlogs or (FLOWLOGS_RUNS_QUICK if args.quick else FLOWLOGS_RUNS)
     sizes = Sizes(vpcs=10, grow_vpcs=40, describes=40, describe_all=3) if args.quick else Sizes()
     command = "make bench" + (f" BENCH_ARGS='{shlex.join(sys.argv[1:])}'" if sys.argv[1:] else "")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_start, began = report.load(), time.perf_counter()
+    if args.report_only:
+        lines = report_section(args.quick)
+        write_trace_section(lines, command, started, (load_start, report.load()), 4, "The estate report")
+        print(f"bench: wrote section 4 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
+        return
     if args.trace_only:
         lines = trace_engine_section(args.quick)
         write_trace_section(lines, command, started, (load_start, report.load()))
         print(f"bench: wrote section 2 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
+        return
+    if args.flowlogs_only:
+        m = "; ".join(f"{k} {v}" for k, v in report.machine().items())
+        stamp = f"Run alone: `{command}` on {started}; machine: {m}; load average at start {load_start}"
+        stamp += ", at end {end}."
+        lines = flowlogs_section(flow_runs, stamp)
+        write_section(5, [line.replace("{end}", report.load()) for line in lines])
+        print(f"bench: wrote section 5 of {RESULTS} ({time.perf_counter() - began:.0f} s)")
         return
     with tempfile.TemporaryDirectory(prefix="vpcsim-bench-") as tmp:
         if not args.skip_moto:
@@ -320,13 +390,16 @@ def main() -> None:
         fp = footprint.measure(target=10_000 if not args.quick else 1_000)
         print("bench: the trace engine", flush=True)
         trace_lines = trace_engine_section(args.quick)
+        flow_lines = flowlogs_section(flow_runs, "Part of the run above.")
         profiles = None
         if args.profile:
             print("bench: profiling", flush=True)
             profiles = hotspots.run(Path(tmp) / "profile", sizes, describes=1000 if not args.quick else 100)
         seconds = time.perf_counter() - began
         lines = header(command, started, (load_start, report.load()), sizes, seconds)
-        lines += api_section(results, fp, sizes) + trace_lines + profile_section(profiles)
+        print("bench: the estate report", flush=True)
+        report_lines = report_section(args.quick)
+        lines += api_section(results, fp, sizes) + trace_lines + profile_section(profiles) + report_lines + flow_lines
     write(lines, args.keep_previous)
     print(f"bench: wrote {RESULTS} ({seconds:.0f} s)")
 

@@ -232,7 +232,8 @@ def _instances(plane: Plane, vpc: Vpc) -> None:
             if j in PUBLIC
             else {"SubnetId": subnet}
         )
-        run = {"ImageId": image, "InstanceType": "t3.micro", "MinCount": 1, "MaxCount": 1}
+        # t2.micro: every zone offers it (an account's zone may be us-east-1's use1-az3, which has no t3.micro)
+        run = {"ImageId": image, "InstanceType": "t2.micro", "MinCount": 1, "MaxCount": 1}
         found = call("RunInstances", **run, **placement)["Instances"][0]
         vpc.instances.append(found["InstanceId"])
         vpc.addresses.append(found["PrivateIpAddress"])

@@ -12,24 +12,29 @@ from __future__ import annotations
 # Sources: S3 API Reference, "Error responses" (list of error codes; the 404s of Object Lock, ownership controls and
 # Block Public Access, which it does not list, are as S3 answers them, seen in aws-sdk and Terraform issues); Route 53
 # API Reference (each error's status); EC2 API Reference, "Error codes" (DryRunOperation 412; server errors
-# 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch 403). Client errors of EC2, ELBv2,
-# DynamoDB, STS and Service Quotas are 400.
+# 500/503); STS/IAM "Common errors" (InvalidClientTokenId, SignatureDoesNotMatch 403); IAM API Reference and botocore's
+# IAM model (NoSuchEntity 404; EntityAlreadyExists, DeleteConflict, LimitExceeded 409). Client errors of EC2, ELBv2,
+# DynamoDB, STS, Service Quotas, CloudWatch Logs and KMS are 400.
 STATUS: dict[str, int] = {
     "AccessDenied": 403,
     "BucketAlreadyExists": 409,
     "BucketAlreadyOwnedByYou": 409,
     "BucketNotEmpty": 409,
+    "DeleteConflict": 409,
     "DryRunOperation": 412,
+    "EntityAlreadyExists": 409,
     "IncompleteSignature": 400,
     "InternalError": 500,
     "InvalidAccessKeyId": 403,
     "InvalidClientTokenId": 403,
     "InvalidBucketState": 409,
+    "LimitExceeded": 409,
     "MethodNotAllowed": 405,
     "MissingAuthenticationToken": 403,
     "HostedZoneAlreadyExists": 409,
     "NoSuchBucket": 404,
     "NoSuchChange": 404,
+    "NoSuchEntity": 404,
     "NoSuchHostedZone": 404,
     "NoSuchBucketPolicy": 404,
     "NoSuchCORSConfiguration": 404,

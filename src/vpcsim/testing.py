@@ -6,7 +6,8 @@ Installed with vpcsim (entry point ``pytest11``), so in any project that depends
         ec2 = vpcsim.client("ec2", region="eu-west-2")
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]
 
-``vpcsim`` is session-scoped and keeps its state in memory; ``vpcsim.reset()`` clears it. ``vpcsim.client`` takes
+``vpcsim`` is session-scoped and keeps its state in memory (override the ``vpcsim_args`` fixture to serve another
+state); ``vpcsim.reset()`` clears it. ``vpcsim.client`` takes
 ``account=`` (a 12-digit id, used as the access key id) to act as another AWS account.
 """
 
@@ -133,9 +134,16 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def vpcsim() -> Iterator[Server]:
-    """A live vpcsim server (in-memory state) for the whole test session."""
-    server = Server(free_port(), ["--ephemeral"]).start()
+def vpcsim_args() -> list[str]:
+    """The ``vpcsim serve`` options of the ``vpcsim`` fixture's server: state in memory. Override this fixture to
+    test against another state, e.g. ``["--state", "postgresql://localhost/vpcsim_test"]``."""
+    return ["--ephemeral"]
+
+
+@pytest.fixture(scope="session")
+def vpcsim(vpcsim_args: list[str]) -> Iterator[Server]:
+    """A live vpcsim server (in-memory state, unless ``vpcsim_args`` says otherwise) for the whole test session."""
+    server = Server(free_port(), list(vpcsim_args)).start()
     try:
         yield server
     finally:

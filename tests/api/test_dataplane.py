@@ -259,9 +259,12 @@ def test_peered_vpc_cannot_use_the_gateway_endpoint_but_can_use_an_interface_end
     through = analyse(ec2, client, regional)
     assert through["NetworkPathFound"] is True, through["Explanations"]
     assert kinds(through)[4:] == ["pcx", "acl", "eni", "vpce", "dynamodb.eu-west-2"]
-    # Network ACLs are stateless: the reply's checks (hub subnet out, spoke subnet in) are the return path.
+    # The reply walks back: from the endpoint's interface, out of the hub subnet (ACLs are stateless), by the hub's
+    # route back over the peering connection, into the spoke subnet, to the client.
     returning = through["ReturnPathComponents"]
-    assert [c["AclRule"]["Egress"] for c in returning] == [True, False]
+    assert kinds({"ForwardPathComponents": returning}) == ["eni", "acl", "rtb", "pcx", "acl", "i"]
+    assert [c["AclRule"]["Egress"] for c in returning if "AclRule" in c] == [True, False]
+    assert returning[2]["RouteTableRoute"]["VpcPeeringConnectionId"] == pcx
 
 
 def test_cross_region_dynamodb_through_interface_endpoint_and_inter_region_peering(vpcsim: Any, account: str) -> None:

@@ -116,7 +116,7 @@ def test_onprem_reaches_an_interface_endpoint_over_a_vpn(vpcsim: Any, ec2: Any) 
         "vpc-endpoint",
         "aws-service",
     ]
-    ids = [h["component"]["id"] for h in trace["hops"]]
+    ids = [h["component"]["id"] for h in trace["hops"] if not h["reply"]]
     assert [net.cgw, net.vpn, net.vgw, net.endpoint] == [
         i for i in ids if i in (net.cgw, net.vpn, net.vgw, net.endpoint)
     ][1:]
@@ -144,9 +144,17 @@ def test_the_reply_must_route_back_over_the_vpn(vpcsim: Any, ec2: Any) -> None:
     assert trace["explanations"][0]["component"]["id"] == net.table and net.vgw in trace["explanations"][0]["detail"]
     net.ec2.enable_vgw_route_propagation(RouteTableId=net.table, GatewayId=net.vgw)
     assert _trace(vpcsim, ONPREM, net.endpoint_name, via=net.vpn)["verdict"] == "reachable"
-    # A source the connection does not carry has no route back either.
+    # A source the connection does not carry has no route back either (once the endpoint's group lets it in: the
+    # request is checked before its reply).
+    elsewhere = _trace(vpcsim, "172.31.9.9", net.endpoint_name, via=net.vpn)
+    assert elsewhere["verdict"] == "blocked" and _codes(elsewhere) == ["ENI_SG_RULES_MISMATCH"]
+    group = net.ec2.describe_vpc_endpoints(VpcEndpointIds=[net.endpoint])["VpcEndpoints"][0]["Groups"][0]["GroupId"]
+    net.ec2.authorize_security_group_ingress(
+        GroupId=group, IpProtocol="tcp", FromPort=443, ToPort=443, CidrIp="172.31.0.0/16"
+    )
     elsewhere = _trace(vpcsim, "172.31.9.9", net.endpoint_name, via=net.vpn)
     assert elsewhere["verdict"] == "no-route" and _codes(elsewhere) == ["NO_ROUTE_TO_DESTINATION"]
+    assert all(h["reply"] for h in elsewhere["hops"] if h["steps"][-1]["explanation_code"])
 
 
 def test_a_deleted_connection_is_no_way_in(vpcsim: Any, ec2: Any) -> None:

@@ -42,16 +42,24 @@ def test_transit_gateway_between_two_vpcs(ec2: Any) -> None:
     result = analyse(ec2, client, address)
     assert result["NetworkPathFound"] is True, result["Explanations"]
     path = kinds(result)
-    assert path[path.index("tgw") :][:4] == ["tgw", "tgw", "tgw", "acl"]  # gateway, its route table, attachment
+    # The client's subnet is the attachment's: its ACL is checked outbound (to the destination) and inbound (from
+    # the source) [TGW tgw-nacls]; then the gateway, its route table, the attachment, and the route table of the
+    # attachment's subnet in VPC b, which is the server's subnet too (no ACL from the gateway into its own subnet).
+    assert path == ["i", "eni", "acl", "rtb", "acl", "tgw", "tgw", "tgw", "rtb", "eni", "i"], path
     ids = [c["Component"]["Id"] for c in result["ForwardPathComponents"]]
     assert ids[-1] == server and tgw in ids
-    # The public subnet of VPC a has no attachment subnet: its AZ cannot reach the gateway.
+    assert ids[8] == b.private_table and result["ForwardPathComponents"][8]["RouteTableRoute"]["GatewayId"] == "local"
+    # The reply routes back over the gateway from VPC b.
+    back = result["ReturnPathComponents"]
+    assert kinds({"ForwardPathComponents": back}) == ["i", "eni", "acl", "rtb", "acl", "tgw", "tgw", "tgw", "rtb", "i"]
+    # An instance of VPC a in an AZ where the attachment has no subnet cannot reach the gateway: "This transit
+    # gateway is not registered in the Availability Zone where the traffic originates" [RA-EX].
     other_zone = ec2.create_subnet(VpcId=a.vpc, CidrBlock="10.0.9.0/24", AvailabilityZone="eu-west-2b")["Subnet"][
         "SubnetId"
     ]
     ec2.associate_route_table(RouteTableId=a.private_table, SubnetId=other_zone)
     stranded = _instance(ec2, other_zone)
-    assert codes(analyse(ec2, stranded, address)) == ["TGW_ATTACH_VPC_AZ_RESTRICTION"]
+    assert codes(analyse(ec2, stranded, address)) == ["TGW_ROUTE_AZ_RESTRICTION"]
 
 
 def test_transit_gateway_route_table_without_a_route(ec2: Any) -> None:

@@ -23,6 +23,11 @@ from tests.api.test_trace_faces import _post
 REGION = "eu-west-2"
 
 
+def _last(trace: dict[str, Any]) -> dict[str, Any]:
+    """The request's last hop (the reply's hops, marked ``reply``, follow it)."""
+    return next(h for h in reversed(trace["hops"]) if not h["reply"])
+
+
 def _s3(vpcsim: Any, account: str, region: str) -> Any:
     return boto3.client(
         "s3",
@@ -127,14 +132,14 @@ def test_every_s3_host_name_takes_the_gateway_endpoint_and_meets_the_bucket_poli
     assert allowed["verdict"] == "reachable", allowed["explanations"]
     assert allowed["endpoint"] == world.endpoint and allowed["internet"] is False
     assert _kinds(allowed)[-2:] == ["vpc-endpoint", "aws-service"]
-    assert allowed["hops"][-1]["component"]["id"] == f"s3.{REGION}"
-    assert allowed["hops"][-1]["steps"][0]["action"] == "allowed"  # judged: the policy's Deny does not match
+    assert _last(allowed)["component"]["id"] == f"s3.{REGION}"
+    assert _last(allowed)["steps"][0]["action"] == "allowed"  # judged: the policy's Deny does not match
     assert said in _dns_details(allowed)[-1]
     assert allowed["usd_per_gb"] == 0 and [c["item"] for c in allowed["charges"]] == ["Gateway endpoint (free)"]
     denied = _trace(vpcsim, world.outsider, host, **request)
     assert denied["verdict"] == "blocked" and _codes(denied) == ["RESOURCE_POLICY_DENY"]
     assert "nat-gateway" in _kinds(denied) and denied["internet"] is True
-    assert denied["hops"][-1]["steps"][0]["rule"]["Sid"] == "OnlyThroughTheEndpoint"
+    assert _last(denied)["steps"][0]["rule"]["Sid"] == "OnlyThroughTheEndpoint"
 
 
 def test_the_host_names_bucket_is_judged_without_a_resource(vpcsim: Any, world: World) -> None:
@@ -201,7 +206,7 @@ def test_a_bucket_of_another_region_never_goes_through_the_gateway_endpoint(
         assert trace["verdict"] == "reachable", trace["explanations"]
         assert trace["endpoint"] is None and trace["internet"] is True
         assert east.nat in [h["component"]["id"] for h in trace["hops"]]
-        assert trace["hops"][-1]["component"]["id"] == f"s3.{REGION}"
+        assert _last(trace)["component"]["id"] == f"s3.{REGION}"
         items = [c["item"] for c in trace["charges"]]
         assert "NAT gateway data processing" in items and _inter_region(trace, REGION), items
         assert trace["usd_per_gb"] > 0
@@ -211,7 +216,7 @@ def test_a_bucket_of_another_region_never_goes_through_the_gateway_endpoint(
     assert not any("PermanentRedirect" in d for d in _dns_details(direct))
     # The legacy global name: S3's DNS answers with the bucket's Region itself (no redirect).
     global_name = _trace(vpcsim, east.instance, f"{bucket}.s3.amazonaws.com", action="s3:GetObject")
-    assert global_name["hops"][-1]["component"]["id"] == f"s3.{REGION}" and _inter_region(global_name, REGION)
+    assert _last(global_name)["component"]["id"] == f"s3.{REGION}" and _inter_region(global_name, REGION)
     assert "the bucket's Region eu-west-2" in _dns_details(global_name)[0]
     # A bucket of the VPC's own Region takes the gateway endpoint, free.
     local = _trace(vpcsim, east.instance, f"{own}.s3.us-east-1.amazonaws.com", action="s3:GetObject")
@@ -229,4 +234,4 @@ def test_a_bucket_in_an_opt_in_region_is_refused_by_us_east_1_then_retried(
     details = _dns_details(trace)
     assert "af-south-1 was launched after 2019-03-20" in details[0]
     assert "400 IllegalLocationConstraintException" in details[1] and east.endpoint in details[1]
-    assert trace["hops"][-1]["component"]["id"] == "s3.af-south-1" and trace["endpoint"] is None
+    assert _last(trace)["component"]["id"] == "s3.af-south-1" and trace["endpoint"] is None

@@ -156,6 +156,32 @@ def test_create_refusals(ddb: Any, extra: dict[str, Any], fragment: str) -> None
     assert ddb.list_tables()["TableNames"] == []
 
 
+def test_attribute_definitions_count_table_and_index_keys(ddb: Any) -> None:
+    """AttributeDefinitions name every key attribute of the table and its indexes, each once, whoever uses it (as
+    Terraform's aws_dynamodb_table sends a GSI that shares the table's range key)."""
+    index = {
+        "IndexName": "by-customer",
+        "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    defined = [_ATTRIBUTES[0], _ATTRIBUTES[1], {"AttributeName": "customer", "AttributeType": "S"}]
+    params = {"KeySchema": _KEYS, "BillingMode": "PAY_PER_REQUEST", "GlobalSecondaryIndexes": [index]}
+    created = ddb.create_table(TableName=_name(), AttributeDefinitions=defined, **params)["TableDescription"]
+    assert [a["AttributeName"] for a in created["AttributeDefinitions"]] == ["pk", "sk", "customer"]
+    code, message = _fails(ddb.create_table, TableName=_name(), AttributeDefinitions=defined[:2], **params)
+    assert (code, message) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Some index key attributes are not defined in "
+        "AttributeDefinitions. Keys: [pk, sk, customer], AttributeDefinitions: [pk, sk]",
+    )
+    unused = [*defined, _ATTRIBUTES[3]]
+    code, message = _fails(ddb.create_table, TableName=_name(), AttributeDefinitions=unused, **params)
+    assert message == (
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: "
+        "[pk, sk, customer, lsi_sk], keys used: [pk, sk, customer]"
+    )
+
+
 def test_update_table(ddb: Any) -> None:
     name = _name()
     _simple(ddb, name)

@@ -83,6 +83,16 @@ class World:
         found = self.ec2.run_instances(**run, SubnetId=subnet, **extra)
         return dict(found["Instances"][0])
 
+    def flow_role(self) -> str:
+        """A role the flow logs service may assume, as a CloudWatch Logs flow log needs."""
+        trust = {
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ]
+        }
+        iam = self.vpcsim.client("iam", account=self.account)
+        return str(iam.create_role(RoleName="flow-logs", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+
     def flow_log(self, resource_type: str, resource: str, **extra: Any) -> str:
         params = {"TrafficType": "ALL", "LogDestinationType": "s3", "LogDestination": f"arn:aws:s3:::{self.bucket}"}
         created = self.ec2.create_flow_logs(ResourceType=resource_type, ResourceIds=[resource], **{**params, **extra})
@@ -112,7 +122,8 @@ def test_s3_through_a_nat_gateway(world: World) -> None:
         world.vpcsim, source=worker["InstanceId"], destination=f"s3.{REGION}.amazonaws.com", flows=3, bytes=4000
     )
     assert answer["trace"]["verdict"] == "reachable"
-    assert [h["component"]["id"] for h in answer["trace"]["hops"] if h["component"]["kind"] == "nat-gateway"] == [
+    hops = answer["trace"]["hops"]
+    assert [h["component"]["id"] for h in hops if h["component"]["kind"] == "nat-gateway" and not h["reply"]] == [
         nat["NatGatewayId"]
     ]
     s3_ip = answer["trace"]["resolved"][0]
@@ -201,7 +212,7 @@ def test_a_rejected_flow_is_logged_where_it_was_rejected(world: World) -> None:
         TrafficType="REJECT",
         LogDestinationType="cloud-watch-logs",
         LogDestination=f"arn:aws:logs:{REGION}:{world.account}:log-group:/vpc/rejects",
-        DeliverLogsPermissionArn=f"arn:aws:iam::{world.account}:role/flow-logs",
+        DeliverLogsPermissionArn=world.flow_role(),
         LogFormat="${interface-id} ${action} ${flow-direction} ${dstport}",
     )
     answer = send(world.vpcsim, source=client["InstanceId"], destination=server["PrivateIpAddress"], port=5432, flows=2)
@@ -218,6 +229,8 @@ def test_a_rejected_flow_is_logged_where_it_was_rejected(world: World) -> None:
     assert stream.endswith(f"/cloudwatch-logs/{world.account}/{REGION}/%2Fvpc%2Frejects/{server_eni}.log"), stream
     lines = read_records([stream], header=False)
     assert [tuple(r.values()) for r in lines] == [(server_eni, "REJECT", "ingress", "5432")] * 2
+    logs = world.vpcsim.client("logs", region=REGION, account=world.account)  # the service created the group
+    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == ["/vpc/rejects"]
 
 
 def test_a_network_acl_rejects_at_the_source_and_nothing_reaches_the_destination(world: World) -> None:

@@ -4,6 +4,7 @@ filters, tags, and a flow log going away with its VPC."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -158,10 +159,16 @@ def test_more_misuse(ec2: Any, vpc: str, bucket: str) -> None:
     )
 
 
-def test_cloudwatch_subnet_and_interface_flow_logs(ec2: Any, vpc: str) -> None:
+def test_cloudwatch_subnet_and_interface_flow_logs(vpcsim: Any, account: str, ec2: Any, vpc: str) -> None:
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
-    role = "arn:aws:iam::123456789012:role/flow-logs"
+    trust = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]
+    }
+    iam = vpcsim.client("iam", account=account)
+    role = iam.create_role(RoleName="flow-logs", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     by_name = ec2.create_flow_logs(
         ResourceType="Subnet",
         ResourceIds=[subnet],

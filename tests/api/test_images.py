@@ -3,7 +3,6 @@ RegisterImage/CreateImage/DeregisterImage, launch permissions, snapshots, and Ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from botocore.exceptions import ClientError
 from tests.api.amis import AMI
 from tests.conftest import error_code
 from vpcsim.catalog.images import images_as_of, public_images
-from vpcsim.testing import Server, free_port
+from vpcsim.testing import Server
 
 AL2023 = [{"Name": "name", "Values": ["al2023-ami-2023.*-x86_64"]}]
 
@@ -203,16 +202,6 @@ def test_as_ansible_ec2_ami_info_asks(ec2: Any) -> None:
     )
     shown = ec2.describe_image_attribute(ImageId=found[0]["ImageId"], Attribute="description")
     assert shown["Description"] == {"Value": found[0]["Description"]}
-
-
-@pytest.fixture(scope="module")
-def slow() -> Iterator[Server]:
-    """A server whose lifecycles run a thousand times slower than AWS's: nothing started in a test finishes in it."""
-    server = Server(free_port(), ["--ephemeral", "--time-scale", "1000"]).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_new_image_is_pending_to_every_reader_until_made(slow: Server) -> None:

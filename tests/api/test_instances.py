@@ -158,12 +158,15 @@ def test_no_default_vpc(ec2: Any) -> None:
 
 def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
     first = ec2.run_instances(ImageId=AMI, MinCount=3, MaxCount=3)
+    # The first zone offering the default type depends on the account's zone names: the second goes elsewhere.
+    taken = first["Instances"][0]["Placement"]["AvailabilityZone"]
+    zone = next(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"] if z["ZoneName"] != taken)
     second = ec2.run_instances(
         ImageId=AMI,
         InstanceType=EVERYWHERE,
         MinCount=4,
         MaxCount=4,
-        Placement={"AvailabilityZone": "us-east-1b"},
+        Placement={"AvailabilityZone": zone},
         TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "tier", "Value": "db"}]}],
     )
     grouped = ec2.describe_instances()["Reservations"]
@@ -178,7 +181,7 @@ def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
         return sorted(i["InstanceId"] for r in found for i in r["Instances"])
 
     second_ids = sorted(i["InstanceId"] for i in second["Instances"])
-    assert ids_for("tag:tier", "db") == second_ids == ids_for("availability-zone", "us-east-1b")
+    assert ids_for("tag:tier", "db") == second_ids == ids_for("availability-zone", zone)
     assert ids_for("private-ip-address", one["PrivateIpAddress"]) == [one["InstanceId"]]
     eni_id = one["NetworkInterfaces"][0]["NetworkInterfaceId"]
     assert ids_for("network-interface.network-interface-id", eni_id) == [one["InstanceId"]]
@@ -198,14 +201,16 @@ def test_describe_filters_pagination_and_reservations(ec2: Any) -> None:
 
 
 def test_stop_start_and_public_address(ec2: Any) -> None:
-    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    launched = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]
+    iid, private = launched["InstanceId"], launched["PrivateIpAddress"]
+    assert ipaddress.ip_address(private) in ipaddress.ip_network("172.31.0.0/16")  # a default subnet's
     before = _instance(ec2, iid)["PublicIpAddress"]
     stopping = ec2.stop_instances(InstanceIds=[iid])["StoppingInstances"][0]
     assert stopping["CurrentState"]["Name"] == "stopping" and stopping["PreviousState"]["Name"] == "running"
     ec2.get_waiter("instance_stopped").wait(InstanceIds=[iid])
     stopped = _instance(ec2, iid)
     assert stopped["State"]["Name"] == "stopped" and "PublicIpAddress" not in stopped
-    assert stopped["PrivateIpAddress"] == "172.31.0.4"  # the private address stays
+    assert stopped["PrivateIpAddress"] == private  # the private address stays
     assert ec2.describe_instance_status(InstanceIds=[iid])["InstanceStatuses"] == []
     starting = ec2.start_instances(InstanceIds=[iid])["StartingInstances"][0]
     assert starting["CurrentState"]["Name"] == "pending" and starting["PreviousState"]["Name"] == "stopped"

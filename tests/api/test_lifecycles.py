@@ -3,14 +3,13 @@ same moment, and a trace answers the same with or without describe calls in betw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.api.test_dataplane import _instance, _nat, _net
 from tests.api.test_trace_faces import _post
-from vpcsim.testing import Server, free_port
+from vpcsim.testing import Server
 
 
 def _trace(server: Server, source: str, destination: str = "8.8.8.8") -> dict[str, Any]:
@@ -30,16 +29,6 @@ def test_a_trace_is_the_same_with_or_without_reads_in_between(vpcsim: Server, ac
     read = _trace(vpcsim, instance)
     assert unread["verdict"] == read["verdict"] == "reachable"
     assert [h["component"]["id"] for h in unread["hops"]] == [h["component"]["id"] for h in read["hops"]]
-
-
-@pytest.fixture(scope="module")
-def slow() -> Iterator[Server]:
-    """A server whose lifecycles run a thousand times slower than AWS's: nothing started in a test finishes in it."""
-    server = Server(free_port(), ["--ephemeral", "--time-scale", "1000"]).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_pending_nat_gateway_is_pending_to_every_reader(slow: Server) -> None:

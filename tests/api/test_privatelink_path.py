@@ -73,11 +73,16 @@ def test_only_the_accepted_consumer_reaches_the_target(vpcsim: Any) -> None:
     vpcsim.client("ec2", "eu-west-2", consumer).describe_vpc_endpoints(VpcEndpointIds=[accepted_endpoint])
     arrived = _trace(vpcsim, accepted_client, accepted_name)
     assert arrived["verdict"] == "reachable", arrived["explanations"]
-    kinds = [h["component"]["kind"] for h in arrived["hops"]]
+    request = [h for h in arrived["hops"] if not h["reply"]]
+    kinds = [h["component"]["kind"] for h in request]
     order = ["vpc-endpoint", "endpoint-service", "load-balancer", "target-group", "instance"]
     positions = [max(i for i, kind in enumerate(kinds) if kind == k) for k in order]
     assert positions == sorted(positions), kinds
-    assert arrived["hops"][-1]["component"]["id"] == app
+    assert request[-1]["component"]["id"] == app
+    # The reply: the target answers the load balancer node, which answers the client from the endpoint's interface.
+    reply = [h["component"]["kind"] for h in arrived["hops"] if h["reply"]]
+    assert reply[0] == "instance" and reply[-1] == "instance" and "load-balancer" in reply, reply
+    assert arrived["hops"][-1]["component"]["id"] == accepted_client
     assert arrived["charges"][0]["item"] == "Interface endpoint data processing"
     refused = _trace(vpcsim, rejected_client, rejected_name)
     assert refused["verdict"] == "blocked" and "rejected" in refused["explanations"][0]["detail"]

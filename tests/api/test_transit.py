@@ -98,10 +98,12 @@ def test_gateway_defaults_lifecycle_and_quota(ec2: Any, account: str) -> None:
     )
     assert _fails(ec2.describe_transit_gateways, TransitGatewayIds=["tgw-xyz"]) == "InvalidTransitGatewayID.Malformed"
     assert ec2.delete_transit_gateway(TransitGatewayId=tgw)["TransitGateway"]["State"] == "deleting"
-    assert (
-        _fails(ec2.describe_transit_gateway_route_tables, TransitGatewayRouteTableIds=[default])
-        == "InvalidRouteTableID.NotFound"
-    )
+    # AWS shows a deleted gateway and its route tables as deleted for a while; they count for nothing.
+    tables = ec2.describe_transit_gateway_route_tables(TransitGatewayRouteTableIds=[default])
+    assert [t["State"] for t in tables["TransitGatewayRouteTables"]] == ["deleted"]
+    assert ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0]["State"] == "deleted"
+    assert _fails(ec2.create_transit_gateway_route_table, TransitGatewayId=tgw) == "InvalidTransitGatewayID.NotFound"
+    ec2.create_transit_gateway()  # the deleted one no longer counts against the quota
 
 
 def test_vpc_attachment_interfaces_association_and_propagation(vpcsim: Server, account: str) -> None:
@@ -264,16 +266,15 @@ def test_attachment_subnet_rules_and_deletion(vpcsim: Server, account: str) -> N
         ]
         == []
     )
-    assert (
-        _fails(ec2.describe_transit_gateway_vpc_attachments, TransitGatewayAttachmentIds=[side.attachment])
-        == "InvalidTransitGatewayAttachmentID.NotFound"
-    )
+    shown = ec2.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[side.attachment])
+    assert [a["State"] for a in shown["TransitGatewayVpcAttachments"]] == ["deleted"]
+    assert "Association" not in ec2.describe_transit_gateway_attachments()["TransitGatewayAttachments"][0]
     assert (
         _fails(ec2.describe_transit_gateway_attachments, TransitGatewayAttachmentIds=["tgw-attach-xyz"])
         == "InvalidTransitGatewayAttachmentID.Malformed"
     )
     ec2.delete_transit_gateway(TransitGatewayId=side.tgw)
-    assert ec2.describe_transit_gateways()["TransitGateways"] == []
+    assert [g["State"] for g in ec2.describe_transit_gateways()["TransitGateways"]] == ["deleted"]
 
 
 def test_static_routes_blackholes_and_search(vpcsim: Server, account: str) -> None:
@@ -463,7 +464,8 @@ def test_cross_region_peering_attachment_with_static_routes(vpcsim: Server, acco
     )
     for side in (west1, west2):
         assert [r["State"] for r in side.routes(type="static")] == ["blackhole"]
-        assert side.ec2.describe_transit_gateway_peering_attachments()["TransitGatewayPeeringAttachments"] == []
+        shown = side.ec2.describe_transit_gateway_peering_attachments()["TransitGatewayPeeringAttachments"]
+        assert [(a["State"], a["Status"]["Code"]) for a in shown] == [("deleted", "deleted")]
 
 
 def test_peering_attachment_reject_and_unknown_peer(vpcsim: Server, account: str) -> None:

@@ -204,12 +204,13 @@ def test_privatelink_matches_the_consumers_zone_to_the_providers_by_zone_id(vpcs
 
     trace = _trace(vpcsim, client, name)
     assert trace["verdict"] == "reachable", trace["explanations"]
-    (node,) = [h["component"] for h in trace["hops"] if h["component"]["kind"] == "load-balancer"]
+    request = [h for h in trace["hops"] if not h["reply"]]
+    (node,) = [h["component"] for h in request if h["component"]["kind"] == "load-balancer"]
     # The node in the same physical zone, shown under the provider's name for it (which is the consumer's name for
     # the other zone: matching names would have taken the node and the target in use1-az2).
     assert node["zone_id"] == "use1-az1" and node["zone"] == _names(provider)["use1-az1"]
     assert node["zone"] != _names(consumer)["use1-az1"]
-    assert trace["hops"][-1]["component"]["id"] == targets["use1-az1"]
+    assert request[-1]["component"]["id"] == targets["use1-az1"]
     interface = next(h["component"] for h in trace["hops"] if h["component"]["id"].startswith("eni-"))
     assert (interface["zone"], interface["zone_id"]) == (_names(consumer)["use1-az1"], "use1-az1")
 

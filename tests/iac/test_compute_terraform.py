@@ -50,13 +50,14 @@ data "aws_ami" "al2023" {
     values = ["al2023-ami-2023.*-x86_64"]
   }
 }
-# Not every zone offers every type (us-east-1's use1-az3 has no t3): launch where t3.micro is offered.
-data "aws_ec2_instance_type_offerings" "t3_micro" {
-  location_type = "availability-zone"
+# Not every zone offers every type (an account's first zone may be us-east-1's use1-az3): the subnet goes where the
+# type is offered, as AWS's documentation for aws_ec2_instance_type_offerings suggests.
+data "aws_ec2_instance_type_offerings" "t3" {
   filter {
     name   = "instance-type"
     values = ["t3.micro"]
   }
+  location_type = "availability-zone"
 }
 resource "aws_vpc" "main" {
   cidr_block           = "10.20.0.0/16"
@@ -68,7 +69,7 @@ resource "aws_internet_gateway" "main" {
 resource "aws_subnet" "app" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
-  availability_zone = sort(data.aws_ec2_instance_type_offerings.t3_micro.locations)[0]
+  availability_zone = sort(data.aws_ec2_instance_type_offerings.t3.locations)[0]
 }
 resource "aws_security_group" "app" {
   name   = "app"

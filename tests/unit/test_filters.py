@@ -137,6 +137,7 @@ class World:
         gateway = self.ec2("CreateVpnGateway", Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
         self.ec2("AttachVpnGateway", VpnGatewayId=gateway, VpcId=vpc)
         self.ec2("CreateEgressOnlyInternetGateway", VpcId=vpc)
+        self._iam()
         self.ec2(
             "CreateFlowLogs",
             ResourceIds=[vpc],
@@ -146,6 +147,16 @@ class World:
             LogGroupName="flows",
             DeliverLogsPermissionArn=f"arn:aws:iam::{ACCOUNT}:role/flow-logs",
         )
+
+    def _iam(self) -> None:
+        """A role the flow logs service may assume, and an instance profile on the instance."""
+        trust = '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, '
+        trust += '"Action": "sts:AssumeRole"}]}'
+        iam = {"account": ACCOUNT, "region": REGION, "request_id": "t"}
+        self.control.handle("iam", "CreateRole", {"RoleName": "flow-logs", "AssumeRolePolicyDocument": trust}, **iam)
+        self.control.handle("iam", "CreateInstanceProfile", {"InstanceProfileName": "app"}, **iam)
+        profile = {"Name": "app"}
+        self.ec2("AssociateIamInstanceProfile", InstanceId=self.ids["instance"], IamInstanceProfile=profile)
 
     def required(self, operation: str) -> dict[str, Any]:
         """Parameters an operation cannot be called without."""

@@ -24,5 +24,6 @@ def test_every_installed_dependency_is_the_locked_version() -> None:
 
 def test_the_lock_pins_what_the_tests_depend_on() -> None:
     pinned = _check_lock().locked()  # type: ignore[attr-defined]
-    for name in ("botocore", "boto3", "awscli", "hypothesis", "pytest", "starlette", "uvicorn", "ruff", "mypy"):
+    tools = ("botocore", "boto3", "awscli", "hypothesis", "pytest", "starlette", "uvicorn", "ruff", "mypy", "psycopg")
+    for name in tools:
         assert name in pinned, f"{name} is not pinned in constraints.txt"

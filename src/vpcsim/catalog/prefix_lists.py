@@ -121,6 +121,11 @@ def service_cidrs(region: str, service: str) -> tuple[IPNetwork, ...]:
     return tuple(ipaddress.ip_network(c) for c in cidrs)
 
 
+def ip_ranges_regions() -> tuple[str, ...]:
+    """Every Region (and ``GLOBAL``) the ip-ranges copy publishes ranges for, vpcsim's Regions or not."""
+    return tuple(_ranges()["regions"])
+
+
 def ip_ranges_services(region: str) -> tuple[str, ...]:
     """The ip-ranges service names that publish ranges in ``region``."""
     return tuple(_ranges()["regions"].get(region, {}))

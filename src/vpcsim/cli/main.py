@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,11 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.console import Console
 
 from vpcsim import __version__
-from vpcsim.app import Built, Options, build, default_state_path
+from vpcsim.app import Built, Options, build, default_state_path, listen, serve_workers
+from vpcsim.app import serve as serve_here
+from vpcsim.cli.flowlogs import flowlogs_command
+from vpcsim.cli.importing import import_command
+from vpcsim.cli.report import report as report_command
+from vpcsim.cli.states import fail, opened, state_app
 from vpcsim.cli.views import show_monthly, show_trace, show_what_if
 from vpcsim.control.analysis.policy_judge import ApiRequest
 from vpcsim.control.analysis.run import trace_json
@@ -25,15 +30,24 @@ from vpcsim.errors import ApiError
 from vpcsim.server.api import traffic_answer
 from vpcsim.server.bodies import DEFAULT_MAX_BODY
 from vpcsim.server.credentials import CredentialsError
+from vpcsim.store import is_postgres, shown
 
 app = typer.Typer(help="vpcsim: AWS VPC networking, endpoints and PrivateLink, emulated locally.", no_args_is_help=True)
+app.add_typer(state_app, name="state")
+app.command("import")(import_command)  # cli/importing.py
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4566,
-    state: Annotated[Path | None, typer.Option(help=f"SQLite state file [default: {default_state_path()}].")] = None,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 4566,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            help=f"SQLite state file, or a postgresql://user@host:port/db URL shared by several servers "
+            f"(docs/postgresql.md) [default: {default_state_path()}]."
+        ),
+    ] = None,
     ephemeral: Annotated[bool, typer.Option(help="Keep all state in memory; nothing survives a restart.")] = False,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible resource ids.")] = None,
     account: Annotated[str, typer.Option(help="Account for access keys that are not 12-digit ids.")] = "123456789012",
@@ -82,10 +96,20 @@ def serve(
             "50 VPCs per Region; accounts can still raise it with RequestServiceQuotaIncrease."
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes sharing the port; more than 1 needs a PostgreSQL --state.")
+    ] = 1,
 ) -> None:
     """Run the AWS API (EC2, ELBv2, STS, S3, DynamoDB, Service Quotas) and the web UI on HOST:PORT until stopped."""
     if state is not None and ephemeral:
         raise typer.BadParameter("--state and --ephemeral exclude each other")
+    if workers < 1:
+        raise typer.BadParameter("--workers must be at least 1")
+    if workers > 1 and not (state and is_postgres(state)):
+        fail(
+            "--workers needs a PostgreSQL state (--state postgresql://...): an SQLite state has one writer "
+            "process and an --ephemeral one lives in one process's memory"
+        )
     quotas = _quotas(quota or [])
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(message)s")
     options = Options(
@@ -102,31 +126,43 @@ def serve(
         quotas=quotas,
         time_scale=time_scale,
     )
+    try:  # bound before the state is opened and anything says "listening": a port in use is one line, at once
+        listener = listen(host, port, workers=workers)
+    except OSError as error:
+        fail(f"cannot listen on {host}:{port}: {os.strerror(error.errno) if error.errno else error}")
     try:
-        built = build(options)
+        built = opened(lambda: build(options))
     except CredentialsError as error:
         raise typer.BadParameter(str(error), param_hint="--credentials") from None
     if principals is not None:
         _load_principals(built, principals)
     if demo and load_demo(built.control) is not None:
         typer.echo("loaded the demo world (vpcsim demo --help says what is in it)", err=True)
-    where = "in memory" if ephemeral else str(state or default_state_path())
-    typer.echo(f"vpcsim {__version__} listening on http://{host}:{port} (state {where})", err=True)
+    where = "in memory" if ephemeral else shown(state or default_state_path())
+    banner = _banner(host, port, f"{where}, {workers} worker processes" if workers > 1 else where, credentials)
+    banner.append(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}")
+    if workers == 1:
+        typer.echo("\n".join(banner), err=True)  # the socket listens already: connections wait in its backlog
+        serve_here(built, listener)
+        return
+    built.store.close()
+    del built
+    serve_workers(options, listener, workers, ready=lambda: typer.echo("\n".join(banner), err=True))
+
+
+def _banner(host: str, port: int, state: str, credentials: Path | None) -> list[str]:
+    """What ``serve`` says once it listens: where, on which state, whether signatures are checked."""
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     trust = (
         "Any access key is accepted and signatures are not checked (--credentials FILE checks them)."
         if credentials is None
         else f"Signatures are verified against {credentials}; the admin API and web view need its keys."
     )
-    typer.echo(trust, err=True)
-    typer.echo(f"Flow-log records for traffic sent with 'vpcsim traffic' go to {built.control.flow_logs_dir}", err=True)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    typer.echo(
-        f"Open http://{shown}:{port}/ in a browser to see the network, trace requests and compare costs.", err=True
-    )
-    try:
-        uvicorn.run(built.asgi, host=host, port=port, log_level="warning", access_log=False, server_header=False)
-    finally:
-        built.store.close()
+    return [
+        f"vpcsim {__version__} listening on http://{host}:{port} (state {state})",
+        trust,
+        f"Open http://{shown_host}:{port}/ in a browser to see the network, trace requests and compare costs.",
+    ]
 
 
 def _quotas(given: list[str]) -> dict[str, float]:
@@ -162,17 +198,20 @@ def _load_principals(built: Built, path: Path) -> None:
 
 @app.command("demo")
 def demo_command(
-    state: Annotated[Path | None, typer.Option(help=f"SQLite state file [default: {default_state_path()}].")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help=f"SQLite state file or postgresql:// URL [default: {default_state_path()}]."),
+    ] = None,
 ) -> None:
     """Load the demo world into the state: S3 through a NAT gateway and through a gateway endpoint (eu-west-2),
     DynamoDB through an interface endpoint reached from eu-west-1 over peering, a PrivateLink provider with an
     allowed consumer and an account that is not allowed, and a bucket policy limited to one endpoint."""
-    built = build(Options(state=state))
+    built = opened(lambda: build(Options(state=state)))
     try:
         world = load_demo(built.control)
     finally:
         built.store.close()
-    where = state or default_state_path()
+    where = shown(state or default_state_path())
     if world is None:
         typer.echo(f"The demo is already loaded in {where}; nothing changed.")
         return
@@ -189,7 +228,7 @@ def version() -> None:
 
 # -- the data plane's commands: they ask a running server, or open a state file with --state --------------------------
 _ENDPOINT = typer.Option("--endpoint-url", help="The vpcsim server to ask.")
-_STATE = typer.Option("--state", help="Trace on this state file instead of asking a server.")
+_STATE = typer.Option("--state", help="Read this state (SQLite file or postgresql:// URL) instead of asking a server.")
 
 
 def _api(endpoint_url: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -261,7 +300,7 @@ def trace(
     ] = "",
     as_json: Annotated[bool, typer.Option("--json", help="Print the trace as JSON.")] = False,
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
-    state: Annotated[Path | None, _STATE] = None,
+    state: Annotated[str | None, _STATE] = None,
 ) -> None:
     """Where a request from SOURCE to DESTINATION goes, hop by hop, whether it arrives, and what it costs per GB.
 
@@ -271,7 +310,7 @@ def trace(
         raise typer.BadParameter("--dns-via goes with --from-onprem")
     host, port = _split(destination, 443)
     if state is not None:
-        built = build(Options(state=state))
+        built = opened(lambda: build(Options(state=state, writer=False)))
         try:
             request = ApiRequest(action, resource, principal) if action else None
             found = built.control.trace(
@@ -316,7 +355,7 @@ def traffic(
     protocol: Annotated[str, typer.Option(help="tcp, udp or icmp.")] = "tcp",
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
-    state: Annotated[Path | None, _STATE] = None,
+    state: Annotated[str | None, _STATE] = None,
     flow_logs_dir: Annotated[
         Path | None, typer.Option(help="With --state: where records go [default: flow-logs/ beside the state].")
     ] = None,
@@ -334,7 +373,7 @@ def traffic(
         "response_bytes": response_bytes,
     }
     if state is not None:
-        built = build(Options(state=state, flow_logs_dir=flow_logs_dir))
+        built = opened(lambda: build(Options(state=state, flow_logs_dir=flow_logs_dir, writer=False)))
         try:
             result = traffic_answer(built.control, body)
         except ApiError as error:
@@ -375,7 +414,7 @@ def cost(
     azs: Annotated[int, typer.Option(help="With --what-if: the interface endpoint's AZs.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     endpoint_url: Annotated[str, _ENDPOINT] = "http://127.0.0.1:4566",
-    state: Annotated[Path | None, _STATE] = None,
+    state: Annotated[str | None, _STATE] = None,
 ) -> None:
     """A region's monthly network cost by item, or with --what-if the comparison of paths to S3/DynamoDB."""
     if what_if is not None:
@@ -399,13 +438,17 @@ def cost(
         show(result, Console())
 
 
-def _local_or_remote(state: Path | None, local: Any, endpoint_url: str, path: str) -> Any:
+def _local_or_remote(state: str | None, local: Any, endpoint_url: str, path: str) -> Any:
     """The cost command's answer, or one clear line (typer.BadParameter) for any error, never a traceback."""
     try:
         if state is None:
             return _api(endpoint_url, path)
-        return local(build(Options(state=state)).control)
+        return local(opened(lambda: build(Options(state=state, writer=False))).control)
     except ApiError as error:
         raise typer.BadParameter(error.message) from None
     except (LookupError, ValueError, OSError) as error:  # PriceNotFound, PriceBookError, a server's non-JSON answer
         raise typer.BadParameter(f"cannot price this: {error}") from None
+
+
+app.command("report")(report_command)  # vpcsim report: the estate report, in cli/report.py
+app.command("flowlogs")(flowlogs_command)  # cli/flowlogs.py

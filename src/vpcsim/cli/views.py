@@ -27,7 +27,7 @@ def show_trace(trace: dict[str, Any], console: Console) -> None:
     console.print(f"Public internet crossed: {'yes' if trace['internet'] else 'no'}")
     if trace["endpoint"]:
         console.print(f"VPC endpoint used: {trace['endpoint']}")
-    console.print(f"Estimated latency: {trace['latency_ms']} ms")
+    console.print(f"Estimated round trip: {trace['latency_ms']} ms")
     _charges(trace, console)
     for note in trace["notes"]:
         console.print(f"Note: {note}")

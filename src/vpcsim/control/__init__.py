@@ -30,7 +30,7 @@ from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import ApiError, DryRunOperation, InvalidParameter, Unsupported
 from vpcsim.model import IdFactory
 from vpcsim.model.trace import Trace
-from vpcsim.store import Store
+from vpcsim.store import Store, Transaction
 
 
 class Control:
@@ -100,7 +100,7 @@ class Control:
             raise InvalidParameter("InvalidParameterValue", f"flows must be 1 to {flow_traffic.MAX_FLOWS}.")
         if traffic.bytes < 0 or traffic.response_bytes < 0:
             raise InvalidParameter("InvalidParameterValue", "bytes and response_bytes must not be negative.")
-        with self.store.snapshot() as tx:
+        with self.store.transaction() as tx:  # delivery may create a log group, as the flow logs service does
             try:
                 return flow_traffic.send(tx, traffic, self.flow_logs_dir, int(time.time()))
             except UnknownSource as error:
@@ -153,16 +153,17 @@ class Control:
         where = find_region(region)
         if where is None:
             raise ApiError("InvalidRegion", f"vpcsim does not know the region '{region}'.")
-        with self.store.transaction() as tx:
-            call = Call(
-                tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation
-            )
+
+        def run(tx: Transaction) -> Result:  # store.run may run it again when another server wrote first
+            call = Call(tx, account, where, request_id, self.ids, principal, quotas=self.quotas, operation=operation)
             if scope in REGIONAL:
                 defaults.ensure_scope(call)
             result = found.handler(call, params)
             if params.get("DryRun"):
                 raise DryRunOperation()
-        return result
+            return result
+
+        return self.store.run(run, writes=not operation.startswith(("Describe", "Get", "List")))
 
 
 __all__ = ["Call", "Control", "Params", "Result"]

@@ -60,6 +60,8 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "servicequotas": ("quotas",),
     "route53": ("route53",),
     "route53resolver": ("resolver",),
+    "iam": ("iam",),
+    "logs": ("logs",),
     "kms": ("services.kms",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.

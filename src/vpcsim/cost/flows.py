@@ -5,10 +5,12 @@ order:
 
 1. components that process data: a NAT gateway [VPCPR]; an interface endpoint (first tier of the Region-aggregate
    tiers, named in the source) [PLPR]; a Gateway Load Balancer endpoint [PL-VPC]; a gateway endpoint, which is free
-   and shows as a 0.0 charge "Gateway endpoint (free)" so the reader sees why [PLG-GW]; a transit gateway, charged once
-   where the flow enters it from a VPC, in that Region, not again where it arrives over a peering [TGWPR-CN]. The
-   trace engine names a VPC endpoint component by its type (``Component.name`` "Interface" | "Gateway" |
-   "GatewayLoadBalancer"); another name charges nothing.
+   and shows as a 0.0 charge "Gateway endpoint (free)" so the reader sees why [PLG-GW]; a transit gateway, charged
+   each time the flow enters it from a VPC (twice through an inspection VPC), in that Region, not again where it
+   arrives over a peering [TGWPR-CN]. The trace engine names a VPC endpoint component by its type
+   (``Component.name`` "Interface" | "Gateway" | "GatewayLoadBalancer"); another name charges nothing. A component
+   that refuses the traffic (the hop that stops the path: an interface endpoint refusing UDP, a load balancer's
+   security group) processes, and charges, nothing.
 2. boundaries: consecutive located hops whose Region differs -> data transfer out to another Region, at the sending
    Region's rate (VPC or TGW peering, cross-Region PrivateLink [PLPR-JP], or an AWS service of another Region reached
    over the internet [BLOG-DT]); consecutive zonal hops of one Region whose Availability Zone differs -> inter-AZ
@@ -157,6 +159,8 @@ def _processing(hops: Sequence[Hop], regions: list[str], book: PriceBook) -> _In
     in_transit = False
     for index, hop in enumerate(hops):
         component, region = hop.component, regions[index]
+        if hop.stops:  # a component that refuses the traffic processes none of it [ELB-NLB security groups]
+            continue
         if component.kind in _TGW_FAMILY:
             if not in_transit:  # entering from a VPC; arriving over a TGW peering is not charged again
                 item = f"Transit gateway data processing ({region})"
@@ -229,9 +233,9 @@ def _internet(trace: Trace, hops: Sequence[Hop], regions: list[str], book: Price
     if last.kind not in (ComponentKind.INTERNET, ComponentKind.INTERNET_GATEWAY):
         return  # the path ends at an AWS resource: Region rules apply, not internet egress
     gateways = (ComponentKind.INTERNET_GATEWAY, ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY)
-    gateway = next((h.component.id for h in reversed(trace.hops) if h.component.kind in gateways), last.id)
+    gateway = next((h.component.id for h in reversed(hops) if h.component.kind in gateways), last.id)
     yield (
-        len(trace.hops) - 1,
+        len(hops) - 1,
         _priced("Data transfer out to the internet", "internet_out_gb", regions[-1], book, gateway),
     )
 

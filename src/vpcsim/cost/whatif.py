@@ -189,7 +189,7 @@ def _gateway_path(book: PriceBook, region: str, service: str) -> PathCost:
     applicable = service.lower() in _GATEWAY_SERVICES
     line = hourly_line("Gateway endpoint (free)", "gateway_endpoint", region, 0, book)
     note = "no hourly or per-GB charge" if applicable else f"{service} has no gateway endpoint (only S3 and DynamoDB)"
-    return PathCost("gateway-endpoint", applicable, (line,), note, _rtt(0.0))
+    return PathCost("gateway-endpoint", applicable, (line,), note, _rtt(None))
 
 
 def _interface_path(book: PriceBook, region: str, volume: float, azs: int, prior: float) -> PathCost:
@@ -203,10 +203,12 @@ def _interface_path(book: PriceBook, region: str, volume: float, azs: int, prior
     return PathCost("interface-endpoint", True, lines, note, _rtt(latency.PRIVATELINK_RTT_MS))
 
 
-def _rtt(through: float) -> float:
+def _rtt(device: float | None) -> float:
     """The round trip from an instance to the service's front door through a device in the instance's own AZ (the
-    assumption the prices make too), as a trace of that path estimates it."""
-    return round(latency.SAME_AZ_RTT_MS + through + latency.SERVICE_FRONT_RTT_MS, 3)
+    assumption the prices make too) that adds ``device``, or through none (a gateway endpoint is a route), as a trace
+    of that path estimates it (dataplane/walk.py)."""
+    through = 0.0 if device is None else latency.SAME_AZ_RTT_MS + device
+    return round(through + latency.SERVICE_FRONT_RTT_MS, 3)
 
 
 def _per_gb(item: str, key: str, region: str, volume: float, book: PriceBook, start: float = 0.0) -> LineItem:

@@ -42,6 +42,7 @@ def indexed(topo: Topology) -> Topology:
         zones_by_vpc=_zones_by_vpc(topo),
         load_balancer_names={lb.dns_name: lb.arn for lb in topo.load_balancers.values() if lb.dns_name},
         tgw_vpc_attachments=_attachments(topo),
+        peered=_peered(topo),
     )
 
 
@@ -135,3 +136,15 @@ def _attachments(topo: Topology) -> dict[tuple[str, str], TgwAttachment]:
         if attachment.kind == "vpc" and attachment.vpc_id and attachment.state == "available":
             found.setdefault((gateway, attachment.vpc_id), attachment)
     return found
+
+
+def _peered(topo: Topology) -> dict[str, frozenset[str]]:
+    """VPC -> the VPCs an active peering connection joins it to in the same Region: the ones whose security groups
+    its rules may reference [VPCPEER vpc-peering-security-groups]."""
+    found: dict[str, set[str]] = {}
+    for peering in topo.peerings.values():
+        a, b = peering.requester, peering.accepter
+        if peering.status == "active" and a.region == b.region:
+            found.setdefault(a.vpc_id, set()).add(b.vpc_id)
+            found.setdefault(b.vpc_id, set()).add(a.vpc_id)
+    return {vpc: frozenset(peers) for vpc, peers in found.items()}

@@ -6,18 +6,20 @@ address, or to an IPv6 address of the VPC's Amazon-provided blocks, which it doe
 VPC_Internet_Gateway]. An egress-only internet gateway lets replies in, never a new connection: "prevents the internet
 from initiating an IPv6 connection with your instances" [VPCUG23 egress-only-internet-gateway]. Inside the VPC the
 packet meets the destination subnet's network ACL and the interface's security groups as any other, and the reply
-needs a route back to the same gateway.
+must leave through the same gateway (a route to a NAT gateway instead would give it another source).
 
-Named choices: the gateway route table (edge association) is not modelled, so the packet is delivered by the VPC's
-local route; a VPC with both an internet and an egress-only gateway is entered through the internet gateway. The
+Past the gateway, the packet is routed by the gateway's route table when one is associated with it (an edge
+association: ingress routing to a GWLB endpoint or an appliance [VPCUG23 gateway route tables]), else delivered by
+the VPC's local route. Named choice: a VPC with both an internet and an egress-only gateway is entered through the
+internet gateway. The
 code for the egress-only refusal is NO_PATH (Reachability Analyzer has none of its own).
 """
 
 from __future__ import annotations
 
-from vpcsim.dataplane.checks import check_return_route
+from vpcsim.dataplane.checks import into_vpc_from
 from vpcsim.dataplane.topology import Interface, Vpc
-from vpcsim.dataplane.walk import INTERNET_MS, PROCESSING_MS, DeliverInVpc, FromInternet, Stage, Walk, component
+from vpcsim.dataplane.walk import INTERNET_MS, FromInternet, Stage, Walk, component
 from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode as Code
 from vpcsim.model.trace import Action, Component, ComponentKind, Step
@@ -89,11 +91,11 @@ def _through_internet_gateway(walk: Walk, vpc: Vpc, gateway: str, target: Interf
             walk.header.source, str(private), walk.header.protocol, walk.header.destination_port
         )
         step = Step(Action.TRANSLATED, f"destination public {walk.destination} -> private {private} ({target.id})")
-        walk.hop(comp, step, latency=INTERNET_MS + PROCESSING_MS, outbound=out)
+        walk.hop(comp, step, latency=INTERNET_MS, outbound=out)
     else:
         step = Step(Action.FORWARDED, f"IPv6 {walk.destination} into {vpc.id}, not translated")
-        walk.hop(comp, step, latency=INTERNET_MS + PROCESSING_MS)
+        walk.hop(comp, step, latency=INTERNET_MS)
     walk.internet = True
     walk.arrived_via = gateway
-    check_return_route(walk, vpc, gateway)
-    return DeliverInVpc(vpc, None)
+    walk.entered.setdefault(vpc.id, gateway)  # the reply must leave through it (checks.route_from)
+    return into_vpc_from(walk, vpc, gateway)

@@ -15,8 +15,8 @@ outside the VPC, cannot be reached from on premises; an interface endpoint, whos
 and out only from network interfaces in its VPC (``VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS``: no transit for traffic
 that arrived over peering, a transit gateway or another VPN); a connection that is not available stops the path
 (``BAD_STATE_VPN``, ``TGW_BAD_STATE_VPN``). The reply must route back the way the request came: from the destination's
-subnet to the virtual private gateway or transit gateway (``checks.check_return_route``), and through the transit
-gateway's route table to the VPN attachment (``checks.check_tgw_return``).
+subnet to the virtual private gateway or transit gateway, and through the transit gateway's route table to the VPN
+attachment: the reply is walked back from the destination (reply.py) and ends at the customer gateway.
 
 Named choices: the IPsec tunnels cross the internet (20 ms, walk.py's internet latency); both tunnels are up while
 the connection is available (control/hybrid/tunnels.py); of several connections that carry a source, the one named
@@ -28,11 +28,10 @@ from __future__ import annotations
 from ipaddress import ip_address
 
 from vpcsim.dataplane import routing
-from vpcsim.dataplane.checks import check_return_route, check_tgw_return
 from vpcsim.dataplane.topology import Address, Interface, Network, Topology, Vpc, VpnConnection
 from vpcsim.dataplane.walk import (
-    INTERNET_MS,
-    PROCESSING_MS,
+    TGW_MS,
+    VPN_MS,
     DeliverInVpc,
     FromCustomerNetwork,
     OverVpn,
@@ -151,7 +150,7 @@ def from_customer_network(walk: Walk, stage: FromCustomerNetwork) -> Stage | Non
     walk.hop(
         vpn,
         Step(Action.FORWARDED, f"over the IPsec tunnels of {connection.id} to {connection.gateway}"),
-        latency=INTERNET_MS,
+        latency=VPN_MS,
     )
     walk.move_to("", connection.region)
     return _into_transit(walk, connection) if connection.on_transit_gateway else _into_vpc(walk, connection)
@@ -163,12 +162,21 @@ def _into_vpc(walk: Walk, connection: VpnConnection) -> Stage:
     if gateway is None or gateway.vpc_id is None or gateway.vpc_id not in walk.topo.vpcs:
         walk.block(comp, Code.BAD_STATE, f"{connection.gateway} is attached to no VPC", "ingress")
     vpc = walk.vpc(gateway.vpc_id if gateway and gateway.vpc_id else "")
-    if (vpc.id, walk.destination) not in walk.topo.interface_by_address:
+    if not _held_in(walk, vpc):
         walk.block(comp, Code.VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS, _not_in_vpc(walk, vpc), "ingress")
-    walk.hop(comp, Step(Action.FORWARDED, f"into {vpc.id} through {connection.gateway}"), latency=PROCESSING_MS)
+    walk.hop(comp, Step(Action.FORWARDED, f"into {vpc.id} through {connection.gateway}"))
     walk.arrived_via = connection.gateway
-    check_return_route(walk, vpc, connection.gateway)
+    if not walk.replying:
+        walk.entered.setdefault(vpc.id, connection.gateway)
     return DeliverInVpc(vpc, None)
+
+
+def _held_in(walk: Walk, vpc: Vpc) -> bool:
+    """Whether an interface in ``vpc`` holds the destination (for a reply, the request's source may be a made-up
+    host at an address no interface holds)."""
+    if (vpc.id, walk.destination) in walk.topo.interface_by_address:
+        return True
+    return walk.replying and walk.source.vpc_id == vpc.id and walk.destination in walk.source.addresses
 
 
 def _not_in_vpc(walk: Walk, vpc: Vpc) -> str:
@@ -205,7 +213,7 @@ def _into_transit(walk: Walk, connection: VpnConnection) -> Stage:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"into {connection.gateway} through VPN attachment {view.id}"),
-        latency=PROCESSING_MS,
+        latency=TGW_MS,
     )
     return TransitRoute(connection.gateway, view, 0)
 
@@ -269,20 +277,17 @@ def over_vpn(walk: Walk, stage: OverVpn) -> None:
             "egress",
             Action.DROPPED,
         )
-    if connection.on_transit_gateway and walk.onprem is None:
-        back_to = walk.topo.tgw_vpc_attachments.get((connection.gateway, walk.source.vpc_id))
-        view = walk.topo.tgw_views.get((connection.gateway, connection.attachment or ""))
-        if back_to is not None and view is not None:
-            check_tgw_return(walk, connection.gateway, view.route_table, back_to.id)
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"over the IPsec tunnels of {connection.id} to {connection.customer_gateway_ip}"),
-        latency=INTERNET_MS,
+        latency=VPN_MS,
     )
     walk.hop(
         _customer_gateway(connection),
         Step(Action.DELIVERED, f"delivered to {walk.destination} in customer network {prefix} on premises"),
     )
+    if not walk.replying:
+        walk.reply_to(FromCustomerNetwork(connection))
 
 
 __all__ = ["default_address", "from_customer_network", "over_vpn", "source", "via_vpn_gateway"]

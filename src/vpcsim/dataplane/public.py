@@ -27,6 +27,7 @@ _SERVICE_NAME = re.compile(
     r"\.(?:amazonaws\.com|(?P<api>api\.aws))$"
 )
 _RANGES = {"s3": "S3", "dynamodb": "DYNAMODB", "ec2": "EC2"}
+_AMAZON_ONLY = "*amazon-only*"  # where the address of the services without ranges of their own is kept
 SERVICE_KINDS = ("S3", "DYNAMODB", "EC2", "AMAZON")  # most specific service first
 
 
@@ -157,8 +158,11 @@ def service_address(topo: Topology, region: str, service: str, version: int = 4)
     (ip-ranges.json): the first range's tenth address (kept per topology, as the ranges do not change)."""
     key = (region, service if version == 4 else f"{service}/ipv6")
     if key not in topo.service_addresses:
-        first = _first_range(topo, region, service, version)
-        topo.service_addresses[key] = first.network_address + 10 if first is not None else None
+        if service not in _RANGES and service != _AMAZON_ONLY:  # all such services share one address: found once
+            topo.service_addresses[key] = service_address(topo, region, _AMAZON_ONLY, version)
+        else:
+            first = _first_range(topo, region, service, version)
+            topo.service_addresses[key] = first.network_address + 10 if first is not None else None
     return topo.service_addresses[key]
 
 

@@ -3,15 +3,18 @@
 local: deliver inside the VPC. igw: needs a public address (IPv4: the interface's public or Elastic IP, translated;
 IPv6: an address in Amazon's ranges, not translated), crosses the internet. eigw: IPv6 out to the internet, not
 translated [VPCUG23 egress-only-internet-gateway]. nat: rewrites the source and routes again from its own subnet
-(an IPv6 destination only in 64:ff9b::/96, NAT64, whose IPv4 address it extracts); not for traffic that arrived over
-peering or a transit gateway. gateway endpoint: only from
-inside its VPC, to the service's in-region ranges, policies checked. pcx: only to the peer VPC's CIDRs, never
-transitive, and the reply needs a route back. tgw: needs an attachment subnet in the source's AZ, an associated route
-table and a route there. GWLB endpoint and network interface targets pass the packet to an appliance, which sends it on
-from its own subnet.
+(an IPv6 destination only in 64:ff9b::/96, NAT64, whose IPv4 address it extracts); it serves interfaces of its VPC
+and traffic a transit gateway brings in (centralized egress [WP-MVPC "Centralized egress to internet"]), not
+traffic that arrived over peering, a VPN or Direct Connect (``NGW_REQUIRES_SOURCE_IN_VPC`` [RA-EX]). gateway
+endpoint: only from inside its VPC, to the service's in-region ranges, policies checked. pcx: only to the peer VPC's
+CIDRs, never transitive. tgw: transit.py. GWLB endpoint and network interface targets: appliances.py. Interface
+endpoints of AWS services carry TCP only (``PROTOCOL_RESTRICTION``: "This component only accepts traffic with
+specific protocols" [RA-EX]; the services behind them answer HTTPS).
 
 Every handler returns the walk's next stage (``RouteFrom`` the NAT gateway's subnet, ``DeliverInVpc`` the peer VPC,
-``ViaTransitGateway`` ...) or None when the packet has arrived.
+``ViaTransitGateway`` ...) or None when the packet has arrived. Where the request arrives it names where its reply
+starts (``Walk.reply_to``); the reply walks the same stages back (reply.py): routed, its ACLs checked, security groups
+passed (stateful), and the translations undone where it meets the NAT gateway or load balancer that made them.
 """
 
 from __future__ import annotations
@@ -21,23 +24,30 @@ from dataclasses import replace
 from ipaddress import IPv4Address
 
 from vpcsim.dataplane import dns
-from vpcsim.dataplane.checks import acl_check, check_return_route, reply_acls, security_group_ingress
-from vpcsim.dataplane.topology import Endpoint, Interface, Route, Subnet, Vpc
+from vpcsim.dataplane.appliances import (
+    gateway_load_balancer_endpoint,
+    leave_subnet,
+    network_interface,
+)
+from vpcsim.dataplane.checks import acl_check, security_group_ingress
+from vpcsim.dataplane.endpoints import arrive_at_service, enter_interface_endpoint, gateway_endpoint
+from vpcsim.dataplane.topology import Interface, Route, Subnet, Vpc
 from vpcsim.dataplane.walk import (
     INTERNET_MS,
-    PROCESSING_MS,
+    NAT_MS,
     SERVICE_MS,
     DeliverInVpc,
     FollowRoute,
-    PolicyQuestion,
+    ReplyFrom,
+    ReplyInto,
     RouteFrom,
     Stage,
-    ToEndpointService,
+    ThroughLoadBalancer,
+    Unwind,
     ViaTransitGateway,
     ViaVpnGateway,
     Walk,
     component,
-    interface_component,
     region_latency_ms,
 )
 from vpcsim.model.arns import ec2_arn
@@ -57,6 +67,8 @@ def follow(walk: Walk, stage: FollowRoute) -> Stage | None:
             f"vpcsim does not follow routes to {route.target_kind} targets yet ({route.target})",
         )
         return None
+    if walk.pending_egress is not None:
+        leave_subnet(walk, vpc, route)
     return handler(walk, vpc, subnet, route)
 
 
@@ -68,8 +80,8 @@ def _local(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
 def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
     """The packet is in the VPC with a destination inside it: the destination's ACL, groups, then what it is."""
     vpc, from_subnet = stage.vpc, stage.from_subnet
-    eni_id = walk.topo.interface_by_address.get((vpc.id, walk.destination))
-    if eni_id is None:
+    dest = _holder(walk, vpc)
+    if dest is None:
         walk.block(
             component(ComponentKind.NETWORK_INTERFACE, str(walk.destination), region=vpc.region),
             Code.UNKNOWN_DESTINATION,
@@ -77,15 +89,38 @@ def deliver_in_vpc(walk: Walk, stage: DeliverInVpc) -> Stage | None:
             "ingress",
             Action.DROPPED,
         )
-    dest = walk.topo.interfaces[eni_id or ""]
+    assert dest is not None
     dest_subnet = walk.subnet(dest.subnet_id)
     latency = walk.move_to(dest.zone_id, dest.region)
     if from_subnet is None or dest_subnet.id != from_subnet.id:
         acl_check(walk, dest_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
+    if walk.replying:
+        return _reply_arrives(walk, vpc, dest, latency)
     if dest.kind == "vpc_endpoint":
         return enter_interface_endpoint(walk, dest, latency)
+    if dest.kind == "network_load_balancer" and dest.owner in walk.topo.load_balancers:
+        return ThroughLoadBalancer(walk.topo.load_balancers[dest.owner], dest.zone_id)
     security_group_ingress(walk, dest, walk.sender)
-    reply_acls(walk, dest_subnet)
+    _arrive(walk, dest, latency)
+    walk.reply_to(ReplyFrom(dest))
+    return None
+
+
+def _holder(walk: Walk, vpc: Vpc) -> Interface | None:
+    """The interface in ``vpc`` holding the destination address (a reply's: the request's source, which may be a
+    host vpcsim made up for an address no interface holds)."""
+    eni_id = walk.topo.interface_by_address.get((vpc.id, walk.destination))
+    if eni_id is not None:
+        return walk.topo.interfaces[eni_id]
+    source = walk.source
+    return source if walk.replying and source.vpc_id == vpc.id and walk.destination in source.addresses else None
+
+
+def _reply_arrives(walk: Walk, vpc: Vpc, dest: Interface, latency: float) -> Stage | None:
+    """The reply reaches the NAT gateway or load balancer node that translated the request (which sends it on), or
+    the request's source."""
+    if dest.id != walk.source.id and (dest.owner in walk.nat_flows or dest.id in walk.nlb_flows):
+        return Unwind(vpc, dest)
     _arrive(walk, dest, latency)
     return None
 
@@ -122,9 +157,9 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
         arn=ec2_arn(vpc.region, vpc.account, "internet-gateway", route.target),
     )
     if walk.destination.version == 6:
-        _out_unchanged(walk, comp, "internet gateway")
+        _out_unchanged(walk, vpc, comp, "internet gateway")
         return
-    public = _public_source(walk)
+    public = _public_source(walk, vpc)
     if public is None:
         walk.block(
             comp,
@@ -134,15 +169,19 @@ def _internet_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Non
             "egress",
             Action.DROPPED,
         )
+    private = walk.header.source
     out = walk.translate(public or "")
     walk.hop(
         comp,
         Step(Action.TRANSLATED, f"source {walk.header.source} -> public {public}; onto the internet"),
-        latency=PROCESSING_MS,
         outbound=out,
     )
+    if walk.replying:
+        _reply_reaches_the_internet(walk)
+        return
     walk.internet = True
     _to_public_address(walk, public or "")
+    walk.reply_to(ReplyInto(vpc, walk.hops[-1].component, comp, private))
 
 
 def _egress_only_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> None:
@@ -155,10 +194,10 @@ def _egress_only_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> 
     )
     if walk.destination.version != 6:
         walk.block(comp, Code.NO_PATH, f"{route.target} carries IPv6 only; {walk.destination} is IPv4", "egress")
-    _out_unchanged(walk, comp, "egress-only internet gateway")
+    _out_unchanged(walk, vpc, comp, "egress-only internet gateway")
 
 
-def _out_unchanged(walk: Walk, comp: Component, noun: str) -> None:
+def _out_unchanged(walk: Walk, vpc: Vpc, comp: Component, noun: str) -> None:
     """IPv6 leaves through an internet or egress-only gateway as it is: its source must be a public (Amazon) IPv6
     address, which every address of an Amazon-provided VPC block is [VPCUG23 vpc-ip-addressing]."""
     source = walk.sender
@@ -173,18 +212,30 @@ def _out_unchanged(walk: Walk, comp: Component, noun: str) -> None:
     walk.hop(
         comp,
         Step(Action.FORWARDED, f"IPv6 from {source} onto the internet through the {noun}, not translated"),
-        latency=PROCESSING_MS,
     )
+    if walk.replying:
+        _reply_reaches_the_internet(walk)
+        return
     walk.internet = True
     _to_public_address(walk, str(source))
+    walk.reply_to(ReplyInto(vpc, walk.hops[-1].component, comp))
 
 
-def _public_source(walk: Walk) -> str | None:
+def _reply_reaches_the_internet(walk: Walk) -> None:
+    walk.hop(
+        component(ComponentKind.INTERNET, str(walk.destination), name="the public internet"),
+        Step(Action.DELIVERED, f"delivered to {walk.destination} on the internet"),
+    )
+
+
+def _public_source(walk: Walk, vpc: Vpc) -> str | None:
+    """The public IPv4 address an internet gateway gives the packet: its NAT gateway's Elastic IP, or the public
+    address of the interface in the gateway's own VPC that sends it (traffic from elsewhere has none)."""
     if walk.from_nat is not None:
         nat = walk.topo.nat_gateways[walk.from_nat]
         return nat.public_ip if nat.connectivity == "public" else None
     address = walk.sender
-    eni_id = walk.topo.interface_by_address.get((walk.source.vpc_id, address))
+    eni_id = walk.topo.interface_by_address.get((vpc.id, address))
     eni = walk.topo.interfaces[eni_id] if eni_id is not None else None
     return eni.public_ip if eni is not None and eni.address == address else None
 
@@ -200,7 +251,9 @@ def _to_public_address(walk: Walk, public_ip: str) -> None:
         return
     region, kind = owner
     service = {"S3": "s3", "DYNAMODB": "dynamodb", "EC2": "ec2"}.get(kind, "aws")
-    latency = INTERNET_MS + region_latency_ms(walk.region, region)
+    # A public AWS service endpoint is reached over AWS's network, not the internet [Amazon VPC FAQ, "Does traffic go
+    # over the internet when ... instances communicate with a public AWS service endpoint?": no].
+    latency = SERVICE_MS + region_latency_ms(walk.region, region)
     arrive_at_service(walk, service, region, None, latency, public_ip=public_ip)
 
 
@@ -218,14 +271,12 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     )
     if nat.state != "available":
         walk.block(comp, Code.BAD_STATE, f"{nat.id} is {nat.state}: it forwards nothing until it is available")
-    if walk.arrived_via is not None:
-        walk.block(
-            comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {walk.arrived_via} cannot use {nat.id}"
-        )
+    _nat_serves(walk, nat.id, comp)
     destination = _nat64_destination(walk, comp)
     if nat_subnet.id != subnet.id:
         acl_check(walk, nat_subnet, egress=False, peer=walk.sender, port=walk.header.destination_port)
-    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + PROCESSING_MS
+    walk.nat_flows[nat.id] = (walk.header.source, walk.header.destination)
+    latency = walk.move_to(nat_subnet.zone_id, vpc.region) + NAT_MS
     out = replace(walk.translate(str(nat.private_ip)), destination=str(destination))
     what = f"source {walk.header.source} -> {nat.private_ip} ({nat.connectivity} NAT)"
     if destination != walk.destination:
@@ -234,6 +285,22 @@ def _nat_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     walk.from_nat = nat.id
     acl_check(walk, nat_subnet, egress=True, peer=walk.destination, port=walk.header.destination_port)
     return RouteFrom(nat_subnet)
+
+
+def _nat_serves(walk: Walk, nat_id: str, comp: Component) -> None:
+    """A NAT gateway translates what interfaces of its VPC send and what a transit gateway brings in from other VPCs
+    (the centralized egress AWS documents [WP-MVPC "Centralized egress to internet"; VPCUG23 vpc-nat-gateway]); not
+    what came over a peering connection, a VPN or Direct Connect [RA-EX NGW_REQUIRES_SOURCE_IN_VPC]. Named choice:
+    traffic from on premises over a transit gateway's VPN attachment counts as from a VPN connection."""
+    if walk.replying:  # a reply routed into a NAT gateway would leave with another source: the client drops it
+        walk.block(comp, Code.NO_PATH, f"the reply would be translated again by {nat_id}", "egress")
+    came = walk.arrived_via
+    if walk.onprem is not None:
+        came = walk.onprem.id
+    elif came is not None and came.startswith("tgw-"):
+        return
+    if came is not None:
+        walk.block(comp, Code.NGW_REQUIRES_SOURCE_IN_VPC, f"traffic that arrived over {came} cannot use {nat_id}")
 
 
 def _nat64_destination(walk: Walk, comp: Component) -> IPv4Address:
@@ -251,134 +318,6 @@ def _nat64_destination(walk: Walk, comp: Component) -> IPv4Address:
             Action.DROPPED,
         )
     return IPv4Address(int(destination) & 0xFFFFFFFF)
-
-
-# -- VPC endpoints -----------------------------------------------------------------------------------------------------
-def _gateway_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage | None:
-    endpoint = walk.topo.endpoints[route.target]
-    if endpoint.kind == "GatewayLoadBalancer":  # AWS shows GWLB endpoint routes with GatewayId vpce-... too
-        return _gateway_load_balancer_endpoint(walk, vpc, subnet, route)
-    comp = endpoint_component(endpoint)
-    if walk.arrived_via is not None:
-        walk.block(
-            comp,
-            Code.VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION,
-            f"gateway endpoints serve only their own VPC; this traffic arrived over {walk.arrived_via} "
-            "(no edge-to-edge routing)",
-        )
-    if walk.header.protocol != "tcp":
-        walk.block(comp, Code.VPCE_GATEWAY_PROTOCOL_RESTRICTION, "gateway endpoints carry TCP only")
-    walk.endpoint = endpoint.id
-    walk.hop(
-        comp,
-        Step(
-            Action.FORWARDED,
-            f"gateway endpoint {endpoint.id} to {endpoint.service_name} "
-            f"(prefix list {endpoint.prefix_list}), privately",
-        ),
-        latency=PROCESSING_MS,
-    )
-    service = endpoint.service_name.rsplit(".", 1)[-1]
-    arrive_at_service(walk, service, endpoint.region, endpoint, SERVICE_MS)
-    return None
-
-
-def endpoint_component(endpoint: Endpoint) -> Component:
-    return component(
-        ComponentKind.VPC_ENDPOINT,
-        endpoint.id,
-        name=endpoint.kind,
-        region=endpoint.region,
-        account=endpoint.account,
-        arn=endpoint.arn,
-    )
-
-
-def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stage | None:
-    endpoint = walk.topo.endpoints[eni.owner]
-    security_group_ingress(walk, eni, walk.sender)
-    reply_acls(walk, walk.subnet(eni.subnet_id))
-    comp = endpoint_component(endpoint)
-    if endpoint.state != "available":
-        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}: it carries no traffic")
-    walk.endpoint = endpoint.id
-    walk.hop(
-        comp,
-        Step(
-            Action.FORWARDED, f"interface endpoint {endpoint.id} ({eni.id}, {eni.address}) to {endpoint.service_name}"
-        ),
-        latency=latency + PROCESSING_MS,
-    )
-    if endpoint.service_id:
-        return ToEndpointService(endpoint, eni)
-    service = _service_of(endpoint.service_name)
-    arrive_at_service(
-        walk,
-        service,
-        endpoint.service_region,
-        endpoint,
-        SERVICE_MS + region_latency_ms(endpoint.region, endpoint.service_region),
-        private_ip=walk.source,
-    )
-    return None
-
-
-def _service_of(service_name: str) -> str:
-    """``com.amazonaws.eu-west-2.s3`` -> ``s3``; ``com.amazonaws.eu-west-2.ecr.dkr`` -> ``ecr.dkr``."""
-    parts = service_name.split(".")
-    return ".".join(parts[3:]) if len(parts) > 3 else parts[-1]
-
-
-def arrive_at_service(
-    walk: Walk,
-    service: str,
-    region: str,
-    endpoint: Endpoint | None,
-    latency: float,
-    *,
-    public_ip: str | None = None,
-    private_ip: Interface | None = None,
-) -> None:
-    comp = component(
-        ComponentKind.AWS_SERVICE, f"{service}.{region}", name=f"Amazon {service.upper()} in {region}", region=region
-    )
-    if service == "s3" and _redirects(walk, comp, region, latency):
-        return
-    question = PolicyQuestion(
-        service,
-        region,
-        endpoint.id if endpoint else None,
-        endpoint.policy if endpoint else None,
-        endpoint.vpc_id if endpoint else None,
-        walk.header.source if endpoint else None,
-        public_ip,
-        walk.source.account,
-        walk.bucket,
-        walk.access_point,
-    )
-    answer = walk.judge(question) if walk.judge is not None else None
-    if answer is not None and not answer.allowed:
-        walk.block(comp, answer.code, answer.detail, "ingress", rule=dict(answer.statement))
-    steps = [Step(Action.ALLOWED, answer.detail, dict(answer.statement))] if answer is not None else []
-    walk.move_to("", region)
-    walk.hop(comp, *steps, Step(Action.DELIVERED, f"delivered to {service} in {region}"), latency=latency)
-
-
-def _redirects(walk: Walk, comp: Component, region: str, latency: float) -> bool:
-    """S3 answers a request for a bucket of another Region with an error naming the bucket's Region: 301
-    PermanentRedirect, or 400 IllegalLocationConstraintException for a bucket in a Region launched after 2019-03-20
-    [S3UG UsingRouting]; AWS SDKs and the CLI send the request again to that Region [botocore S3RegionRedirectorv2].
-    The walk records the Region (trace.py follows the SDK); no policy is judged on the way (named choice)."""
-    holder = walk.topo.resources.get(walk.bucket or "")
-    if holder is None or holder.service != "s3" or holder.region == region:
-        return False
-    late = holder.region in walk.topo.opt_in_regions
-    status = "400 IllegalLocationConstraintException" if late else "301 PermanentRedirect"
-    walk.redirect = holder.region
-    walk.move_to("", region)
-    detail = f"S3 in {region} answers HTTP {status}: bucket {holder.name} is in {holder.region}"
-    walk.hop(comp, Step(Action.FORWARDED, detail), latency=latency)
-    return True
 
 
 # -- between VPCs ------------------------------------------------------------------------------------------------------
@@ -411,45 +350,9 @@ def _peering(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
     latency = region_latency_ms(vpc.region, peer_vpc.region)
     walk.hop(comp, Step(Action.FORWARDED, f"over {peering.id} to {peer_vpc.id} ({peer_vpc.region})"), latency=latency)
     walk.region, walk.arrived_via = peer_vpc.region, peering.id
-    check_return_route(walk, peer_vpc, peering.id)
+    if not walk.replying:
+        walk.entered.setdefault(peer_vpc.id, peering.id)
     return DeliverInVpc(peer_vpc, None)
-
-
-def _gateway_load_balancer_endpoint(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
-    endpoint = walk.topo.endpoints[route.target]
-    comp = endpoint_component(endpoint)
-    if endpoint.state != "available" or not endpoint.interfaces:
-        walk.block(comp, Code.BAD_STATE, f"{endpoint.id} is {endpoint.state}")
-    eni = walk.topo.interfaces[endpoint.interfaces[0]]
-    walk.hop(
-        comp,
-        Step(
-            Action.FORWARDED,
-            f"to the appliances behind {endpoint.service_name} (GENEVE, port 6081) and back through {endpoint.id}",
-        ),
-        latency=walk.move_to(eni.zone_id, eni.region) + 2 * PROCESSING_MS,
-    )
-    return RouteFrom(walk.subnet(eni.subnet_id))
-
-
-def _network_interface(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
-    eni = walk.topo.interfaces.get(route.target)
-    comp = component(ComponentKind.NETWORK_INTERFACE, route.target, region=vpc.region)
-    if eni is None:
-        walk.block(comp, Code.BAD_STATE_ROUTE, f"{route.target} is gone")
-    assert eni is not None
-    if eni.source_dest_check:
-        walk.block(
-            interface_component(eni),
-            Code.ENI_SOURCE_DEST_CHECK_RESTRICTION,
-            f"{eni.id} has source/destination check on: it drops traffic not addressed to it",
-        )
-    walk.hop(
-        interface_component(eni),
-        Step(Action.FORWARDED, f"to the appliance at {eni.id} ({eni.address})"),
-        latency=walk.move_to(eni.zone_id, eni.region),
-    )
-    return RouteFrom(walk.subnet(eni.subnet_id))
 
 
 def _transit_gateway(walk: Walk, vpc: Vpc, subnet: Subnet, route: Route) -> Stage:
@@ -465,10 +368,10 @@ _HANDLERS: dict[str, Handler] = {
     "igw": _internet_gateway,
     "eigw": _egress_only_gateway,
     "nat": _nat_gateway,
-    "vpce-gateway": _gateway_endpoint,
-    "vpce-gwlb": _gateway_load_balancer_endpoint,
+    "vpce-gateway": gateway_endpoint,
+    "vpce-gwlb": gateway_load_balancer_endpoint,
     "pcx": _peering,
     "tgw": _transit_gateway,
-    "eni": _network_interface,
+    "eni": network_interface,
     "vgw": _vpn_gateway,
 }

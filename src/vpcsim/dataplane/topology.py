@@ -68,6 +68,11 @@ class Vpc:
     dhcp_options: str = ""  # its DHCP options set id, or "default" for none
     # The DNS servers its DHCP options hand out; AmazonProvidedDNS is the Amazon DNS server (private zones answer).
     name_servers: tuple[str, ...] = ("AmazonProvidedDNS",)
+    edge_tables: tuple[tuple[str, str], ...] = ()  # (gateway id, route table id): gateway route tables (edge)
+
+    def edge_table(self, gateway: str) -> str | None:
+        """The route table associated with ``gateway`` (an edge association), if any."""
+        return next((table for edge, table in self.edge_tables if edge == gateway), None)
 
     @property
     def amazon_dns(self) -> bool:
@@ -293,6 +298,12 @@ class TgwAttachment:
     peer_gateway: str | None = None
     region: str = ""
     vpn_connection: str | None = None  # a VPN attachment's connection
+    subnets: tuple[tuple[str, str], ...] = ()  # (zone id, subnet id) of its interfaces, in SubnetIds order
+    appliance_mode: bool = False  # ApplianceModeSupport: one AZ for both directions of a flow [TGW appliance]
+
+    def subnet_in(self, zone_id: str) -> str | None:
+        """The attachment's subnet in the zone with id ``zone_id``, if it has one there."""
+        return next((subnet for zone, subnet in self.subnets if zone == zone_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +378,8 @@ class LoadBalancer:
     state: str = "active"  # provisioning while it provisions: it takes no traffic yet
     dns_name: str = ""  # its DNSName (network load balancers; gateway load balancers have none)
     internet_facing: bool = False  # its name answers the nodes' public addresses, else their private ones
+    groups: tuple[str, ...] = ()  # a Network Load Balancer's security groups (none: every client reaches it)
+    privatelink_inbound_rules: bool = True  # EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is "on"
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +387,7 @@ class TargetGroup:
     arn: str
     protocol: str
     targets: tuple[Target, ...]
+    preserve_client_ip: bool = False  # preserve_client_ip.enabled: targets see the client's address, not the node's
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +502,7 @@ class Topology:
     vpce_records: dict[str, tuple[tuple[int, Endpoint, DnsName], ...]] = field(default_factory=dict)  # by name
     tgw_vpc_attachments: dict[tuple[str, str], TgwAttachment] = field(default_factory=dict)  # (gateway, vpc id)
     service_addresses: dict[tuple[str, str], Address | None] = field(default_factory=dict)  # dns.service_address
+    peered: dict[str, frozenset[str]] = field(default_factory=dict)  # vpc id -> VPCs actively peered in its Region
     vpn_gateways: dict[str, VpnGateway] = field(default_factory=dict)
     vpn_connections: dict[str, VpnConnection] = field(default_factory=dict)
     # Route 53 private hosted zones, Resolver endpoints and rules, and the rules associated with each VPC (by id).

@@ -1,12 +1,13 @@
 """Trace a request hop by hop: DNS, the source's security groups and network ACL, route tables, gateways, endpoints,
-peering and transit gateways, the destination's filters, the return path's ACLs, and the policies at the service.
+peering and transit gateways, the destination's filters and the policies at the service; then its reply, walked
+back from where the request arrived to the client through the same stages (reply.py).
 
 A walk is a sequence of stages (walk.py) run by one driver loop (``drive``): each stage's function adds its hops and
 returns the next stage, and raises ``Stop`` on a terminal step (Batfish's FlowTracer shape). The checks every hop
-shares live in ``checks``, what each route target does in ``targets``, PrivateLink in ``privatelink``, transit
-gateways in ``transit``, the way in from the internet in ``internet``, customer networks over a VPN in ``onprem``;
-only this module knows them all. ``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the
-step that stopped it.
+shares live in ``checks``, what each route target does in ``targets`` (``endpoints``, ``appliances``), PrivateLink
+and load balancers in ``privatelink``, transit gateways in ``transit``, the way in from the internet in ``internet``,
+customer networks over a VPN in ``onprem``, the reply's own stages in ``reply``; only this module knows them all.
+``trace`` turns the walk into an immutable ``Trace`` whose verdict comes from the step that stopped it.
 
 Sources: an instance, an interface, an address in a subnet, the internet (``internet``, an address outside every VPC,
 or an internet gateway id: Reachability Analyzer's source form, with an internet address as the source IP), or an
@@ -24,7 +25,7 @@ from dataclasses import replace
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
 
-from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, resolving, s3names, targets, transit
+from vpcsim.dataplane import checks, dns, internet, onprem, privatelink, reply, resolving, s3names, targets, transit
 from vpcsim.dataplane.topology import Address, Interface, Topology, VpnConnection
 from vpcsim.dataplane.walk import (
     INTERNET_HOST,
@@ -34,18 +35,21 @@ from vpcsim.dataplane.walk import (
     FromInternet,
     Judge,
     OverVpn,
+    ReplyFrom,
+    ReplyInto,
     RouteFrom,
     Stage,
     Stop,
+    ThroughLoadBalancer,
     ToEndpointService,
     TransitRoute,
+    Unwind,
     ViaTransitGateway,
     ViaVpnGateway,
     Walk,
-    component,
+    instance_component,
     interface_component,
 )
-from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Header, Hop, Step, Trace, Verdict
 
@@ -61,6 +65,10 @@ _STAGES: dict[type[Stage], Callable[[Walk, Any], Stage | None]] = {
     FromCustomerNetwork: onprem.from_customer_network,
     ViaVpnGateway: onprem.via_vpn_gateway,
     OverVpn: onprem.over_vpn,
+    ThroughLoadBalancer: privatelink.through_load_balancer,
+    ReplyFrom: reply.reply_from,
+    ReplyInto: reply.reply_into,
+    Unwind: reply.unwind,
 }
 # Where a walk from the internet starts when no address is named (documentation ranges, RFC 5737 and RFC 3849).
 _INTERNET_HOSTS: dict[int, Address] = {4: IPv4Address("198.51.100.10"), 6: IPv6Address("2001:db8::10")}
@@ -175,8 +183,9 @@ def _redirected(
     region, bucket = first.redirect or "", first.bucket or ""
     parsed = s3names.parse(name)
     again = f"{bucket}.s3{'.dualstack' if parsed and parsed.dualstack else ''}.{region}.amazonaws.com"
-    went = " -> ".join(h.component.id for h in first.hops[:-1] if not h.reply and h.component.kind != ComponentKind.DNS)
-    told = first.hops[-1].steps[-1].detail
+    forward = [h for h in first.hops if not h.reply]  # the reply (the redirect's answer) walks back after them
+    went = " -> ".join(h.component.id for h in forward[:-1] if h.component.kind != ComponentKind.DNS)
+    told = forward[-1].steps[-1].detail
     step = Step(
         Action.FORWARDED, f"{told} (the request went through {went}); AWS SDKs and the CLI send it again to {again}"
     )
@@ -257,18 +266,25 @@ def _dns_hop(walk: Walk, comp: Component, *steps: Step) -> Hop:
 def _finish(walk: Walk, answer: dns.Answer, first: Stage | None = None) -> Trace:
     origin = walk.header.source
     drive(walk, first)
+    last, request = walk.hops[-1], walk.header  # where the request ended
+    crossed, endpoint = walk.internet, walk.endpoint
+    start = reply.begin(walk)
+    if start is not None:  # the request arrived: its reply walks back (reply.py)
+        drive(walk, start)
+        if walk.stopped is None:
+            walk.notes.extend(reply.symmetry_notes(walk))
     verdict = _verdict(walk)
     return Trace(
         verdict,
         tuple(walk.hops),
         tuple(walk.explanations),
-        walk.internet,
-        walk.endpoint,
+        crossed,
+        endpoint,
         source=Header(
             origin,
-            walk.hops[-1].inbound.destination if walk.hops[-1].inbound else "",
-            walk.header.protocol,
-            walk.header.destination_port,
+            last.inbound.destination if last.inbound else "",
+            request.protocol,
+            request.destination_port,
         ),
         resolved=tuple(str(a) for a in answer.addresses),
         notes=tuple(walk.notes),
@@ -343,14 +359,20 @@ def _pick(topo: Topology, source: Interface, addresses: tuple[Address, ...]) -> 
     v6 = [a for a in addresses if a.version == 6]
     v4 = [a for a in addresses if a.version == 4]
     family = v6 if v6 and (source.address_of(6) is not None or not v4) else v4
-    same_zone = [a for a in family if _zone_of(topo, a) == source.zone_id]
+    same_zone = [a for a in family if _zone_of(topo, a, source) == source.zone_id]
     return (same_zone or family)[0]
 
 
-def _zone_of(topo: Topology, address: Address) -> str | None:
-    """The zone id of the first interface holding ``address`` (physical: the interface may be another account's)."""
-    held = topo.interfaces_at.get(address)
-    return topo.interfaces[held[0]].zone_id if held else None
+def _zone_of(topo: Topology, address: Address, source: Interface) -> str | None:
+    """The zone id of the interface holding ``address`` (physical: the interface may be another account's). Private
+    addresses repeat across VPCs: the holder in the source's VPC, else its account, else its Region, is the one meant
+    (named choice: the answer's own interfaces are usually the source's or its account's)."""
+    held = [topo.interfaces[i] for i in topo.interfaces_at.get(address, ())]
+
+    def nearness(iface: Interface) -> tuple[bool, bool, bool]:
+        return (iface.vpc_id != source.vpc_id, iface.account != source.account, iface.region != source.region)
+
+    return min(held, key=nearness).zone_id if held else None
 
 
 # -- the source ------------------------------------------------------------------------------------------------------
@@ -359,16 +381,7 @@ def leave_source(walk: Walk) -> Stage:
     iface = walk.source
     if iface.owner.startswith("i-"):
         walk.hop(
-            component(
-                ComponentKind.INSTANCE,
-                iface.owner,
-                region=iface.region,
-                zone=iface.zone,
-                zone_id=iface.zone_id,
-                account=iface.account,
-                arn=ec2_arn(iface.region, iface.account, "instance", iface.owner),
-            ),
-            Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}"),
+            instance_component(iface), Step(Action.FORWARDED, f"sent from {walk.header.source} through {iface.id}")
         )
     checks.security_group_egress(walk, iface)
     subnet = walk.subnet(iface.subnet_id)

@@ -3,7 +3,10 @@ the stages a walk goes through.
 
 A stage is a small value naming what happens next (``RouteFrom(subnet)``, ``DeliverInVpc(vpc, ...)``); each stage's
 function returns the next stage or None when the packet has arrived, and raises ``Stop`` when the path ends early.
-One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other.
+One driver loop (``trace.drive``) runs them, so the modules that implement stages never call each other. The same
+walk then turns into its reply's (``replying``): the request records, where it arrives, where the reply starts and
+what the reply needs to undo (the NAT gateways and load balancer nodes that translated it, the gateway it came into
+each VPC through, the transit gateway AZs it used, the middleboxes it passed); reply hops are marked ``reply``.
 
 Latency estimates per hop (named choice, for comparing paths, not a measurement): 0.05 ms within an AZ, 0.5 ms across
 AZs, 0.1 ms for a gateway or endpoint's processing, 1 ms from a VPC to an AWS service's front end, 10 to 80 ms between
@@ -16,10 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, ip_address
 
+from vpcsim.catalog import latency as rtt
 from vpcsim.dataplane.topology import (
     Address,
     Endpoint,
     Interface,
+    LoadBalancer,
     Network,
     Route,
     Subnet,
@@ -32,12 +37,21 @@ from vpcsim.model.arns import ec2_arn
 from vpcsim.model.explanations import ExplanationCode
 from vpcsim.model.trace import Action, Component, ComponentKind, Explanation, Header, Hop, Step
 
-INTRA_AZ_MS = 0.05
-CROSS_AZ_MS = 0.5
-PROCESSING_MS = 0.1
-SERVICE_MS = 1.0
-INTERNET_MS = 20.0
-MAX_HOPS = 24
+# A hop's latency is its share of the request's round trip, from the model of catalog/latency.py (sources and named
+# choices there); the reply's hops carry none, so the hops add up to the round trip. Routes alone (a gateway
+# endpoint, a peering connection, an internet or virtual private gateway) add only the distance they cover.
+INTRA_AZ_MS = rtt.SAME_AZ_RTT_MS
+CROSS_AZ_MS = rtt.CROSS_AZ_RTT_MS
+NAT_MS = rtt.NAT_GATEWAY_RTT_MS
+PRIVATELINK_MS = rtt.PRIVATELINK_RTT_MS  # an interface or Gateway Load Balancer endpoint, the load balancer behind it
+TGW_MS = rtt.TRANSIT_GATEWAY_RTT_MS
+SERVICE_MS = rtt.SERVICE_FRONT_RTT_MS
+INTERNET_MS = rtt.INTERNET_RTT_MS
+VPN_MS = rtt.VPN_RTT_MS
+MAX_HOPS = 48  # per direction
+# The port a reply goes back to (the client's ephemeral port), for the stateless checks of the return path (named
+# choice: Linux's range 32768-60999 starts here; REMAP_EPHEMERAL_PORT in Reachability Analyzer's terms).
+EPHEMERAL_PORT = 32768
 INTERNET_HOST = "internet-host"  # the kind of the pseudo interface a walk from the internet starts at
 
 
@@ -98,6 +112,7 @@ class TransitRoute(Stage):
     gateway: str
     attachment: TgwAttachment
     depth: int
+    zone: str = ""  # the zone id where the packet entered the transit gateway ("" over a peering attachment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +147,46 @@ class OverVpn(Stage):
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyFrom(Stage):
+    """The reply leaves ``interface`` (the request's destination, or an interface endpoint's): its subnet's ACL, then
+    its subnet's route table."""
+
+    interface: Interface
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyInto(Stage):
+    """The reply comes into ``vpc`` from outside it, from ``origin`` (a host on the internet, an AWS service) through
+    ``via`` (an internet gateway, which translates the public address back to ``private``, an egress-only internet
+    gateway or a gateway endpoint)."""
+
+    vpc: Vpc
+    origin: Component
+    via: Component
+    private: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unwind(Stage):
+    """The reply reaches ``interface`` of a component that translated the request (a NAT gateway, a load balancer
+    node), which translates it back and sends it on."""
+
+    vpc: Vpc
+    interface: Interface
+
+
+@dataclass(frozen=True, slots=True)
+class ThroughLoadBalancer(Stage):
+    """A Network Load Balancer's node in the zone with id ``zone_id`` takes the connection: its security groups, the
+    listener, a healthy target. ``endpoint``: the interface endpoint's interface it came through (PrivateLink), or
+    None (a client that reached the node's address)."""
+
+    balancer: LoadBalancer
+    zone_id: str
+    endpoint: Interface | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PolicyQuestion:
     """What the data plane asks the policy judge at an AWS service: which endpoint (if any), from where."""
 
@@ -159,9 +214,8 @@ Judge = Callable[[PolicyQuestion], PolicyAnswer | None]
 
 
 def region_latency_ms(a: str, b: str) -> float:
-    if a == b:
-        return 0.0
-    return 10.0 if a.split("-")[0] == b.split("-")[0] else 80.0
+    """The round trip between two Regions (catalog/latency.py: their cities' distance over fibre)."""
+    return rtt.inter_region_rtt_ms(a, b)
 
 
 @dataclass
@@ -185,6 +239,18 @@ class Walk:
     bucket: str | None = None  # the S3 bucket the request is for (the host name's, or the request's)
     access_point: str | None = None  # the S3 access point ARN the host name addresses
     redirect: str | None = None  # the Region S3 named when it redirected the request (the bucket's)
+    # -- what the reply needs to know of the request (reply.py walks it back) ------------------------------------
+    replying: bool = False  # the walk is the reply's: its hops are the return path
+    reply_start: Stage | None = None  # where the reply starts, set where the request arrives
+    reply_header: Header | None = None  # the reply's first header: addresses and ports swapped
+    entered: dict[str, str] = field(default_factory=dict)  # vpc id -> the gateway the request came into it through
+    nat_flows: dict[str, tuple[str, str]] = field(default_factory=dict)  # NAT id -> (source, destination) before it
+    nlb_flows: dict[str, tuple[str, str]] = field(default_factory=dict)  # node eni -> (endpoint eni, client address)
+    tgw_zones: dict[tuple[str, bool], str] = field(default_factory=dict)  # (attachment, reply?) -> zone id used
+    middleboxes: list[tuple[str, str, bool]] = field(default_factory=list)  # (GWLB endpoint/appliance, zone, reply?)
+    pending_egress: Subnet | None = None  # a transit gateway's subnet the packet leaves by (ACL out if it does)
+    also_from_groups: tuple[str, ...] = ()  # the load balancer's groups the packet passed: they count as the sender's
+    counted: int = 0  # hops in this direction
     _parsed: tuple[str, Address] = ("0.0.0.0", IPv4Address(0))
 
     def __post_init__(self) -> None:
@@ -199,8 +265,11 @@ class Walk:
         outbound: Header | None = None,
         reply: bool = False,
     ) -> None:
-        if len(self.hops) >= MAX_HOPS:
+        if self.counted >= MAX_HOPS:
             self.block(component, ExplanationCode.NO_PATH, "the path loops or is longer than vpcsim follows")
+        self.counted += 1
+        if self.replying:  # the return path: the request's hops already count the round trip
+            steps, latency, reply = tuple(_as_reply(s) for s in steps), 0.0, True
         self.hops.append(Hop(component, tuple(steps), self.header, outbound or self.header, latency, reply))
         if outbound is not None:
             self.header = outbound
@@ -217,6 +286,9 @@ class Walk:
     ) -> None:
         """End the path at ``component`` with Reachability Analyzer's ``code``."""
         step = Step(action, detail, dict(rule or {}), code)
+        if self.replying:
+            step, reply = _as_reply(step), True
+            detail = step.detail
         self.hops.append(Hop(component, (step,), self.header, None, 0.0, reply))
         self.stopped = step
         self.explanations.append(Explanation(code, component, direction, detail))
@@ -234,6 +306,20 @@ class Walk:
 
     def translate(self, source: str) -> Header:
         return replace(self.header, source=source)
+
+    def reply_to(self, start: Stage, source: str | None = None, destination: str | None = None) -> None:
+        """The request has arrived: the reply starts at ``start``, from ``source`` (the request's destination) to
+        ``destination`` (its source as it arrived), with the ports swapped (the client's is an ephemeral port)."""
+        header = self.header
+        ports = header.destination_port is not None
+        self.reply_start = start
+        self.reply_header = Header(
+            source or header.destination,
+            destination or header.source,
+            header.protocol,
+            EPHEMERAL_PORT if ports else None,
+            header.destination_port,
+        )
 
     # -- lookups -------------------------------------------------------------------------------------------------
     def prefix_list(self, region: str) -> Callable[[str], tuple[Network, ...]]:
@@ -264,6 +350,10 @@ class Walk:
         return self.source.kind == INTERNET_HOST
 
 
+def _as_reply(step: Step) -> Step:
+    return step if step.detail.startswith("reply: ") else replace(step, detail=f"reply: {step.detail}")
+
+
 def component(
     kind: ComponentKind,
     rid: str,
@@ -276,6 +366,13 @@ def component(
     zone_id: str = "",
 ) -> Component:
     return Component(rid, kind, arn, name, region, zone, account, zone_id)
+
+
+def instance_component(iface: Interface) -> Component:
+    """The instance ``iface`` belongs to (its owner), where the interface is."""
+    arn = ec2_arn(iface.region, iface.account, "instance", iface.owner)
+    kind = ComponentKind.INSTANCE
+    return Component(iface.owner, kind, arn, "", iface.region, iface.zone, iface.account, iface.zone_id)
 
 
 def interface_component(iface: Interface) -> Component:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 from botocore.model import OperationModel, ServiceModel, Shape
 
 from vpcsim.errors import ApiError, InvalidParameter
+from vpcsim.protocol.constraints import member_path, size_violations, violations
 from vpcsim.protocol.limits import bounded_json
 
 
@@ -66,11 +66,6 @@ class _Problems:
             raise InvalidParameter(
                 "ValidationException", f"{count} validation {noun} detected: " + "; ".join(self.constraints)
             )
-
-
-def _path(path: str, member: str) -> str:
-    name = member[:1].lower() + member[1:]
-    return f"{path}.{name}" if path else name
 
 
 class JsonRequestParser:
@@ -116,11 +111,11 @@ class JsonRequestParser:
         parsed: dict[str, Any] = {}
         for member, member_shape in shape.members.items():
             if value.get(member) is not None:
-                parsed[member] = self._walk(member_shape, value[member], _path(path, member), problems)
+                parsed[member] = self._walk(member_shape, value[member], member_path(path, member), problems)
         for member in shape.required_members:
             if member not in parsed:
                 problems.constraint(
-                    f"Value null at '{_path(path, member)}' failed to satisfy constraint: Member must not be null"
+                    f"Value null at '{member_path(path, member)}' failed to satisfy constraint: Member must not be null"
                 )
         return parsed
 
@@ -197,57 +192,13 @@ _CONVERT = {
 
 
 def _check_size(shape: Shape, size: int, value: Any, path: str, problems: _Problems) -> None:
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    shown = value if isinstance(value, str) else json.dumps(value, default=str)[:64]
-    if low is not None and size < low:
-        problems.constraint(
-            f"Value '{shown}' at '{path}' failed to satisfy constraint: Member must have length greater than or "
-            f"equal to {low}"
-        )
-    if high is not None and size > high:
-        problems.constraint(
-            f"Value '{shown}' at '{path}' failed to satisfy constraint: Member must have length less than or "
-            f"equal to {high}"
-        )
+    for message in size_violations(shape, size, value, path):
+        problems.constraint(message)
 
 
 def _check_scalar(shape: Shape, value: Any, path: str, problems: _Problems) -> None:
-    if isinstance(value, str | bytes):
-        _check_size(shape, len(value), value, path, problems)
-    if isinstance(value, str) and shape.enum and value not in shape.enum:
-        problems.constraint(
-            f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy enum value set: "
-            f"[{', '.join(shape.enum)}]"
-        )
-    pattern = shape.metadata.get("pattern")
-    if isinstance(value, str) and pattern and not _fullmatch(pattern, value):
-        problems.constraint(
-            f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy regular expression "
-            f"pattern: {pattern}"
-        )
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        _check_range(shape, value, path, problems)
-
-
-def _check_range(shape: Shape, value: float, path: str, problems: _Problems) -> None:
-    low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and value < low:
-        problems.constraint(
-            f"Value '{value}' at '{path}' failed to satisfy constraint: Member must have value greater than or "
-            f"equal to {low}"
-        )
-    if high is not None and value > high:
-        problems.constraint(
-            f"Value '{value}' at '{path}' failed to satisfy constraint: Member must have value less than or "
-            f"equal to {high}"
-        )
-
-
-def _fullmatch(pattern: str, value: str) -> bool:
-    try:
-        return re.fullmatch(pattern, value, re.DOTALL) is not None
-    except re.error:  # a model pattern Python cannot read is not enforced
-        return True
+    for message in violations(shape, value, path):
+        problems.constraint(message)
 
 
 class JsonResponseSerializer:

@@ -23,11 +23,13 @@ from typing import Any
 from botocore.model import OperationModel, Shape
 
 from vpcsim.errors import ApiError, InvalidParameter
+from vpcsim.protocol.constraints import size_violations, violations
 
 # Parameters that carry the envelope or the signature, not the operation's input.
 _ENVELOPE = {"Action", "Version"}
 _ENVELOPE_PREFIX = "X-Amz-"
 _INDEX = re.compile(r"^[1-9][0-9]{0,5}$")
+_NOT_NULL = "Member must not be null"
 
 
 class _Node(dict[str, "_Node"]):
@@ -37,10 +39,12 @@ class _Node(dict[str, "_Node"]):
 
 
 class _Problems:
-    """Problems found while walking, raised once as the first one's error with every message."""
+    """Problems found while walking, raised once as the first one's error with every message; values the model's
+    constraints refuse (services that check them: ``check_constraints``) come after, as one ``ValidationError``."""
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
+        self.constraints: list[str] = []
 
     def add(self, code: str, message: str) -> None:
         self.items.append((code, message))
@@ -49,6 +53,12 @@ class _Problems:
         if self.items:
             code = self.items[0][0]
             raise InvalidParameter(code, " ".join(message for _, message in self.items))
+        if self.constraints:
+            count = len(self.constraints)
+            noun = "error" if count == 1 else "errors"
+            raise InvalidParameter(
+                "ValidationError", f"{count} validation {noun} detected: " + "; ".join(self.constraints)
+            )
 
 
 def _fold(params: Mapping[str, str]) -> _Node:
@@ -64,7 +74,12 @@ def _fold(params: Mapping[str, str]) -> _Node:
 
 
 class RequestParser:
-    """The generic walker; subclasses say how members and list items are named."""
+    """The generic walker; subclasses say how members and list items are named. With ``check_constraints`` values
+    are also checked against the model's length, pattern, enum and range constraints (IAM checks them, answering
+    ``ValidationError``; EC2, ELBv2 and STS are parsed without)."""
+
+    def __init__(self, *, check_constraints: bool = False) -> None:
+        self.check_constraints = check_constraints
 
     def parse(self, operation: OperationModel, params: Mapping[str, str]) -> dict[str, Any]:
         shape = operation.input_shape
@@ -99,15 +114,19 @@ class RequestParser:
         if kind == "structure":
             return self._structure(shape, node, path, problems)
         if kind == "list":
-            return [
-                self._walk(shape.member, item, p, problems) for p, item in self.list_items(shape, node, path, problems)
-            ]
+            items = self.list_items(shape, node, path, problems)
+            if self.check_constraints:
+                problems.constraints += size_violations(shape, len(items), len(items), _constraint_path(path))
+            return [self._walk(shape.member, item, p, problems) for p, item in items]
         if kind == "map":
             return self._map(shape, node, path, problems)
         if node:
             problems.add("InvalidParameterValue", f"The parameter {path} takes a single value, not {path}.*.")
             return None
-        return _scalar(shape, node.value or "", path, problems)
+        value = _scalar(shape, node.value or "", path, problems)
+        if self.check_constraints and value is not None:
+            problems.constraints += violations(shape, value, _constraint_path(path))
+        return value
 
     def _structure(self, shape: Shape, node: _Node, path: str, problems: _Problems) -> dict[str, Any]:
         parsed: dict[str, Any] = {}
@@ -120,8 +139,12 @@ class RequestParser:
                 parsed[member] = self._walk(member_shape, child, _join(path, name), problems)
         for member in shape.required_members:
             if member not in parsed:
-                wire = self.member_name(shape.members[member], member)
-                problems.add("MissingParameter", f"The request must contain the parameter {_join(path, wire)}.")
+                wire = _join(path, self.member_name(shape.members[member], member))
+                if self.check_constraints:
+                    where = _constraint_path(wire)
+                    problems.constraints.append(f"Value null at '{where}' failed to satisfy constraint: {_NOT_NULL}")
+                else:
+                    problems.add("MissingParameter", f"The request must contain the parameter {wire}.")
         self._reject_unknown(node, seen, path, problems)
         return parsed
 
@@ -173,6 +196,15 @@ class Ec2RequestParser(RequestParser):
 
     def list_items(self, shape: Shape, node: _Node, path: str, problems: _Problems) -> list[tuple[str, _Node]]:
         return self._indexed(node, path, problems)
+
+
+def _constraint_path(path: str) -> str:
+    """A wire path as constraint messages name it: ``Tags.member.1.Key`` is ``tags.1.member.key``."""
+    parts = [part[:1].lower() + part[1:] for part in path.split(".")]
+    for i in range(len(parts) - 1):
+        if parts[i] == "member" and parts[i + 1].isdigit():
+            parts[i], parts[i + 1] = parts[i + 1], parts[i]
+    return ".".join(parts)
 
 
 def _join(path: str, name: str) -> str:

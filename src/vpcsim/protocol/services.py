@@ -1,8 +1,9 @@
 """botocore's service models, loaded once per process, and the services vpcsim answers on one port.
 
 A request names its service in the SigV4 credential scope (``ec2``, ``elasticloadbalancing``, ``sts``, ``s3``,
-``dynamodb``, ``servicequotas``); an unsigned request is told apart by its ``Version`` parameter, which every Query
-API sends.
+``dynamodb``, ``servicequotas``, ``iam``, ``logs``, ``kms`` ...); an unsigned request is told apart by its ``Version``
+parameter, which every Query API sends. A scope vpcsim does not serve is usually a service botocore knows
+(``unserved_service``): its model says which protocol the caller speaks, so the refusal can be written in it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _SCOPES = {
     "route53": "route53",
     "route53resolver": "route53resolver",
     "servicequotas": "service-quotas",
+    "iam": "iam",
+    "logs": "logs",
     "kms": "kms",
 }
 # Unsigned requests are told apart by Version, which only the Query protocols send.
@@ -38,7 +41,8 @@ class Service:
 
     @property
     def protocol(self) -> str:
-        return str(self.model.metadata["protocol"])
+        """The protocol botocore speaks to it: the first of the model's ``protocols`` botocore supports."""
+        return str(self.model.resolved_protocol)
 
     @property
     def api_version(self) -> str:
@@ -85,3 +89,21 @@ def service_for_scope(scope: str | None, version: str | None) -> Service | None:
     if version and version in by_version:
         return load_service(by_version[version])
     return load_service("ec2")
+
+
+@cache
+def _available() -> frozenset[str]:
+    return frozenset(_loader().list_available_services("service-2"))
+
+
+def unserved_service(scope: str) -> Service | None:
+    """botocore's model of a service vpcsim does not serve, when the signing name is also its model name (``sqs``,
+    ``lambda``, ``sns``; most are), else None; callers then read the protocol off the request itself."""
+    if scope in _SCOPES or scope not in _available():
+        return None
+    return _botocore_service(scope)
+
+
+@cache  # only names botocore has reach it, so the cache stays bounded whatever scopes requests sign
+def _botocore_service(name: str) -> Service:
+    return Service(name, ServiceModel(_loader().load_service_model(name, "service-2"), service_name=name))

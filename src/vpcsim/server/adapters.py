@@ -5,12 +5,18 @@ model; ``server/edge.py`` does everything they share (request ids, identity, log
 - ``ec2`` / ``query``: ``Action`` in the form body or query string on ``/``; EC2's or plain Query's XML.
 - ``rest-xml`` (S3): the operation comes from the HTTP method and path (``protocol.RestXmlRouter``); a bucket in a
   ``<bucket>.localhost`` host is moved into the path (virtual-host style to path style).
-- ``json`` (DynamoDB, Service Quotas): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``; the content type
-  carries the model's JSON version (1.0, 1.1).
+- ``json`` (DynamoDB, Service Quotas, CloudWatch Logs, KMS): ``POST /`` with ``X-Amz-Target: <prefix>.<Operation>``;
+  the content type carries the model's JSON version (1.0, 1.1).
+- A service vpcsim does not serve is refused ``UnknownService`` (HTTP 400, named choice: AWS has no such answer,
+  since every endpoint serves its one service) in the caller's own protocol, so any client reads the code: the
+  protocol of botocore's model when the signing name is a model's name, else the one the request shows
+  (``X-Amz-Target``: JSON; ``smithy-protocol: rpc-v2-cbor``: CBOR; an ``Action`` parameter: Query; else REST-JSON,
+  the protocol of most of AWS's REST services).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,7 +43,10 @@ from vpcsim.protocol import (
     service_for_scope,
     service_namespace,
 )
+from vpcsim.protocol.aws_json import error_type
+from vpcsim.protocol.cbor import text_map
 from vpcsim.protocol.limits import MAX_PARAMETERS
+from vpcsim.protocol.services import unserved_service
 
 _VIRTUAL_HOST_SUFFIX = ".localhost"
 _QUERY_METHODS = ("GET", "POST", "HEAD")
@@ -100,6 +109,9 @@ def decode_params(query: str, body: bytes) -> dict[str, str]:
 
 # -- Query and EC2 ------------------------------------------------------------------------------------------------
 _QUERY_PARSERS = {"ec2": Ec2RequestParser(), "query": QueryRequestParser()}
+# Query services that check the model's constraints and answer ``ValidationError`` (IAM's "1 validation error
+# detected: Value ... at 'roleName' failed to satisfy constraint ..." [IAM API Reference, Common Errors]).
+_CHECKED_PARSERS = {"iam": QueryRequestParser(check_constraints=True)}
 _QUERY_SERIALIZERS = {"ec2": Ec2ResponseSerializer(), "query": QueryResponseSerializer()}
 
 
@@ -110,8 +122,7 @@ class QueryAdapter:
 
     def find(self, request: HttpRequest) -> Found:
         params = decode_params(request.query, request.body)
-        if self.service is None:
-            raise ApiError("UnknownService", f"vpcsim does not serve the AWS service '{self.signed}'.")
+        assert self.service is not None  # a signed service vpcsim does not serve has an UnservedAdapter
         action = params.get("Action", "")
         if not action:
             raise ApiError("MissingAction", "The request must contain the parameter Action.")
@@ -122,7 +133,8 @@ class QueryAdapter:
 
     def parse(self, found: Found, request: HttpRequest) -> dict[str, Any]:
         assert self.service is not None
-        return _QUERY_PARSERS[self.service.protocol].parse(found.operation, found.raw)
+        parser = _CHECKED_PARSERS.get(self.service.scope) or _QUERY_PARSERS[self.service.protocol]
+        return parser.parse(found.operation, found.raw)
 
     def answer(self, found: Found, result: dict[str, Any], request_id: str) -> WireResponse:
         assert self.service is not None
@@ -197,6 +209,10 @@ def _path_style(request: HttpRequest) -> str:
 # -- JSON (DynamoDB) ----------------------------------------------------------------------------------------------
 _JSON_PARSER = JsonRequestParser()
 _JSON_SERIALIZER = JsonResponseSerializer()
+# The code a JSON service answers a value its model refuses with, where it is not ``ValidationException``: CloudWatch
+# Logs answers ``InvalidParameterException`` "1 validation error detected: Value '2' at 'retentionInDays' failed to
+# satisfy constraint: Member must satisfy enum value set: [...]" (as users report it from PutRetentionPolicy).
+_VALIDATION_CODES = {"logs": "InvalidParameterException"}
 
 
 @dataclass(frozen=True)
@@ -213,7 +229,13 @@ class JsonAdapter:
         return Found(operation, request.body)
 
     def parse(self, found: Found, request: HttpRequest) -> dict[str, Any]:
-        return _JSON_PARSER.parse(found.operation, found.raw)
+        try:
+            return _JSON_PARSER.parse(found.operation, found.raw)
+        except InvalidParameter as error:
+            code = _VALIDATION_CODES.get(self.service.scope)
+            if code is None or error.code != "ValidationException":
+                raise
+            raise InvalidParameter(code, error.message) from None
 
     def answer(self, found: Found, result: dict[str, Any], request_id: str) -> WireResponse:
         return WireResponse(200, _JSON_SERIALIZER.serialize(found.operation, result), request_id, self._headers())
@@ -227,10 +249,114 @@ class JsonAdapter:
         return {"Content-Type": f"application/x-amz-json-{version}"}
 
 
+# -- services vpcsim does not serve ---------------------------------------------------------------------------------
+class UnknownService(ApiError):
+    """A call to a service vpcsim does not serve; ``operation`` as the request names it, or ``-``."""
+
+    def __init__(self, scope: str, operation: str) -> None:
+        named = f" ({operation})" if operation != "-" else ""
+        super().__init__(
+            "UnknownService", f"vpcsim does not serve the AWS service '{scope}'{named}; the call changed nothing."
+        )
+        self.scope = scope
+        self.operation = operation
+
+
+@dataclass(frozen=True)
+class UnservedAdapter:
+    """Refuses every request to a service vpcsim does not serve, in that service's protocol."""
+
+    scope: str
+    service: Service | None = None  # always None: vpcsim serves no operation of it
+
+    def find(self, request: HttpRequest) -> Found:
+        raise UnknownService(self.scope, _operation_named(request))
+
+    def parse(self, found: Found, request: HttpRequest) -> dict[str, Any]:
+        raise AssertionError("an unserved service's request is never parsed")
+
+    def answer(self, found: Found, result: dict[str, Any], request_id: str) -> WireResponse:
+        raise AssertionError("an unserved service never answers")
+
+    def error(self, error: ApiError, request_id: str, request: HttpRequest) -> WireResponse:
+        model = unserved_service(self.scope)
+        protocol = model.protocol if model is not None else _protocol_shown(request)
+        writer = _UNSERVED_ERRORS.get(protocol, _rest_json_error)
+        status, body, headers = writer(model, error, request_id)
+        return WireResponse(status, b"" if request.method == "HEAD" else body, request_id, headers)
+
+
+def _operation_named(request: HttpRequest) -> str:
+    target = request.headers.get("x-amz-target", "")
+    if target:
+        return target.rpartition(".")[2] or "-"
+    try:
+        return decode_params(request.query, request.body).get("Action") or "-"
+    except ApiError:
+        return "-"
+
+
+def _protocol_shown(request: HttpRequest) -> str:
+    if "x-amz-target" in request.headers:
+        return "json"
+    if request.headers.get("smithy-protocol") == "rpc-v2-cbor":
+        return "smithy-rpc-v2-cbor"
+    return "query" if _operation_named(request) != "-" else "rest-json"
+
+
+ErrorParts = tuple[int, bytes, dict[str, str]]
+
+
+def _query_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    namespace = str(model.model.metadata.get("xmlNamespace", "")) if model else ""
+    body = _QUERY_SERIALIZERS["query"].serialize_error(namespace, error.code, error.message, rid)
+    return error.status, body, {"Content-Type": "text/xml"}
+
+
+def _ec2_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    body = _QUERY_SERIALIZERS["ec2"].serialize_error("", error.code, error.message, rid)
+    return error.status, body, {"Content-Type": "text/xml"}
+
+
+def _json_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    kind = error_type(model.model, error.code) if model else error.code
+    version = str(model.model.metadata.get("jsonVersion", "1.1")) if model else "1.1"
+    body = json.dumps({"__type": kind, "message": error.message}).encode()
+    return error.status, body, {"Content-Type": f"application/x-amz-json-{version}"}
+
+
+def _rest_json_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    body = json.dumps({"message": error.message}).encode()
+    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": error.code, "x-amzn-RequestId": rid}
+    return error.status, body, headers
+
+
+def _rest_xml_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    body = _REST_SERIALIZER.wrapped_error_body(error.code, error.message, rid, "", sender=error.status < 500)
+    return error.status, body, {"Content-Type": "application/xml", "x-amz-request-id": rid}
+
+
+def _cbor_error(model: Service | None, error: ApiError, rid: str) -> ErrorParts:
+    body = text_map({"__type": error.code, "message": error.message})
+    return error.status, body, {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+
+
+_UNSERVED_ERRORS = {
+    "query": _query_error,
+    "ec2": _ec2_error,
+    "json": _json_error,
+    "rest-json": _rest_json_error,
+    "rest-xml": _rest_xml_error,
+    "smithy-rpc-v2-cbor": _cbor_error,
+}
+
+
 def adapter_for(signed: str | None, request: HttpRequest) -> Adapter | None:
     """The adapter for the service the signature names (or, unsigned, the Query service ``Version`` names); None for
-    a request that is no AWS call (a path other than ``/`` with no REST service signed)."""
+    a request that is no AWS call (a path other than ``/`` with nothing signed)."""
     service = service_for_scope(signed, None) if signed else None
+    if signed and service is None:
+        return UnservedAdapter(signed)
     if service is not None and service.protocol == "rest-xml":
         return RestXmlAdapter(service)
     if service is not None and service.protocol == "json":

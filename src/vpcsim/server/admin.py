@@ -8,7 +8,11 @@
   provider proves it owns its endpoint service's private DNS name.
 - ``GET /_vpcsim/notifications[?account=ID]``: the endpoint connection notification events that fired.
 - ``GET /_vpcsim/unsupported``: every modelled operation a client called that vpcsim answered
-  ``UnsupportedOperation``, with how often (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
+  ``UnsupportedOperation``, and every call to a service it does not serve (``UnknownService``), with how often
+  (``{"unsupported": [{"service": "ec2", "operation": ..., "count": 2}]}``).
+- ``POST /_vpcsim/import``: import an estate's JSON into the running server, as ``vpcsim import`` does into a file
+  (``{"files": [{"name": "us-east-1/Vpcs.json", "content": {...}}], "account"?: ..., "region"?: ...}``; the answer is
+  the import's summary; a bad file is 400 ``InvalidImport`` and changes nothing). Under ``--credentials``, admins only.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -43,25 +48,33 @@ async def _body(request: Request, *fields: str) -> dict[str, str] | JSONResponse
     return body
 
 
-def _guarded(action: Callable[[], Any]) -> Response:
+async def _guarded(action: Callable[[], Any], answer: Callable[[Any], dict[str, Any]] | None = None) -> Response:
+    """Run ``action`` in a worker thread (on a shared state it waits for the database and for the store's lock, which
+    must not hold up the event loop) and answer ``answer(result)``, or the error (a lost PostgreSQL state: 503)."""
     try:
-        action()
+        result = await run_in_threadpool(action)
     except ApiError as error:
         return _error(error.code, error.message, error.status)
-    return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "ok"} if answer is None else answer(result))
 
 
-def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
+# The import behind POST /_vpcsim/import: the JSON body -> the summary; ApiError("InvalidImport") for bad input.
+# app.py passes vpcsim.importer's, which this layer cannot import itself (server and importer are siblings).
+Importer = Callable[[Any], dict[str, Any]]
+
+
+def admin_routes(
+    edge: Edge, reset: Callable[[], None], importer: Importer | None = None, max_body: int = MAX_API_BODY
+) -> list[Route]:
     control = edge.control
 
     async def do_reset(request: Request) -> Response:
         if not is_admin(request.scope):
             return _error("AccessDenied", "Only a caller marked admin in the --credentials file may reset.", 403)
-        reset()
-        return JSONResponse({"status": "ok", "message": "all state cleared"})
+        return await _guarded(reset, lambda _: {"status": "ok", "message": "all state cleared"})
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "revision": control.store.revision})
+        return await _guarded(lambda: control.store.revision, lambda revision: {"status": "ok", "revision": revision})
 
     async def principals(request: Request) -> Response:
         if not is_admin(request.scope):
@@ -69,24 +82,38 @@ def admin_routes(edge: Edge, reset: Callable[[], None]) -> list[Route]:
         body = await _body(request, "access_key_id", "principal")
         if isinstance(body, JSONResponse):
             return body
-        return _guarded(lambda: control.map_principal(body["access_key_id"], body["principal"]))
+        return await _guarded(lambda: control.map_principal(body["access_key_id"], body["principal"]))
 
     async def txt(request: Request) -> Response:
         body = await _body(request, "name", "value")
         if isinstance(body, JSONResponse):
             return body
-        return _guarded(lambda: control.publish_txt(body["name"], body["value"]))
+        return await _guarded(lambda: control.publish_txt(body["name"], body["value"]))
 
     async def notifications(request: Request) -> Response:
         account = own_account(request.scope, request.query_params.get("account"))
-        return JSONResponse({"events": control.notification_events(account)})
+        return await _guarded(lambda: control.notification_events(account), lambda events: {"events": events})
 
     async def unsupported(request: Request) -> Response:
         rows = [{"service": s, "operation": o, "count": n} for (s, o), n in sorted(edge.unsupported.items())]
         return JSONResponse({"unsupported": rows})
 
+    async def do_import(request: Request) -> Response:
+        if not is_admin(request.scope):
+            return _error("AccessDenied", "Only a caller marked admin in the --credentials file may import.", 403)
+        if importer is None:
+            return _error("UnsupportedOperation", "This server was built without an importer.", 501)
+        try:
+            body = bounded_json(await read_body(request, max_body) or b"{}")
+            return JSONResponse(await run_in_threadpool(importer, body))
+        except ApiError as error:
+            return _error(error.code, error.message, error.status)
+        except (ValueError, UnicodeDecodeError):
+            return _error("InvalidJson", "The body must be a JSON object.")
+
     return [
         Route("/_vpcsim/reset", do_reset, methods=["POST"]),
+        Route("/_vpcsim/import", do_import, methods=["POST"]),
         Route("/_vpcsim/unsupported", unsupported, methods=["GET"]),
         Route("/moto-api/reset", do_reset, methods=["POST"]),
         Route("/_vpcsim/health", health, methods=["GET"]),

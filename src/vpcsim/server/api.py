@@ -138,7 +138,11 @@ def api_routes(control: Control) -> list[Route]:
         wanted = (own_account(request.scope, query.get("account")), query.get("region"), query.get("vpc"))
         if not all(_plain(w) for w in wanted):
             return _error("InvalidParameterValue", "account, region and vpc must be printable ASCII.")
-        tag = f'"{control.store.revision}-{"/".join(w or "" for w in wanted)}"'
+        try:  # in a worker thread: on a shared state the revision is a database query
+            revision = await run_in_threadpool(lambda: control.store.revision)
+        except ApiError as error:
+            return _error(error.code, error.message, error.status)
+        tag = f'"{revision}-{"/".join(w or "" for w in wanted)}"'
         if request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
         answer = await _answer(lambda: control.diagram(*wanted))
@@ -147,7 +151,9 @@ def api_routes(control: Control) -> list[Route]:
         return answer
 
     async def revision(request: Request) -> Response:
-        return JSONResponse({"revision": control.store.revision}, headers={"Cache-Control": "no-store"})
+        answer = await _answer(lambda: {"revision": control.store.revision})
+        answer.headers["Cache-Control"] = "no-store"
+        return answer
 
     async def openapi(request: Request) -> Response:
         return FileResponse(OPENAPI, media_type="application/json")

@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from vpcsim.server.admin import admin_routes
+from vpcsim.server.admin import Importer, admin_routes
 from vpcsim.server.api import api_routes
 from vpcsim.server.bodies import DEFAULT_MAX_BODY, TooLarge, read_body
 from vpcsim.server.edge import Edge, HttpRequest
@@ -62,7 +62,9 @@ def _ui_routes() -> list[Route | Mount]:
     return [Mount("/ui", app=_UiFiles(directory=UI_DIR), name="ui")]
 
 
-def build_asgi(edge: Edge, reset: Callable[[], None], *, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
+def build_asgi(
+    edge: Edge, reset: Callable[[], None], *, max_body: int = DEFAULT_MAX_BODY, importer: Importer | None = None
+) -> Starlette:
     """The app. The control plane's work runs in worker threads (the store's lock orders it), so the event loop stays
     free to answer other clients (``/_vpcsim/health`` included) while a large call runs."""
 
@@ -88,7 +90,7 @@ def build_asgi(edge: Edge, reset: Callable[[], None], *, max_body: int = DEFAULT
     return Starlette(
         routes=[
             Route("/", root, methods=["GET", "POST"]),
-            *admin_routes(edge, reset),
+            *admin_routes(edge, reset, importer, max_body),
             *api_routes(edge.control),
             *_ui_routes(),
             Route("/{path:path}", aws, methods=["GET", "PUT", "POST", "DELETE", "HEAD"]),

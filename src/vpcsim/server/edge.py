@@ -6,8 +6,9 @@ the caller is; whether the operation is implemented (before its input is read, s
 protocol's error answer with its status, anything else is logged and answered as a 500 ``InternalError`` naming the
 request id. What differs by protocol is an adapter (``server/adapters.py``).
 
-Every operation answered ``UnsupportedOperation`` is logged at WARNING and counted (``unsupported``), so that the
-gaps a client such as Terraform runs into are visible (``GET /_vpcsim/unsupported``).
+Every operation answered ``UnsupportedOperation``, and every call to a service vpcsim does not serve
+(``UnknownService``), is logged at WARNING and counted (``unsupported``), so that the gaps a client such as Terraform
+runs into are visible (``GET /_vpcsim/unsupported``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from vpcsim.errors import ApiError, InternalError, Unsupported
 from vpcsim.model.arns import account_of, root_arn
 from vpcsim.protocol import credential_scope
 from vpcsim.protocol.signing import Signed
-from vpcsim.server.adapters import Adapter, Found, HttpRequest, WireResponse, adapter_for
+from vpcsim.server.adapters import Adapter, Found, HttpRequest, UnknownService, WireResponse, adapter_for
 from vpcsim.server.credentials import Credentials, header_values
 
 log = logging.getLogger("vpcsim")
@@ -74,6 +75,7 @@ class Edge:
             name = found.operation.name
             answer = self._call(adapter, found, request, caller, scope.region, request_id)
         except ApiError as error:
+            name = error.operation if isinstance(error, UnknownService) else name
             answer = self._refused(adapter, error, request_id, request, name)
         except Exception:
             log.exception("internal error on request %s (%s)", request_id, name)
@@ -124,6 +126,9 @@ class Edge:
         if isinstance(error, Unsupported) and error.code == "UnsupportedOperation" and adapter.service is not None:
             self.unsupported[(adapter.service.scope, name)] += 1
             log.warning("unsupported: %s %s (answered UnsupportedOperation)", adapter.service.scope, name)
+        if isinstance(error, UnknownService):
+            self.unsupported[(error.scope, name)] += 1
+            log.warning("unsupported: %s %s (answered UnknownService)", error.scope, name)
         return adapter.error(error, rid, request)
 
 

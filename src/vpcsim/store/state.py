@@ -5,20 +5,23 @@ Indexes: by (kind, id); by scope (kind, account, region), insertion-ordered so d
 overlay; ``commit`` hands them to the backend first and only then to the indexes, so a failed call leaves nothing.
 Calls are serialised by one lock: the control plane is synchronous and fast, and a call never sees another half-done.
 
-The revision counts committed calls and only ever grows, a reset included, so that anything derived from the state
-(the data plane's compiled topology, an ETag) and keyed by revision can never be mistaken for a later state's. Such
-derived values live with the indexes (``Transaction.cached``): a reset or another store never shares them.
+Every commit raises the state's revision by one, and a reset too: revisions only ever grow, so whatever is cached
+per revision (the compiled topology, an ETag) can never describe another state. ``run(fn)`` is the form a call takes
+when the state is shared (store/shared.py re-runs ``fn`` when another server got there first); here it runs once.
+
+Derived values (the data plane's compiled topology) live with the indexes (``Transaction.cached``), keyed by
+revision: a reset or another store never shares them.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from vpcsim.model import Record
-from vpcsim.store.backend import Backend, ChangeSet
+from vpcsim.store.backend import Backend, ChangeSet, Loaded
 
 _Key = tuple[str, str]
 _GONE = None
@@ -32,7 +35,22 @@ class _Indexes:
         self.by_scope: dict[tuple[str, str, str], dict[str, Record]] = {}
         self.by_parent: dict[tuple[str, str], dict[str, Record]] = {}
         self.meta: dict[str, str] = {}
+        self.revision = 0
         self.derived: dict[str, tuple[int, Any]] = {}  # name -> (revision, value) computed from this state
+
+    @classmethod
+    def of(cls, loaded: Loaded) -> _Indexes:
+        indexes = cls()
+        indexes.apply(loaded.records, [], loaded.meta, loaded.revision)
+        return indexes
+
+    def apply(self, puts: Iterable[Record], deletes: Iterable[_Key], meta: dict[str, str], revision: int) -> None:
+        for kind, rid in deletes:
+            self.delete(kind, rid)
+        for record in puts:
+            self.put(record)
+        self.meta.update(meta)
+        self.revision = revision
 
     def put(self, record: Record) -> None:
         old = self.by_id.get((record.kind, record.id))
@@ -100,7 +118,8 @@ class Transaction:
 
     @property
     def revision(self) -> int:
-        return int(self.meta("revision") or 0)
+        """The revision of the state this transaction started from."""
+        return self._base.revision
 
     def cached(self, name: str, build: Callable[[Transaction], T], fresh: Callable[[T], bool] | None = None) -> T:
         """``build(self)``, kept with the state until its revision changes (or ``fresh`` says it went stale: a value
@@ -147,32 +166,34 @@ class Transaction:
         return bool(self._overlay or self._meta)
 
     def changes(self) -> ChangeSet:
+        """The writes, as the change set that takes the state to the next revision."""
+        base = self._base.by_id
         puts = [r for r in self._overlay.values() if r is not None]
-        deletes = [key for key, r in self._overlay.items() if r is None and key in self._base.by_id]
-        return ChangeSet(puts, deletes, dict(self._meta))
+        deletes = [key for key, r in self._overlay.items() if r is None and key in base]
+        created = {key for key, r in self._overlay.items() if r is not None and key not in base}
+        return ChangeSet(puts, deletes, dict(self._meta), self._base.revision + 1, created)
 
 
 class Store:
-    """The state of one server: indexes in memory over a durable backend."""
+    """The state of one server that alone writes it: indexes in memory over a durable backend."""
 
     def __init__(self, backend: Backend, *, time_scale: float = 0.0) -> None:
         self.backend = backend
         self.time_scale = time_scale  # AWS's lifecycle durations times this (vpcsim serve --time-scale)
         self._lock = threading.RLock()
-        self._indexes = _Indexes()
-        self._load()
-
-    def _load(self) -> None:
-        records, meta = self.backend.load()
-        indexes = _Indexes()
-        for record in records:
-            indexes.put(record)
-        indexes.meta = dict(meta)
-        self._indexes = indexes
+        self._indexes = _Indexes.of(backend.load())
 
     @property
     def revision(self) -> int:
-        return int(self._indexes.meta.get("revision", "0"))
+        """The state's revision: how many calls changed it (and resets), ever."""
+        return self._indexes.revision
+
+    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
+        """Run one call: ``fn`` reads and writes through the transaction it is given; its writes are committed if it
+        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts.
+        ``writes``: whether ``fn`` is expected to write (a hint for a shared store, store/shared.py)."""
+        with self.transaction() as tx:
+            return fn(tx)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -190,23 +211,21 @@ class Store:
             yield Transaction(self._indexes, self.time_scale)
 
     def _commit(self, tx: Transaction) -> None:
-        tx.set_meta("revision", str(self.revision + 1))
         changes = tx.changes()
         self.backend.commit(changes)
-        for kind, rid in changes.deletes:
-            self._indexes.delete(kind, rid)
-        for record in changes.puts:
-            self._indexes.put(record)
-        self._indexes.meta.update(changes.meta)
+        self._apply(changes)
+
+    def _apply(self, changes: ChangeSet) -> None:
+        if changes.clear:
+            self._indexes = _Indexes()
+        self._indexes.apply(changes.puts, changes.deletes, changes.meta, changes.revision)
 
     def reset(self) -> None:
-        """Forget every record; the revision moves on (it never goes back)."""
+        """Clear every record; the revision still grows (it never goes back)."""
         with self._lock:
-            revision = str(self.revision + 1)
-            self.backend.clear()
-            self.backend.commit(ChangeSet(meta={"revision": revision}))
-            self._indexes = _Indexes()
-            self._indexes.meta["revision"] = revision
+            changes = ChangeSet(revision=self._indexes.revision + 1, clear=True)
+            self.backend.commit(changes)
+            self._apply(changes)
 
     def close(self) -> None:
         self.backend.close()

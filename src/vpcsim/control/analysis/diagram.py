@@ -126,7 +126,7 @@ class _Drawer:
         return item("network-interface", first.id, self.name(first.id, f"ENI {first.address}"), interfaces=enis)
 
     def _eni(self, iface: t.Interface) -> Item:
-        eni = {"id": iface.id, "ip": str(iface.address), "public_ip": iface.public_ip}
+        eni: dict[str, Any] = {"id": iface.id, "ip": str(iface.address), "public_ip": iface.public_ip}
         ipv6 = [str(a) for a in iface.addresses if a.version == 6]
         if ipv6:
             eni["ipv6"] = ipv6
@@ -279,7 +279,7 @@ def _peerings(drawer: _Drawer, kept: set[str]) -> list[Item]:
 
 
 def _transit_gateways(tx: Transaction, drawer: _Drawer, kept: set[str]) -> list[Item]:
-    attached: dict[str, list[dict[str, str]]] = defaultdict(list)
+    attached: dict[str, list[dict[str, str | None]]] = defaultdict(list)
     for (gateway, attachment), view in drawer.topo.tgw_views.items():
         if view.kind == "vpc" and view.vpc_id in kept:
             attached[gateway].append({"id": attachment, "vpc": view.vpc_id, "state": view.state})

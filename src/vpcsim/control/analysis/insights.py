@@ -211,7 +211,7 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
     except UnknownSource as error:
         return {"NetworkPathFound": False, "StatusMessage": str(error), "Explanations": []}
     found = trace.verdict is Verdict.REACHABLE
-    missing = [a for a in filter_in if a not in {h.component.arn for h in trace.hops}]
+    missing = [a for a in filter_in if a not in {h.component.arn for h in trace.forward}]
     explanations = [explanation(e) for e in trace.explanations]
     if found and missing:
         found = False
@@ -258,11 +258,15 @@ def _header(header: Header | None) -> dict[str, Any] | None:
     }
     if header.destination_port is not None:
         shown["DestinationPortRanges"] = [{"From": header.destination_port, "To": header.destination_port}]
+    if header.source_port is not None:  # a reply's: the port the request went to
+        shown["SourcePortRanges"] = [{"From": header.source_port, "To": header.source_port}]
     return shown
 
 
 def path_components(trace: Trace, *, returning: bool = False) -> list[dict[str, Any]]:
-    """ForwardPathComponents (the request's hops), or ReturnPathComponents (the reply's checks on its way back)."""
+    """ForwardPathComponents (the request's hops), or ReturnPathComponents (the reply's, from the destination back to
+    the source, with the reply's headers: addresses swapped, from the request's port to the client's ephemeral
+    port)."""
     hops = trace.returning if returning else trace.forward
     shown = [hop for hop in hops if hop.component.kind != ComponentKind.DNS]
     return [_component(i, hop) for i, hop in enumerate(shown, 1)]

@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from vpcsim.control.analysis import assumed
 from vpcsim.control.analysis.policy_judge import ApiRequest, check_request, judge_for, request_bucket
 from vpcsim.control.analysis.topology import compile_topology
 from vpcsim.cost import compare_paths, monthly_fixed, monthly_summary, price_book, price_path
@@ -54,6 +55,9 @@ def run_trace(
     found = tracing.trace(
         topo, source, destination, port=port, protocol=protocol, judge=judge, via=via, dns_via=dns_via, bucket=bucket
     )
+    assumptions = assumed.notes_for(tx, assumed.vpcs_on(topo, (h.component.id for h in found.hops)))
+    if assumptions:  # an imported estate's gaps the trace crossed (control/analysis/assumed.py)
+        found = replace(found, notes=(*found.notes, *assumptions))
     if request is None:
         found = replace(found, notes=(*found.notes, "policies not evaluated: name the API request (action, resource)"))
     return priced(found)

@@ -20,7 +20,7 @@ from ipaddress import IPv4Address, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from vpcsim.catalog import REGIONS, amazon_ipv6_ranges, managed_prefix_lists, service_cidrs
-from vpcsim.control.analysis import dns_topology
+from vpcsim.control.analysis import assumed, dns_topology
 from vpcsim.control.analysis import hybrid_topology as hybrid
 from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call
@@ -64,17 +64,31 @@ def _compile(tx: Transaction) -> t.Topology:
     egress_only = {r.parent or "": r.id for r in tx.scan("egress-only-internet-gateway")}
     associations = _Associations(tx)
     states = _RouteStates(calls)
-    topo = t.Topology(
-        revision=tx.revision,
-        vpcs={r.id: _vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)) for r in tx.scan("vpc")},
+    parts = assumed.Parts(
+        vpcs={
+            r.id: replace(_vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)), edge_tables=associations.edges(r.id))
+            for r in tx.scan("vpc")
+        },
         subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
         groups=_groups(tx),
         interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
+    )
+    assumed.complete(tx, parts)  # what an imported estate lacks (control/analysis/assumed.py)
+    topo = t.Topology(
+        revision=tx.revision,
+        vpcs=parts.vpcs,
+        subnets=parts.subnets,
+        route_tables=parts.route_tables,
+        acls=parts.acls,
+        groups=parts.groups,
+        interfaces=parts.interfaces,
         instances=_instances(tx, interfaces.values()),
         nat_gateways=_nats(tx, calls),
-        endpoints={r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")},
+        endpoints=assumed.known_interfaces(
+            {r.id: _endpoint(lifecycle.seen(calls.of(r), r)) for r in tx.scan("vpc-endpoint")}, parts.interfaces
+        ),
         peerings={r.id: _peering(r) for r in tx.scan("vpc-peering-connection")},
         prefix_lists=_prefix_lists(tx),
         tgw_attachments={},
@@ -169,16 +183,22 @@ class _Associations:
         self.tables: dict[str, str] = {}  # subnet -> explicitly associated table
         self.main: dict[str, str] = {}  # vpc -> main table
         self.acls: dict[str, str] = {}  # subnet -> network ACL
+        self.gateways: dict[str, list[tuple[str, str]]] = {}  # vpc -> (gateway, its edge route table)
         for table in tx.scan("route-table"):
             for association in table.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.tables.setdefault(association["SubnetId"], table.id)
+                if association.get("GatewayId"):
+                    self.gateways.setdefault(table.doc["VpcId"], []).append((association["GatewayId"], table.id))
                 if association.get("Main"):
                     self.main.setdefault(table.doc["VpcId"], table.id)
         for acl in tx.scan("network-acl"):
             for association in acl.doc["Associations"]:
                 if association.get("SubnetId"):
                     self.acls.setdefault(association["SubnetId"], acl.id)
+
+    def edges(self, vpc_id: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self.gateways.get(vpc_id, ()))
 
     def subnet(self, record: Record) -> t.Subnet:
         vpc_id = record.doc["VpcId"]
@@ -471,27 +491,28 @@ def _tgw_views(tx: Transaction) -> dict[tuple[str, str], t.TgwAttachment]:
                     region=mine["Region"],
                 )
         else:
-            gid = doc["TransitGatewayId"]
-            zones = tuple(
-                sorted(
-                    {
-                        s.doc["AvailabilityZoneId"]
-                        for sid in doc.get("SubnetIds", [])
-                        if (s := tx.find("subnet", sid)) is not None
-                    }
-                )
-            )
-            views[(gid, record.id)] = t.TgwAttachment(
-                record.id,
-                gid,
-                "vpc",
-                doc["State"],
-                transit.association_of(record, gid),
-                doc["VpcId"],
-                zones,
-                region=record.region,
-            )
+            views[(doc["TransitGatewayId"], record.id)] = _tgw_vpc_view(tx, record)
     return views
+
+
+def _tgw_vpc_view(tx: Transaction, record: Record) -> t.TgwAttachment:
+    """A VPC attachment: its interfaces' subnets by zone id (in SubnetIds order) and its appliance mode."""
+    doc, gid = record.doc, record.doc["TransitGatewayId"]
+    subnets = tuple(
+        (s.doc["AvailabilityZoneId"], s.id) for sid in doc.get("SubnetIds", []) if (s := tx.find("subnet", sid))
+    )
+    return t.TgwAttachment(
+        record.id,
+        gid,
+        "vpc",
+        doc["State"],
+        transit.association_of(record, gid),
+        doc["VpcId"],
+        tuple(sorted({zone for zone, _ in subnets})),
+        region=record.region,
+        subnets=subnets,
+        appliance_mode=(doc.get("Options") or {}).get("ApplianceModeSupport") == "enable",
+    )
 
 
 def _tgw_table(tx: Transaction, record: Record) -> t.TgwRouteTable:
@@ -524,6 +545,8 @@ def _load_balancer(tx: Transaction, calls: _Calls, stored: Record) -> t.LoadBala
         record.doc["State"]["Code"],
         record.doc.get("DNSName") or "",
         record.doc.get("Scheme") == "internet-facing",
+        tuple(record.doc.get("SecurityGroups") or ()),
+        record.doc.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on") != "off",
     )
 
 
@@ -546,7 +569,8 @@ def _target_group(tx: Transaction, call: Call, record: Record) -> t.TargetGroup:
         zone_id = found_zone.zone_id if found_zone is not None and found_zone.name == zone else ""
         healthy = targets.is_healthy(call, record, entry)  # as DescribeTargetHealth shows it now
         found.append(t.Target(entry["Id"], int(entry["Port"]), zone, address, healthy, zone_id))
-    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found))
+    preserve = target_groups.attributes_of(record).get("preserve_client_ip.enabled") == "true"
+    return t.TargetGroup(record.id, record.doc.get("Protocol", ""), tuple(found), preserve)
 
 
 def _target_address(tx: Transaction, call: Call, entry: dict[str, Any]) -> tuple[t.Address | None, str]:

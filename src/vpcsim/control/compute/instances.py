@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from vpcsim.control.compute import instance_filters, interfaces, launch_network, volumes
+from vpcsim.control.compute import instance_filters, interfaces, launch_network, profile_associations, volumes
 from vpcsim.control.compute.launch_network import Nic
 from vpcsim.control.compute.launch_spec import LaunchSpec, launch_image, launch_spec
 from vpcsim.control.core.call import Call, Params, Result
@@ -136,6 +136,8 @@ def _launch(
         if nic.public_ip:
             eni = interfaces.associate_public_ip(call, eni.with_extra(auto_public_ip=True))
     volumes.create_volumes(call, instance, spec.mappings, tags["volume"])
+    if "IamInstanceProfile" in spec.doc:
+        profile_associations.create(call, instance, spec.doc["IamInstanceProfile"])
     return call.tx.find("instance", iid) or instance
 
 
@@ -198,7 +200,7 @@ def _view(instance: Record, enis: list[Record], attached: list[Record]) -> Recor
         association = primary.doc.get("Association")
         if association:
             doc["PublicIpAddress"] = association["PublicIp"]
-            doc["PublicDnsName"] = association["PublicDnsName"]
+            doc["PublicDnsName"] = association.get("PublicDnsName", "")  # absent in some real dumps' interfaces
     return instance.evolve(doc={k: v for k, v in doc.items() if v is not None})
 
 

@@ -100,7 +100,9 @@ def describe_key_pairs(call: Call, params: Params) -> Result:
     if params.get("IncludePublicKey"):
         by_id = {r.id: r for r in records}
         for shown in listed["KeyPairs"]:
-            shown["PublicKey"] = by_id[shown["KeyPairId"]].extra["public_key"]
+            public = by_id[shown["KeyPairId"]].extra.get("public_key")
+            if public:  # none for a key imported from describe-key-pairs without --include-public-key
+                shown["PublicKey"] = public
     return listed
 
 

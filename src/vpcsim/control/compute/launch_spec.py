@@ -5,7 +5,8 @@ shows, and the attributes kept for DescribeInstanceAttribute.
 Facts [EC2API RunInstances; EC2UG]: ImageId must name an image the caller may launch (``InvalidAMIID.*``); the type
 defaults to m1.small ("Default: m1.small"), must exist (``InvalidParameterValue``), be offered in the subnet's zone
 (``Unsupported``) and match the image's architecture; KeyName must name a key pair of the Region
-(``InvalidKeyPair.NotFound``). Metadata options default to endpoint enabled, tokens optional, hop limit 1, tags
+(``InvalidKeyPair.NotFound``); IamInstanceProfile must name an instance profile of the account. Metadata
+options default to endpoint enabled, tokens optional, hop limit 1, tags
 disabled; an image with ``ImdsSupport: v2.0`` makes tokens required with hop limit 2 [EC2UG "Configure the AMI"].
 Burstable types launch ``unlimited`` (T3, T3a, T4g) except T2, which launches ``standard`` [EC2UG "Burstable
 performance instances"].
@@ -19,6 +20,7 @@ from typing import Any
 from vpcsim.catalog import Zone
 from vpcsim.control.compute import volumes
 from vpcsim.control.compute.key_pairs import find_key_pair
+from vpcsim.control.compute.profile_associations import profile_of
 from vpcsim.control.core.call import Call, Params
 from vpcsim.control.images.images import launchable
 from vpcsim.control.images.instance_types import check_architecture, check_offered, instance_type_info
@@ -152,12 +154,9 @@ def _key(call: Call, params: Params) -> dict[str, str]:
 
 
 def _profile(call: Call, params: Params) -> dict[str, Any]:
+    """The IAM instance profile the launch names, which must exist (profile_associations.py)."""
     given = params.get("IamInstanceProfile") or {}
-    if not given:
-        return {}
-    # vpcsim has no IAM: the profile is taken as named and shown as AWS shows one [choice: vpcsim].
-    arn = given.get("Arn") or f"arn:aws:iam::{call.account}:instance-profile/{given.get('Name')}"
-    return {"IamInstanceProfile": {"Arn": arn, "Id": "AIPA" + call.ids.token("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 17)}}
+    return {"IamInstanceProfile": profile_of(call, given)} if given else {}
 
 
 def default_credits(instance_type: str) -> str:

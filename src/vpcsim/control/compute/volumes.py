@@ -98,7 +98,7 @@ def _snapshot_size(image: dict[str, Any], snapshot_id: str | None) -> int:
     return 0
 
 
-def _performance(kind: str, size: int, ebs: dict[str, Any]) -> dict[str, int]:
+def performance(kind: str, size: int, ebs: dict[str, Any]) -> dict[str, int]:
     if kind == "gp3":
         return {"Iops": int(ebs.get("Iops") or 3000), "Throughput": int(ebs.get("Throughput") or 125)}
     if kind == "gp2":
@@ -134,7 +134,7 @@ def create_volumes(call: Call, instance: Record, mappings: list[dict[str, Any]],
             "Encrypted": bool(ebs.get("Encrypted")),
             "VolumeType": ebs["VolumeType"],
             "MultiAttachEnabled": False,
-            **_performance(ebs["VolumeType"], ebs["VolumeSize"], ebs),
+            **performance(ebs["VolumeType"], ebs["VolumeSize"], ebs),
         }
         if ebs.get("KmsKeyId"):
             doc["KmsKeyId"] = ebs["KmsKeyId"]

@@ -57,4 +57,4 @@ def canonical(text: str, parameter: str) -> str:
 
 def overlaps(a: str, b: str) -> bool:
     left, right = ipaddress.ip_network(a), ipaddress.ip_network(b)
-    return left.version == right.version and left.overlaps(right)  # type: ignore[arg-type]
+    return left.version == right.version and left.overlaps(right)

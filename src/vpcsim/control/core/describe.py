@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from vpcsim.control.core import filter_names
+from vpcsim.control.core import filter_names, lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.filter_names import DerivedFilters
 from vpcsim.control.core.lookup import get_many, seen_by
@@ -61,6 +61,8 @@ class Listing:
     present: Callable[[Record], dict[str, Any]] | None = None
     # A lifecycle step applied to what the call reads (a pending resource that becomes available when next read).
     settle: Callable[[Call, Record], Record] | None = None
+    # Whether deleted records AWS still shows (core/lifecycle.py ``retire``) are listed and found by id too.
+    retired: bool = False
 
     def run(self, call: Call, params: Params, records: Iterable[Record] | None = None) -> Result:
         derived = self.derived(call)
@@ -97,7 +99,11 @@ class Listing:
     def _named(self, call: Call, params: Params) -> Iterable[Record]:
         ids = params.get(self.ids_member) if self.ids_member else None
         if ids:
-            return get_many(call, self.kind, ids)
+            return get_many(call, self.kind, ids, retired=self.retired)
+        live = list(self._live(call, params))
+        return [*live, *lifecycle.retired(call, self.kind)] if self.retired else live
+
+    def _live(self, call: Call, params: Params) -> Iterable[Record]:
         parents = _single_filter(params.get("Filters") or [], self.parent_filter) if self.parent_filter else None
         if parents is not None:
             return [

@@ -86,7 +86,7 @@ def _segment(member: str, shape: Shape) -> Spelling:
 def _leaves(shape: StructureShape, seen: frozenset[str], depth: int) -> Iterator[tuple[Path, list[Spelling]]]:
     """Every scalar member path under ``shape`` with each segment's spellings (recursive shapes cut off)."""
     for name, member in shape.members.items():
-        inner = member.member if member.type_name == "list" else member  # type: ignore[attr-defined]
+        inner = member.member if member.type_name == "list" else member
         spelled = _segment(name, member)
         if inner.type_name in _SCALARS:
             yield (name,), [spelled]
@@ -105,7 +105,7 @@ def _names(spellings: list[Spelling]) -> set[str]:
 
 
 def _is_tags(shape: Shape) -> bool:
-    inner = shape.member if shape.type_name == "list" else None  # type: ignore[attr-defined]
+    inner = shape.member if shape.type_name == "list" else None
     return inner is not None and inner.type_name == "structure" and {"Key", "Value"} <= set(inner.members)
 
 
@@ -117,10 +117,10 @@ def item_shape(operation: OperationModel, page_member: str) -> StructureShape | 
 
 def _find_list(shape: StructureShape, name: str, depth: int) -> StructureShape | None:
     found = shape.members.get(name)
-    if found is not None and found.type_name == "list" and found.member.type_name == "structure":  # type: ignore[attr-defined]
-        return found.member  # type: ignore[attr-defined,no-any-return]
+    if found is not None and found.type_name == "list" and found.member.type_name == "structure":
+        return found.member
     for member in shape.members.values():
-        inner = member.member if member.type_name == "list" else member  # type: ignore[attr-defined]
+        inner = member.member if member.type_name == "list" else member
         if isinstance(inner, StructureShape) and depth < 2:
             deeper = _find_list(inner, name, depth + 1)
             if deeper is not None:
@@ -151,7 +151,7 @@ def operation_for(page_member: str) -> str | None:
     service = load_service("ec2")
     named = service.find_operation(f"Describe{page_member}")
     if named is not None and item_shape(named, page_member) is not None:
-        return named.name
+        return str(named.name)
     models = (service.model.operation_model(op) for op in sorted(service.operation_names))
     found = [m.name for m in models if _takes_filters(m) and _top_level_list(m, page_member)]
     return found[0] if len(found) == 1 else None

@@ -6,6 +6,7 @@ exception is a connection between two parties: both ends see it wherever it is s
 
 from __future__ import annotations
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call
 from vpcsim.errors import Malformed, NotFound
 from vpcsim.model import Record, is_well_formed
@@ -60,6 +61,14 @@ def seen_by(call: Call, record: Record) -> Record:
     return record.evolve(tags=dict((record.extra.get(SIDE_TAGS) or {}).get(side) or {}))
 
 
+def find_retired(call: Call, kind: str, rid: str) -> Record | None:
+    """The caller's deleted record ``rid`` of ``kind`` while AWS still shows it, as a reader sees it now."""
+    record = lifecycle.find_retired(call, kind, rid)
+    if record is None or (record.account, record.region) != (call.account, call.region.name):
+        return None
+    return record
+
+
 def find_either_end(call: Call, kind: str, rid: str) -> Record | None:
     """The record if the caller owns it or, for a connection, owns either end of it."""
     record = call.tx.find(kind, rid)
@@ -78,14 +87,26 @@ def get(call: Call, kind: str, rid: str) -> Record:
     return record
 
 
-def get_many(call: Call, kind: str, ids: list[str]) -> list[Record]:
-    """Every record named, in the order given (duplicates once), or one NotFound naming all that are missing."""
+def get_shown(call: Call, kind: str, rid: str) -> Record:
+    """The caller's record ``rid``, or its deleted record while AWS still shows it (whose state the caller checks, to
+    answer a use of it with AWS's wrong-state error), or NotFound."""
+    check_id(kind, rid)
+    record = find(call, kind, rid) or find_retired(call, kind, rid)
+    if record is None:
+        spec = KINDS[kind]
+        raise NotFound(spec.not_found, spec.missing_message([rid]))
+    return record
+
+
+def get_many(call: Call, kind: str, ids: list[str], *, retired: bool = False) -> list[Record]:
+    """Every record named, in the order given (duplicates once), or one NotFound naming all that are missing;
+    ``retired``: deleted records AWS still shows count as found (core/lifecycle.py)."""
     for rid in ids:
         check_id(kind, rid)
     found: dict[str, Record] = {}
     missing: list[str] = []
     for rid in ids:
-        record = find(call, kind, rid)
+        record = find(call, kind, rid) or (find_retired(call, kind, rid) if retired else None)
         if record is None:
             missing.append(rid)
         else:

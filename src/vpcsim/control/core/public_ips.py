@@ -9,10 +9,11 @@ gives no guarantee of getting one back.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from vpcsim.control.core.call import Call
 from vpcsim.errors import ApiError
+from vpcsim.store import Transaction
 
 # Source: ip-ranges.json 2022-06-12, service EC2, largest prefix not overlapping another service's.
 _POOLS: dict[str, str] = {
@@ -55,6 +56,21 @@ def allocate_public_ip(call: Call) -> str:
     # One counter serves Elastic IPs and auto-assigned addresses alike, so no address is handed out twice.
     call.tx.set_meta(key, str(used))
     return str(pool.network_address + used)
+
+
+def reserve_public_ip(tx: Transaction, region: str, address: str) -> None:
+    """An address of the region's pool taken outside the counter (an imported estate's) is never handed out."""
+    try:
+        offset = int(IPv4Address(address)) - int(_pool(region).network_address)
+    except ValueError:
+        return
+    key = f"public-ip/{region}"
+    if 0 < offset < _pool(region).num_addresses and offset > int(tx.meta(key) or 0):
+        tx.set_meta(key, str(offset))
+
+
+def _pool(region: str) -> IPv4Network:
+    return IPv4Network(_POOLS.get(region, _FALLBACK))
 
 
 def public_dns_name(call: Call, address: str) -> str:

@@ -27,8 +27,9 @@ from typing import Any
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.tags import tags_for
-from vpcsim.control.flowlogs.options import RESOURCE_TYPES, S3, Spec, check
-from vpcsim.control.services.s3_buckets import find_bucket
+from vpcsim.control.flowlogs.cloudwatch import role_refusal
+from vpcsim.control.flowlogs.options import CLOUDWATCH, RESOURCE_TYPES, S3, Spec, check
+from vpcsim.control.services.s3_records import find_bucket
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS
@@ -157,7 +158,13 @@ def _new(call: Call, spec: Spec, rid: str, tags: dict[str, str], params: Params)
 # -- DescribeFlowLogs ------------------------------------------------------------------------------------------------
 def _status(call: Call, record: Record) -> Record:
     """A bucket deleted after the flow log was created fails delivery (named choice: "Access error", one of the
-    DeliverLogsErrorMessage values AWS documents [VPCUG "Troubleshoot VPC Flow Logs"])."""
+    DeliverLogsErrorMessage values AWS documents [VPCUG "Troubleshoot VPC Flow Logs"]); so does a CloudWatch Logs
+    flow log whose role the flow logs service cannot use (cloudwatch.py)."""
+    if record.doc["LogDestinationType"] == CLOUDWATCH:
+        refusal = role_refusal(call.tx, record)
+        if refusal:
+            return record.with_doc(DeliverLogsStatus="FAILED", DeliverLogsErrorMessage=refusal)
+        return record.with_doc(DeliverLogsStatus="SUCCESS", DeliverLogsErrorMessage=None)
     if record.doc["LogDestinationType"] != S3:
         return record
     bucket = record.doc["LogDestination"].split(":::", 1)[-1].split("/", 1)[0]

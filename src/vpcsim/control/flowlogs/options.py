@@ -7,7 +7,9 @@ a LogFormat with unknown fields: InvalidParameter "Unknown fields provided: 'win
 public project's notes); a resource id of another type: InvalidParameter "Invalid Resource id tgw-... for
 resource-type TransitGatewayAttachment" (a Terraform user's error). For transit gateway resource types
 [TGW "Create and manage Transit Gateway Flow Logs using APIs or the CLI"]: at most 25 resource ids, no TrafficType,
-MaxAggregationInterval 60 only (its default there), every TGW field when no LogFormat is given. Other checks whose
+MaxAggregationInterval 60 only (its default there), every TGW field when no LogFormat is given. A role given for
+an S3 destination: InvalidParameter "DeliverLogsPermissionArn is not applicable for s3 delivery" (AWS's answer, as a
+CloudFormation user's stack reported it). Other checks whose
 wording AWS does not document are InvalidParameter with a message naming the parameter (named choice).
 """
 
@@ -152,6 +154,8 @@ def _destination(params: Params, kind: str, account: str, region: str) -> tuple[
         raise _bad("LogDestination can't be empty if LogGroupName is not provided.")
     if kind == CLOUDWATCH and not params.get("DeliverLogsPermissionArn"):
         raise _bad("DeliverLogsPermissionArn can't be empty if LogDestinationType is cloud-watch-logs.")
+    if kind == S3 and params.get("DeliverLogsPermissionArn"):
+        raise _bad("DeliverLogsPermissionArn is not applicable for s3 delivery")
     if group:
         # Named choice: AWS describes a LogGroupName-only flow log with the group's ARN as LogDestination as well.
         return f"arn:aws:logs:{region}:{account}:log-group:{group}", str(group)

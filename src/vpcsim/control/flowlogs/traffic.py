@@ -4,7 +4,9 @@
 on the path sees, and for every flow log whose scope covers an interface (the interface itself, its subnet, its VPC)
 writes one record per flow and observation that its TrafficType keeps, in its LogFormat, to its destination under
 the server's flow-logs directory (``vpcsim.flowlogs.files``). Transit gateway flow logs (on the gateway or on one of
-its attachments) get the transit gateway records of the crossings. It reads the state and never changes it.
+its attachments) get the transit gateway records of the crossings. It changes the state only as the flow logs
+service does: a CloudWatch Logs log group a flow log names is created when records are delivered to it and it does
+not exist (cloudwatch.py); a flow log whose role the service cannot use delivers nothing.
 
 Named choices: every flow of one call starts and ends in the same second (``start`` = now, ``end`` = now + 1); a
 flow log whose FileFormat is parquet is reported as not written (vpcsim writes text, and depends on no Parquet
@@ -19,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from vpcsim.control.analysis.run import run_trace, topology_of
+from vpcsim.control.flowlogs import cloudwatch
 from vpcsim.control.flowlogs.flow_logs import KIND, live
-from vpcsim.control.services.s3_buckets import find_bucket
+from vpcsim.control.services.s3_records import find_bucket
 from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.flowlogs import files
@@ -161,6 +164,8 @@ def _deliver(tx: Transaction, root: Path | None, batch: Batch, end: int) -> dict
         return {**shown, "written": False, "reason": reason}
     assert root is not None
     fields = parse_format(log.doc["LogFormat"])
+    if dest.kind == files.CLOUDWATCH:
+        cloudwatch.ensure_group(tx, log, end)
     if dest.kind == files.S3:
         rows = [row for stream in batch.streams.values() for row in stream]
         paths = [files.deliver_s3(root, dest, fields, rows, end)]
@@ -177,6 +182,9 @@ def _undeliverable(tx: Transaction, log: Record, dest: files.Destination, root: 
         return "vpcsim writes plain-text flow-log files only; this flow log's FileFormat is parquet"
     if dest.kind == files.S3 and find_bucket(tx, dest.target.split("/", 1)[0]) is None:
         return f"LogDestination: {dest.target.split('/', 1)[0]} does not exist (DeliverLogsStatus FAILED)"
+    if dest.kind == files.CLOUDWATCH and cloudwatch.role_refusal(tx, log):
+        arn = log.doc.get("DeliverLogsPermissionArn")
+        return f"the flow logs service cannot use the role {arn}: {cloudwatch.ACCESS_ERROR} (DeliverLogsStatus FAILED)"
     return ""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import get
+from vpcsim.control.core.lookup import check_id, get
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.network import routes
 from vpcsim.errors import ApiError, DependencyViolation, InvalidParameter
@@ -85,12 +85,14 @@ def attach_internet_gateway(call: Call, params: Params) -> Result:
 
 def detach_internet_gateway(call: Call, params: Params) -> Result:
     gateway = get(call, "internet-gateway", params["InternetGatewayId"])
-    # The gateway's attachment decides first: a gateway not attached to the named VPC answers Gateway.NotAttached
-    # even when that VPC no longer exists (clients that detach before deleting, such as Terraform's
-    # aws_internet_gateway, tolerate only that code). vpcsim's choice; AWS's order of checks is not documented.
-    if not _is_attached_to(gateway, params["VpcId"]):
-        raise ApiError("Gateway.NotAttached", f"resource {gateway.id} is not attached to network {params['VpcId']}")
-    vpc = get(call, "vpc", params["VpcId"])
+    vpc_id = params["VpcId"]
+    check_id("vpc", vpc_id)
+    # The gateway's own attachment is what is checked, not the VPC: a gateway detached from a VPC that has since
+    # been deleted answers Gateway.NotAttached (the code Terraform's aws_internet_gateway tolerates on delete; moto
+    # answers the same), never InvalidVpcID.NotFound.
+    if not _is_attached_to(gateway, vpc_id):
+        raise ApiError("Gateway.NotAttached", f"resource {gateway.id} is not attached to network {vpc_id}")
+    vpc = get(call, "vpc", vpc_id)
     if _has_mapped_public_addresses(call, vpc.id):
         # Real text [GH hashicorp/terraform#497].
         raise DependencyViolation(

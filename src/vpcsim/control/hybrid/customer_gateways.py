@@ -1,8 +1,8 @@
 """Customer gateways: CreateCustomerGateway, DescribeCustomerGateways, DeleteCustomerGateway.
 
-Design: a customer gateway is a regional record with no parent, shown as AWS shows it. A deleted gateway stays
-visible in describes with ``State: deleted`` (AWS shows deleted gateways for a while; clients such as Terraform wait
-for that state); it is never used again.
+Design: a customer gateway is a regional record with no parent, shown as AWS shows it. A deleted gateway is retired
+(core/lifecycle.py): describes show it ``deleted`` for a while, as AWS does (clients such as Terraform wait for that
+state), and nothing else sees it, so an identical request creates a new gateway at once.
 
 Facts [EC2API CreateCustomerGateway; CLIEX create-customer-gateway; EC2ERR]: ``Type`` is ``ipsec.1``; the device's
 outside address is ``IpAddress`` (``PublicIp`` is its deprecated name), which may be omitted only with a
@@ -18,9 +18,10 @@ from __future__ import annotations
 from ipaddress import ip_address
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import get
+from vpcsim.control.core.lookup import get, get_shown
 from vpcsim.control.core.tags import tags_for
 from vpcsim.errors import IncorrectState, InvalidParameter, LimitExceeded, NotFound
 from vpcsim.model import Record
@@ -106,6 +107,7 @@ LISTING = Listing(
     kind=KIND,
     page_member="CustomerGateways",
     ids_member="CustomerGatewayIds",
+    retired=True,
     filters={
         "bgp-asn": asn_of,
         "customer-gateway-id": member("CustomerGatewayId"),
@@ -123,7 +125,7 @@ def describe_customer_gateways(call: Call, params: Params) -> Result:
 
 def get_usable(call: Call, rid: str) -> Record:
     """A customer gateway a VPN connection may use: it exists and is available."""
-    gateway = get(call, KIND, rid)
+    gateway = get_shown(call, KIND, rid)
     if gateway.doc["State"] != "available":
         raise InvalidParameter(
             "InvalidCustomerGatewayState", f"The customer gateway {rid} is {gateway.doc['State']}, not available."
@@ -145,7 +147,7 @@ def delete_customer_gateway(call: Call, params: Params) -> Result:
             "IncorrectState",
             f"The customer gateway {gateway.id} is in use by VPN connection {', '.join(using[:5])}: delete it first.",
         )
-    call.tx.put(gateway.with_doc(State="deleted"))
+    lifecycle.retire(call, gateway, seconds=lifecycle.VPN_DELETE)  # shown deleting, then deleted, as AWS does
     return {}
 
 

@@ -6,8 +6,8 @@ comes with a transit gateway attachment of ``ResourceType: vpn`` (``interconnect
 transaction and removed with the connection), associated with and propagating to the gateway's default route tables
 as its options say. What a connection carries (static routes, or the prefixes the customer advertises over BGP,
 read from the tag ``vpcsim:advertised-prefixes``) is ``core.vpn_routes.carried``. The transient states are answered
-in the call (``pending`` on create); the record holds the settled one; a deleted connection stays visible with
-``State: deleted``.
+in the call (``pending`` on create); the record holds the settled one; a deleted connection and its transit gateway
+attachment are retired (core/lifecycle.py): shown ``deleted`` for a while, seen by nothing else.
 
 Facts [EC2API CreateVpnConnection, CreateVpnConnectionRoute, VpnConnectionOptions; VPNUG vpn-limits; EC2ERR;
 real dumps in Batfish's AWS test data]: ``Type`` ``ipsec.1``; a virtual private gateway or a transit gateway, not
@@ -25,10 +25,10 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 from typing import Any
 
-from vpcsim.control.core import vpn_routes
+from vpcsim.control.core import lifecycle, vpn_routes
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import get
+from vpcsim.control.core.lookup import get, get_shown
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.hybrid import customer_gateways, tunnels, vpn_gateways
 from vpcsim.control.hybrid.customer_gateways import GONE, check_type
@@ -204,7 +204,12 @@ def _filters(call: Call) -> dict[str, Any]:
 
 def describe_vpn_connections(call: Call, params: Params) -> Result:
     listing = Listing(
-        KIND, "VpnConnections", "VpnConnectionIds", _filters(call), present=lambda r: present_connection(call, r)
+        KIND,
+        "VpnConnections",
+        "VpnConnectionIds",
+        _filters(call),
+        present=lambda r: present_connection(call, r),
+        retired=True,
     )
     return listing.run(call, params)
 
@@ -217,14 +222,14 @@ def delete_vpn_connection(call: Call, params: Params) -> Result:
     attachment = call.tx.find(transit.ATTACHMENT, connection.extra.get("attachment") or "")
     if attachment is not None:
         transit.detach_everywhere(call, attachment)
-        call.tx.delete(transit.ATTACHMENT, attachment.id)
-    call.tx.put(connection.with_doc(State="deleted"))
+        transit.retire_attachment(call, attachment)
+    lifecycle.retire(call, connection, seconds=lifecycle.VPN_DELETE)  # shown deleting, then deleted, as AWS does
     return {}
 
 
 # -- static routes ----------------------------------------------------------------------------------------------------
 def _static(call: Call, params: Params) -> tuple[Record, str]:
-    connection = get(call, KIND, params["VpnConnectionId"])
+    connection = get_shown(call, KIND, params["VpnConnectionId"])
     if connection.doc["State"] != "available":
         raise ApiError(
             "InvalidVpnConnection.InvalidState",

@@ -3,8 +3,8 @@
 Design: a virtual private gateway is a regional record with no parent; its ``VpcAttachments`` hold at most one
 attachment, the current one or the last one detached (clients read ``VpcAttachments[0]`` and wait until every
 attachment shown is ``attached`` or ``detached``). The transient states (``attaching``, ``detaching``) are answered
-in the call that starts them; the record holds the settled state, which the next read shows. A deleted gateway stays
-visible with ``State: deleted``.
+in the call that starts them; the record holds the settled state, which the next read shows. A deleted gateway is
+retired (core/lifecycle.py): shown ``deleted`` for a while, seen by nothing else.
 
 Facts [EC2API CreateVpnGateway, AttachVpnGateway, DetachVpnGateway, DeleteVpnGateway; VPNUG vpn-limits; EC2ERR]:
 ``Type`` ``ipsec.1``; ``AmazonSideAsn`` 64512-65534 or 4200000000-4294967294, default 64512; one gateway per VPC
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from vpcsim.control.core import dependents
+from vpcsim.control.core import dependents, lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import check_id, get
+from vpcsim.control.core.lookup import check_id, get, get_shown
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.core.vpn_routes import attached_vpc, connections_of
 from vpcsim.control.hybrid.customer_gateways import GONE, check_type
@@ -96,6 +96,7 @@ LISTING = Listing(
     kind=KIND,
     page_member="VpnGateways",
     ids_member="VpnGatewayIds",
+    retired=True,
     filters={
         "amazon-side-asn": member("AmazonSideAsn"),
         "attachment.state": member("VpcAttachments", "State"),
@@ -114,7 +115,7 @@ def describe_vpn_gateways(call: Call, params: Params) -> Result:
 
 def get_usable(call: Call, rid: str) -> Record:
     """A gateway that exists and is available (not deleted)."""
-    gateway = get(call, KIND, rid)
+    gateway = get_shown(call, KIND, rid)
     if gateway.doc["State"] != "available":
         raise ApiError("InvalidVpnGatewayState", f"The virtual private gateway {rid} is {gateway.doc['State']}.")
     return gateway
@@ -167,7 +168,7 @@ def delete_vpn_gateway(call: Call, params: Params) -> Result:
             f"The virtual private gateway {gateway.id} has VPN connections ({', '.join(connections[:5])}): "
             "delete them first.",
         )
-    call.tx.put(gateway.with_doc(State="deleted"))
+    lifecycle.retire(call, gateway, seconds=lifecycle.VPN_DELETE)  # shown deleting, then deleted, as AWS does
     return {}
 
 

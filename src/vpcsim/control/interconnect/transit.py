@@ -6,7 +6,9 @@ route table they are associated with per gateway (``extra["associations"]``, key
 attachment has one association on each side). A route table keeps its static routes and the attachments that
 propagate to it (``extra["static"]``, ``extra["propagations"]``); propagated routes are derived from the
 attachments' VPC CIDRs whenever they are read (``transit_routes.table_routes``), so a CIDR added to a VPC shows up
-without anyone copying it.
+without anyone copying it. A deleted gateway, route table or attachment is retired (core/lifecycle.py): describes
+show it ``deleting``, then ``deleted`` for a while, as AWS does (Terraform's attachment delete waiters wait for
+``deleted``); nothing else finds, uses or counts it, so its id answers NotFound to every other call.
 
 Facts [TGW how-transit-gateways-work, quotas; EC2API; real dumps test-transit-gateway*]: a new gateway answers
 ``pending`` and becomes ``available``; ``AmazonSideAsn`` defaults to 64512; default association and propagation are
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from vpcsim.control.core import lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import check_id, get
@@ -81,6 +84,26 @@ def get_attachment(call: Call, aid: str) -> Record:
     if record is None:
         raise NotFound(KINDS[ATTACHMENT].not_found, KINDS[ATTACHMENT].missing_message([aid]))
     return record
+
+
+def find_shown_attachment(call: Call, aid: str) -> Record | None:
+    """The attachment a describe shows to the caller: live, or deleted while AWS still shows it (core/lifecycle.py)."""
+    record = find_attachment(call, aid) or lifecycle.find_retired(call, ATTACHMENT, aid)
+    return record if record is not None and attachment_sides(call, record) else None
+
+
+def shown_attachments(call: Call) -> list[Record]:
+    """Every attachment a describe shows the caller (either end of a peering), the deleted ones AWS still shows last."""
+    live = list(call.tx.scan(ATTACHMENT))
+    return [r for r in (*live, *lifecycle.retired(call, ATTACHMENT, everywhere=True)) if attachment_sides(call, r)]
+
+
+def retire_attachment(call: Call, attachment: Record) -> Record:
+    """Delete an attachment, keeping it shown as ``deleted`` (after ``deleting``) as AWS does; it keeps no
+    association and no interface. Its propagations and interfaces are the caller's to remove first; static routes
+    over it turn blackhole (``transit_routes``)."""
+    fresh = (call.tx.find(ATTACHMENT, attachment.id) or attachment).with_extra(associations={}, interfaces={})
+    return lifecycle.retire(call, fresh, seconds=lifecycle.TRANSIT_DELETE)
 
 
 def attachments_of(call: Call, tid: str) -> Iterator[Record]:
@@ -218,6 +241,7 @@ GATEWAYS = Listing(
     kind=TGW,
     page_member="TransitGateways",
     ids_member="TransitGatewayIds",
+    retired=True,
     filters={
         "owner-id": member("OwnerId"),
         "state": member("State"),
@@ -287,8 +311,8 @@ def delete_transit_gateway(call: Call, params: Params) -> Result:
             "IncorrectState", f"{gateway.id} has non-deleted Transit Gateway Attachments: {', '.join(attached[:5])}."
         )
     for table in list(call.tx.children(RTB, gateway.id)):
-        call.tx.delete(RTB, table.id)
-    call.tx.delete(TGW, gateway.id)
+        lifecycle.retire(call, table, seconds=lifecycle.TRANSIT_DELETE)
+    lifecycle.retire(call, gateway, seconds=lifecycle.TRANSIT_DELETE)  # shown deleting, then deleted, as AWS does
     return {"TransitGateway": {**present(gateway), "State": "deleting"}}
 
 
@@ -322,7 +346,7 @@ def delete_transit_gateway_route_table(call: Call, params: Params) -> Result:
             k: v for k, v in gateway.doc["Options"].items() if not (k.endswith("DefaultRouteTableId") and v == table.id)
         }
         call.tx.put(gateway.with_doc(Options=options))
-    call.tx.delete(RTB, table.id)
+    lifecycle.retire(call, table, seconds=lifecycle.TRANSIT_DELETE)
     return {"TransitGatewayRouteTable": {**present(table), "State": "deleting"}}
 
 
@@ -330,6 +354,7 @@ TABLES = Listing(
     kind=RTB,
     page_member="TransitGatewayRouteTables",
     ids_member="TransitGatewayRouteTableIds",
+    retired=True,
     parent_filter="transit-gateway-id",
     filters={
         "default-association-route-table": member("DefaultAssociationRouteTable"),
@@ -352,11 +377,14 @@ __all__ = [
     "attach_defaults",
     "attachment_sides",
     "attachments_of",
+    "find_shown_attachment",
     "get_attachment",
     "get_gateway",
     "get_table",
     "ref",
     "resource_of",
+    "retire_attachment",
     "set_association",
     "set_propagation",
+    "shown_attachments",
 ]

@@ -25,7 +25,7 @@ from vpcsim.control.compute import interfaces
 from vpcsim.control.core import dependents
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import get, seen_by
+from vpcsim.control.core.lookup import check_id, get, seen_by
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.interconnect.transit import (
     ATTACHMENT,
@@ -33,9 +33,12 @@ from vpcsim.control.interconnect.transit import (
     attach_defaults,
     attachment_sides,
     detach_everywhere,
+    find_shown_attachment,
     get_attachment,
     get_gateway,
     resource_of,
+    retire_attachment,
+    shown_attachments,
 )
 from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, NotFound
 from vpcsim.model import Record
@@ -156,7 +159,7 @@ def delete_transit_gateway_vpc_attachment(call: Call, params: Params) -> Result:
     for eni_id in attachment.extra["interfaces"].values():
         _drop_interface(call, eni_id)
     detach_everywhere(call, attachment)
-    call.tx.delete(ATTACHMENT, attachment.id)
+    retire_attachment(call, attachment)
     return {"TransitGatewayVpcAttachment": {**present(attachment), "State": "deleting"}}
 
 
@@ -172,10 +175,21 @@ VPC_ATTACHMENTS = Listing(
 )
 
 
+def _shown(call: Call, aid: str, *, vpc: bool = False) -> Record:
+    """An attachment a describe names: live or deleted while still shown; a VPC attachment when ``vpc``."""
+    check_id(ATTACHMENT, aid)
+    attachment = find_shown_attachment(call, aid)
+    if attachment is None or (vpc and "VpcId" not in attachment.doc):
+        raise NotFound(KINDS[ATTACHMENT].not_found, KINDS[ATTACHMENT].missing_message([aid]))
+    return attachment
+
+
 def describe_transit_gateway_vpc_attachments(call: Call, params: Params) -> Result:
+    """The caller's VPC attachments, and the deleted ones AWS still shows as ``deleted`` (what Terraform's delete
+    waiter waits for)."""
     VPC_ATTACHMENTS.validate_filters(params)
     ids = params.get("TransitGatewayAttachmentIds")
-    records = [_vpc_attachment(call, a) for a in dict.fromkeys(ids)] if ids else call.scan(ATTACHMENT)
+    records = [_shown(call, a, vpc=True) for a in dict.fromkeys(ids)] if ids else shown_attachments(call)
     return VPC_ATTACHMENTS.run(call, params, [r for r in records if "VpcId" in r.doc])
 
 
@@ -208,8 +222,9 @@ def _owner_of(attachment: Record, tid: str) -> str:
 
 
 def visible(call: Call) -> Iterator[Record]:
-    """Every attachment the caller's gateways have, one view per gateway, oldest first."""
-    for record in call.tx.scan(ATTACHMENT):
+    """Every attachment the caller's gateways have (and had, while AWS still shows it deleted), one view per gateway,
+    oldest first."""
+    for record in shown_attachments(call):
         for tid in attachment_sides(call, record):
             yield view(seen_by(call, record), tid)  # with the tags of the caller's end
 
@@ -235,7 +250,7 @@ def describe_transit_gateway_attachments(call: Call, params: Params) -> Result:
     ATTACHMENTS.validate_filters(params)
     ids = params.get("TransitGatewayAttachmentIds")
     if ids:
-        found = [get_attachment(call, aid) for aid in dict.fromkeys(ids)]
+        found = [_shown(call, aid) for aid in dict.fromkeys(ids)]
         records = [view(seen_by(call, r), tid) for r in found for tid in attachment_sides(call, r)]
     else:
         records = list(visible(call))

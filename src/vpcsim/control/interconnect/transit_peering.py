@@ -32,8 +32,11 @@ from vpcsim.control.interconnect.transit import (
     attachment_sides,
     attachments_of,
     detach_everywhere,
+    find_shown_attachment,
     get_attachment,
     get_gateway,
+    retire_attachment,
+    shown_attachments,
 )
 from vpcsim.control.quotas import quota
 from vpcsim.errors import ApiError, IncorrectState, InvalidParameter, LimitExceeded, NotFound
@@ -48,6 +51,7 @@ _MESSAGES = {
     "rejecting": "Rejecting",
     "rejected": "Rejected",
     "deleting": "Deleting",
+    "deleted": "Deleted",
     "failed": "Failed",
 }
 
@@ -152,13 +156,14 @@ def delete_transit_gateway_peering_attachment(call: Call, params: Params) -> Res
     """Either side deletes; its routes over the attachment turn blackhole, its associations and propagations go."""
     attachment = _peering(call, params["TransitGatewayAttachmentId"])
     detach_everywhere(call, attachment)
-    call.tx.delete(ATTACHMENT, attachment.id)
+    retire_attachment(call, attachment)
     return {"TransitGatewayPeeringAttachment": _state(present(attachment), "deleting")}
 
 
 PEERINGS = Listing(
     kind=ATTACHMENT,
     page_member="TransitGatewayPeeringAttachments",
+    present=lambda record: _state(present(record), record.doc["State"]),  # Status follows the state shown
     filters={
         "transit-gateway-attachment-id": member("TransitGatewayAttachmentId"),
         "local-owner-id": member("RequesterTgwInfo", "OwnerId"),
@@ -176,10 +181,20 @@ def describe_transit_gateway_peering_attachments(call: Call, params: Params) -> 
     PEERINGS.validate_filters(params)
     ids = params.get("TransitGatewayAttachmentIds")
     if ids:
-        records = [_peering(call, aid) for aid in dict.fromkeys(ids)]
+        records = [_shown_peering(call, aid) for aid in dict.fromkeys(ids)]
     else:
-        records = [a for a in call.tx.scan(ATTACHMENT) if "RequesterTgwInfo" in a.doc and attachment_sides(call, a)]
+        records = [a for a in shown_attachments(call) if "RequesterTgwInfo" in a.doc]
     return PEERINGS.run(call, params, records)
+
+
+def _shown_peering(call: Call, aid: str) -> Record:
+    """A peering attachment a describe names: live, or deleted while AWS still shows it (what Terraform's delete
+    waiter waits for)."""
+    check_id(ATTACHMENT, aid)
+    attachment = find_shown_attachment(call, aid)
+    if attachment is None or "RequesterTgwInfo" not in attachment.doc:
+        raise NotFound(KINDS[ATTACHMENT].not_found, KINDS[ATTACHMENT].missing_message([aid]))
+    return attachment
 
 
 __all__ = ["PEERINGS"]

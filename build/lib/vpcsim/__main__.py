@@ -1,3 +1,0 @@
-from vpcsim.cli.main import app
-
-app(prog_name="vpcsim")

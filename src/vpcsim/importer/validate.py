@@ -1,0 +1,291 @@
+"""Every record checked before anything is written: its doc against the shape AWS describes it with (botocore's
+model: a string where AWS has a string, a list where AWS has a list, ...), and the values the data plane parses (a
+CIDR that is not one, an address that is not one). A recognised output with such a value is bad input like a
+truncated file: one error naming the file and the record, and nothing of the import is kept (so that no trace,
+describe, price or drawing of the state can fail on it later).
+
+A shape check cannot tell a member missing: botocore's output shapes mark no member required (AWS may leave any out
+of an answer). What a record cannot do without, the member the control plane reads with no default, is each
+mapper's ``need`` (``batch.need``); tests/unit/test_import_fuzz.py leaves out every member of a real dump's items
+and of a Terraform state's attributes in turn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cache
+from ipaddress import ip_address, ip_network
+from typing import Any
+
+from botocore.model import Shape
+
+from vpcsim.importer.batch import Batch, ImportFailed
+from vpcsim.model import Record
+
+Check = Callable[[Record], Iterator[tuple[str, Any, str]]]  # (member, value, what it must be)
+
+
+def _cidr(value: Any) -> bool:
+    try:
+        ip_network(str(value), strict=False)
+    except ValueError:
+        return False
+    return isinstance(value, str) and "/" in value
+
+
+def _address(value: Any) -> bool:
+    try:
+        ip_address(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)
+
+
+def _number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _each(record: Record, member: str) -> list[dict[str, Any]]:
+    value = record.doc.get(member)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Bad(member, value, "a list of objects")
+    return value
+
+
+class _Bad(Exception):
+    def __init__(self, member: str, value: Any, what: str) -> None:
+        super().__init__(member)
+        self.member, self.value, self.what = member, value, what
+
+
+def _vpc(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for association in _each(record, "CidrBlockAssociationSet"):
+        yield "CidrBlockAssociationSet.CidrBlock", association.get("CidrBlock"), "cidr"
+    for association in _each(record, "Ipv6CidrBlockAssociationSet"):
+        yield "Ipv6CidrBlockAssociationSet.Ipv6CidrBlock", association.get("Ipv6CidrBlock"), "cidr"
+
+
+def _subnet(record: Record) -> Iterator[tuple[str, Any, str]]:
+    yield "CidrBlock", record.doc.get("CidrBlock"), "cidr"
+    yield "AvailabilityZone", record.doc.get("AvailabilityZone"), "text"
+
+
+def _routes(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for route in _each(record, "Routes"):
+        for member in ("DestinationCidrBlock", "DestinationIpv6CidrBlock"):
+            if member in route:
+                yield f"Routes.{member}", route[member], "cidr"
+    _each(record, "Associations")
+
+
+def _acl(record: Record) -> Iterator[tuple[str, Any, str]]:
+    _each(record, "Associations")
+    for entry in _each(record, "Entries"):
+        yield "Entries.RuleNumber", entry.get("RuleNumber"), "number"
+        for member in ("CidrBlock", "Ipv6CidrBlock"):
+            if member in entry:
+                yield f"Entries.{member}", entry[member], "cidr"
+        for bound in ("From", "To"):
+            if (entry.get("PortRange") or {}).get(bound) is not None:
+                yield f"Entries.PortRange.{bound}", entry["PortRange"][bound], "number"
+
+
+def _rule(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for member in ("FromPort", "ToPort"):
+        yield member, record.doc.get(member, -1), "number"
+    for member in ("CidrIpv4", "CidrIpv6"):
+        if member in record.doc:
+            yield member, record.doc[member], "cidr"
+
+
+def _interface(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for item in _each(record, "PrivateIpAddresses"):
+        yield "PrivateIpAddresses.PrivateIpAddress", item.get("PrivateIpAddress"), "address"
+    for group in _each(record, "Groups"):
+        yield "Groups.GroupId", group.get("GroupId"), "text"
+    yield "SubnetId", record.doc.get("SubnetId"), "text"
+
+
+def _nat(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for item in _each(record, "NatGatewayAddresses"):
+        if "PrivateIp" in item:
+            yield "NatGatewayAddresses.PrivateIp", item["PrivateIp"], "address"
+
+
+def _instance(record: Record) -> Iterator[tuple[str, Any, str]]:
+    state = record.doc.get("State")
+    yield "State.Name", state.get("Name") if isinstance(state, dict) else state, "text"
+
+
+def _resolver_rule(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for target in _each(record, "TargetIps"):
+        if "Ip" in target:
+            yield "TargetIps.Ip", target["Ip"], "address"
+
+
+def _resolver_endpoint(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for address in record.extra.get("addresses") or []:
+        if address.get("Ip") is not None:
+            yield "IpAddresses.Ip", address["Ip"], "address"
+
+
+def _tgw_table(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for static in record.extra.get("static") or []:
+        yield "routes.DestinationCidrBlock", static.get("DestinationCidrBlock"), "cidr"
+
+
+_CHECKS: dict[str, Check] = {
+    "vpc": _vpc,
+    "subnet": _subnet,
+    "route-table": _routes,
+    "network-acl": _acl,
+    "security-group-rule": _rule,
+    "network-interface": _interface,
+    "natgateway": _nat,
+    "instance": _instance,
+    "transit-gateway-route-table": _tgw_table,
+    "resolver-rule": _resolver_rule,
+    "resolver-endpoint": _resolver_endpoint,
+}
+_VALID: dict[str, Callable[[Any], bool]] = {
+    "cidr": _cidr,
+    "address": _address,
+    "number": _number,
+    "text": lambda v: isinstance(v, str) and bool(v),
+}
+_NAMES = {"cidr": "a CIDR", "address": "an IP address", "number": "a number", "text": "a non-empty string"}
+
+
+# kind -> (botocore service, output shape) of the item its describe call lists.
+_SHAPES = {
+    "vpc": ("ec2", "Vpc"),
+    "subnet": ("ec2", "Subnet"),
+    "route-table": ("ec2", "RouteTable"),
+    "network-acl": ("ec2", "NetworkAcl"),
+    "security-group": ("ec2", "SecurityGroup"),
+    "security-group-rule": ("ec2", "SecurityGroupRule"),
+    "network-interface": ("ec2", "NetworkInterface"),
+    "instance": ("ec2", "Instance"),
+    "internet-gateway": ("ec2", "InternetGateway"),
+    "natgateway": ("ec2", "NatGateway"),
+    "elastic-ip": ("ec2", "Address"),
+    "vpc-endpoint": ("ec2", "VpcEndpoint"),
+    "vpc-endpoint-service": ("ec2", "ServiceConfiguration"),
+    "vpc-peering-connection": ("ec2", "VpcPeeringConnection"),
+    "transit-gateway": ("ec2", "TransitGateway"),
+    "transit-gateway-route-table": ("ec2", "TransitGatewayRouteTable"),
+    "prefix-list": ("ec2", "ManagedPrefixList"),
+    "vpc-flow-log": ("ec2", "FlowLog"),
+    "customer-gateway": ("ec2", "CustomerGateway"),
+    "vpn-gateway": ("ec2", "VpnGateway"),
+    "vpn-connection": ("ec2", "VpnConnection"),
+    "dhcp-options": ("ec2", "DhcpOptions"),
+    "egress-only-internet-gateway": ("ec2", "EgressOnlyInternetGateway"),
+    "load-balancer": ("elbv2", "LoadBalancer"),
+    "target-group": ("elbv2", "TargetGroup"),
+    "listener": ("elbv2", "Listener"),
+    "hosted-zone": ("route53", "HostedZone"),
+    "dynamodb-table": ("dynamodb", "TableDescription"),
+    "volume": ("ec2", "Volume"),
+    "image": ("ec2", "Image"),
+    "key-pair": ("ec2", "KeyPairInfo"),
+    "resolver-endpoint": ("route53resolver", "ResolverEndpoint"),
+    "resolver-rule": ("route53resolver", "ResolverRule"),
+    "resolver-rule-association": ("route53resolver", "ResolverRuleAssociation"),
+}
+
+
+@cache
+def _shape(service: str, name: str) -> Shape:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model(service).shape_for(name)
+
+
+def _shape_of(record: Record) -> Shape | None:
+    if record.kind == "transit-gateway-attachment":
+        doc = record.doc
+        name = (
+            "TransitGatewayPeeringAttachment" if "RequesterTgwInfo" in doc
+            else "TransitGatewayVpcAttachment" if "VpcId" in doc else "TransitGatewayAttachment"
+        )  # fmt: skip
+        return _shape("ec2", name)
+    found = _SHAPES.get(record.kind)
+    return _shape(*found) if found else None
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "boolean": (bool,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (str, int, float),  # as dumps print them ("2020-05-09 05:01:38+00:00") or epoch seconds
+    "structure": (dict,),
+    "list": (list,),
+    "map": (dict,),
+    "blob": (str, bytes),
+}
+
+
+def _typed(value: Any, shape: Shape, path: str) -> Iterator[tuple[str, Any, str]]:
+    """Where ``value`` is not of the type ``shape`` says (members the shape does not know are left alone)."""
+    wanted = _TYPES.get(shape.type_name, (object,))
+    if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+        yield path, value, f"a {shape.type_name}"
+        return
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for member, item in value.items():
+            if member in shape.members and item is not None:
+                yield from _typed(item, shape.members[member], f"{path}.{member}" if path else member)
+    elif shape.type_name == "list" and isinstance(value, list):
+        for item in value:
+            yield from _typed(item, shape.member, path)
+
+
+# Ids AWS prints empty: a volume made blank, from no snapshot, shows "SnapshotId": "" [EC2API DescribeVolumes].
+_MAY_BE_EMPTY = frozenset({("volume", "SnapshotId")})
+
+
+def _ids(record: Record) -> Iterator[tuple[str, Any, str]]:
+    """Every id a record names (``...Id`` members, ``...Ids`` lists) is a non-empty string."""
+    for member, value in record.doc.items():
+        if (record.kind, member) in _MAY_BE_EMPTY and value == "":
+            continue
+        if member.endswith("Id") and value is not None:
+            yield member, value, "text"
+        elif member.endswith("Ids") and value is not None:
+            if not isinstance(value, list):
+                raise _Bad(member, value, "a list of ids")
+            yield from ((member, v, "text") for v in value)
+    if record.parent is not None:
+        yield "its container", record.parent, "text"
+
+
+def check(batch: Batch) -> None:
+    """Every imported record's parsed values, or ``ImportFailed`` naming the file the record came from."""
+    for kind, records in batch.records.items():
+        for record in records.values():
+            try:
+                shape = _shape_of(record)
+                mistyped = next(_typed(record.doc, shape, ""), None) if shape is not None else None
+                if mistyped is not None:
+                    raise _Bad(mistyped[0], mistyped[1], f"{mistyped[2]}, as AWS describes it")
+                for member, value, what in (*_ids(record), *_CHECKS.get(kind, _nothing)(record)):
+                    if not _VALID[what](value):
+                        raise _Bad(member, value, _NAMES[what])
+            except _Bad as bad:
+                where = batch.origin.get((kind, record.id)) or "the import"
+                raise ImportFailed(f"{where}: {record.id}: {bad.member} {bad.value!r} is not {bad.what}") from None
+
+
+def _nothing(record: Record) -> Iterator[tuple[str, Any, str]]:
+    return iter(())
