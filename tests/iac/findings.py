@@ -65,30 +65,3 @@ class Findings:
 def pending(*gaps: Pending) -> Pending:
     """Several pending gaps as one."""
     return Pending("; ".join(g.why for g in gaps), tuple(s for g in gaps for s in g.signs))
-
-
-# -- gaps other changes are closing (issue 12), named once for every test that meets them -----------------------------
-ELBV2_READS = Pending(
-    "elbv2 DescribeCapacityReservation (read by aws_lb network/application) and DescribeListenerAttributes (read by"
-    " aws_lb_listener) answer UnsupportedOperation",
-    (r"DescribeCapacityReservation", r"DescribeListenerAttributes"),
-)
-TGW_DELETED = Pending(
-    "a deleted transit gateway VPC or peering attachment vanishes at once; Terraform waits for State=deleted in"
-    " DescribeTransitGatewayVpcAttachments / DescribeTransitGatewayPeeringAttachments",
-    (r"waiting for EC2 Transit Gateway (VPC|Peering) Attachment \(tgw-attach-[0-9a-f]+\) delete: couldn't find",),
-)
-IAM = Pending(
-    "iam is not served (UnknownService): CreateRole/GetRole/DeleteRole, ListRolePolicies, ListAttachedRolePolicies,"
-    " ListInstanceProfilesForRole, PutRolePolicy/GetRolePolicy/DeleteRolePolicy (aws_iam_role, aws_iam_role_policy)",
-    (r"\biam:", r"IAM Role"),
-)
-IAM_ACCOUNT_ALIASES = Pending(
-    "iam:ListAccountAliases is not served (UnknownService; amazon.aws.aws_caller_info calls it)",
-    (r"\biam:ListAccountAliases ",),
-)
-LOGS = Pending(
-    "CloudWatch Logs is not served (UnknownService): CreateLogGroup, PutRetentionPolicy, DescribeLogGroups,"
-    " ListTagsForResource, DeleteLogGroup (aws_cloudwatch_log_group)",
-    (r"\blogs:", r"CloudWatch Logs"),
-)

@@ -7,13 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.iac.conftest import Live
-from tests.iac.findings import ELBV2_READS, TGW_DELETED, pending
 from tests.iac.themes import check_theme, skip_without_terraform
 
 pytestmark = skip_without_terraform()
-PENDING = pending(ELBV2_READS, TGW_DELETED)
 
 
-@PENDING.mark
 def test_estate(live: Live, accounts: tuple[str, str], tmp_path: Path) -> None:
-    check_theme("estate", live, accounts, tmp_path, PENDING)
+    check_theme("estate", live, accounts, tmp_path)

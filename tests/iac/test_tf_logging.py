@@ -6,13 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.iac.conftest import Live
-from tests.iac.findings import IAM, LOGS, pending
 from tests.iac.themes import check_theme, skip_without_terraform
 
 pytestmark = skip_without_terraform()
-PENDING = pending(IAM, LOGS)
 
 
-@PENDING.mark
 def test_logging(live: Live, accounts: tuple[str, str], tmp_path: Path) -> None:
-    check_theme("logging", live, accounts, tmp_path, PENDING)
+    check_theme("logging", live, accounts, tmp_path)

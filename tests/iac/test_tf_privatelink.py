@@ -8,13 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.iac.conftest import Live
-from tests.iac.findings import ELBV2_READS
 from tests.iac.themes import check_theme, skip_without_terraform
 
 pytestmark = skip_without_terraform()
-PENDING = ELBV2_READS
 
 
-@PENDING.mark
 def test_privatelink(live: Live, accounts: tuple[str, str], tmp_path: Path) -> None:
-    check_theme("privatelink", live, accounts, tmp_path, PENDING)
+    check_theme("privatelink", live, accounts, tmp_path)

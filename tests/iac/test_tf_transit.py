@@ -8,13 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.iac.conftest import Live
-from tests.iac.findings import TGW_DELETED
 from tests.iac.themes import check_theme, skip_without_terraform
 
 pytestmark = skip_without_terraform()
-PENDING = TGW_DELETED
 
 
-@PENDING.mark
 def test_transit(live: Live, accounts: tuple[str, str], tmp_path: Path) -> None:
-    check_theme("transit", live, accounts, tmp_path, PENDING)
+    check_theme("transit", live, accounts, tmp_path)
