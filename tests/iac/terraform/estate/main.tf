@@ -507,12 +507,41 @@ resource "aws_lb_target_group" "orders" {
   vpc_id      = aws_vpc.orders.id
 }
 
+# The service's servers: one interface per zone, reached from the load balancer's addresses in the VPC.
+resource "aws_security_group" "orders" {
+  provider = aws.shared
+
+  name        = "orders"
+  description = "The orders servers"
+  vpc_id      = aws_vpc.orders.id
+
+  ingress {
+    from_port   = 8443
+    to_port     = 8443
+    protocol    = "tcp"
+    cidr_blocks = [aws_vpc.orders.cidr_block]
+  }
+
+  tags = { Name = "orders" }
+}
+
+resource "aws_network_interface" "orders" {
+  provider = aws.shared
+  count    = 2
+
+  subnet_id       = aws_subnet.orders[count.index].id
+  private_ips     = [cidrhost(aws_subnet.orders[count.index].cidr_block, 10)]
+  security_groups = [aws_security_group.orders.id]
+
+  tags = { Name = "orders-${count.index}" }
+}
+
 resource "aws_lb_target_group_attachment" "orders" {
   provider = aws.shared
   count    = 2
 
   target_group_arn = aws_lb_target_group.orders.arn
-  target_id        = cidrhost(aws_subnet.orders[count.index].cidr_block, 10)
+  target_id        = aws_network_interface.orders[count.index].private_ip
 }
 
 resource "aws_lb_listener" "orders" {
