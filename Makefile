@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.run-installed
 TEST_STAMP := $(VENV)/.test-installed
 PORT ?= 4566
 
-.PHONY: run test lint unit api bench clean lock
+.PHONY: run test lint unit api bench clean lock iac
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "vpcsim needs Python >= 3.11"'
@@ -43,7 +43,12 @@ lint: $(TEST_STAMP)
 # One throwaway PostgreSQL server for the run's PostgreSQL tests (tests/pg_cluster.py: a temporary directory and a free
 # port, stopped when pytest ends); without PostgreSQL installed those tests skip, and the run says so.
 test: lint
-	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile tests src/vpcsim --doctest-modules
+	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules
+
+# Terraform and Ansible against a live vpcsim, pending gaps failing too (issue 12); VPCSIM_IAC_ARTIFACTS=dir keeps
+# every output. `make test` runs the same tests, with the pending gaps as expected failures.
+iac: $(TEST_STAMP)
+	$(BIN)/pytest tests/iac --runxfail -n 2 --dist loadfile -rsx $(IAC_ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

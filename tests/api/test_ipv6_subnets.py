@@ -89,6 +89,54 @@ def test_ipv6_only_subnet(ec2: Any) -> None:
     _fails("InvalidParameterCombination", ec2.create_nat_gateway, SubnetId=sid, AllocationId=nat_eip)
 
 
+def test_routes_inside_a_vpc_that_holds_an_ipv6_only_subnet(ec2: Any) -> None:
+    """A more specific route to a subnet's CIDR through an appliance, checked against every subnet of the VPC,
+    including one with no IPv4 block (Terraform's network theme: this was a 500)."""
+    vpc_id, blocks = _vpc(ec2)
+    ec2.create_subnet(VpcId=vpc_id, Ipv6Native=True, Ipv6CidrBlock=str(blocks[1]))
+    appliance_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.2.0/24")
+    appliance = ec2.create_network_interface(SubnetId=appliance_subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="10.0.2.0/24", NetworkInterfaceId=appliance)
+    ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock=str(blocks[1]), NetworkInterfaceId=appliance)
+    _fails(
+        "InvalidParameterValue",
+        ec2.create_route,
+        RouteTableId=table,
+        DestinationCidrBlock="10.0.2.0/25",
+        NetworkInterfaceId=appliance,
+    )
+    routes = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"]
+    assert {r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") for r in routes} >= {
+        "10.0.2.0/24",
+        str(blocks[1]),
+    }
+
+
+def test_dual_stack_subnet_gives_every_interface_its_own_ipv4_address(ec2: Any) -> None:
+    """A subnet assigning IPv6 on creation hands out both families per interface: instances, interfaces and endpoint
+    interfaces each get their own IPv4 address, and the free count goes down by one for each."""
+    vpc_id, blocks = _vpc(ec2)
+    sid = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.16.0/24", Ipv6CidrBlock=str(blocks[1]))["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=sid, AssignIpv6AddressOnCreation={"Value": True})
+    ec2.create_network_interface(SubnetId=sid)
+    ec2.run_instances(ImageId=AMI, InstanceType=EVERYWHERE, MinCount=1, MaxCount=1, SubnetId=sid)
+    ec2.create_vpc_endpoint(
+        VpcId=vpc_id,
+        ServiceName="com.amazonaws.us-east-1.ec2",
+        VpcEndpointType="Interface",
+        SubnetIds=[sid],
+        PrivateDnsEnabled=False,
+    )
+    ec2.create_network_interface(SubnetId=sid)
+    interfaces = ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [sid]}])["NetworkInterfaces"]
+    addresses = [i["PrivateIpAddress"] for i in interfaces]
+    assert len(addresses) == 4 and len(set(addresses)) == 4, addresses
+    assert all(len(i["Ipv6Addresses"]) == 1 for i in interfaces if i["InterfaceType"] == "interface")
+    assert ec2.describe_subnets(SubnetIds=[sid])["Subnets"][0]["AvailableIpAddressCount"] == 256 - 5 - 4
+
+
 def test_associate_and_disassociate_a_subnet_block(ec2: Any) -> None:
     vpc_id, blocks = _vpc(ec2)
     sid = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]

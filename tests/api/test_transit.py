@@ -396,6 +396,8 @@ def test_cross_region_peering_attachment_with_static_routes(vpcsim: Server, acco
         "TransitGatewayPeeringAttachment"
     ]
     assert accepted["State"] == "pending"
+    # Each end has its own tags: the recorded deployment tagged the accepter's side too (its setup.tf).
+    west2.ec2.create_tags(Resources=[aid], Tags=[{"Key": "Name", "Value": "bat-fish"}])
     assert (
         _fails(west2.ec2.accept_transit_gateway_peering_attachment, TransitGatewayAttachmentId=aid) == "IncorrectState"
     )

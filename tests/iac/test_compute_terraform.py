@@ -3,27 +3,24 @@ volume, metadata options, user data), aws_network_interface with its attachment 
 aws_eip with its association, data "aws_network_interface". Apply, a second plan with no changes, destroy, and no
 call answered UnsupportedOperation.
 
-Runs where ``terraform`` is on PATH and the hashicorp/aws provider lies in a filesystem mirror (``/opt/tf-plugins``
-or ``$VPCSIM_TF_MIRROR``), offline; skipped with the reason otherwise. The full IaC suite lives beside it.
+Runs where ``terraform`` is on PATH and the hashicorp/aws provider lies in a filesystem mirror (found as
+``terraform.find_mirror`` says, or ``$VPCSIM_TF_MIRROR``), offline, against a server of its own behind the recording
+proxy (conftest.py); skipped with the reason otherwise. The themed configurations live beside it.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from vpcsim.testing import Server
-
-MIRROR = Path(os.environ.get("VPCSIM_TF_MIRROR", "/opt/tf-plugins"))
+from tests.iac.conftest import Live
+from tests.iac.terraform import PROVIDER_VERSION, find_mirror, terraform_binary
 
 CONFIG = """
 terraform {
@@ -130,12 +127,6 @@ output "primary_ip" { value = data.aws_network_interface.primary.private_ip }
 """
 
 
-def _unsupported(server: Server) -> dict[str, int]:
-    with urllib.request.urlopen(server.url + "/_vpcsim/unsupported", timeout=5) as answer:
-        listed = json.load(answer)["unsupported"]
-    return {f"{u['service']} {u['operation']}": int(u["count"]) for u in listed}
-
-
 def _terraform(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     interactive = () if args[0] == "output" else ("-input=false",)
     command = ["terraform", *args, *interactive, "-no-color"]
@@ -143,31 +134,35 @@ def _terraform(workdir: Path, env: dict[str, str], *args: str) -> subprocess.Com
 
 
 @pytest.fixture
-def terraform_env(tmp_path: Path, vpcsim: Server, account: str) -> dict[str, str]:
-    if shutil.which("terraform") is None:
-        pytest.skip("terraform is not installed")
-    if not (MIRROR / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
-        pytest.skip(f"no hashicorp/aws provider in a filesystem mirror at {MIRROR}")
+def terraform_env(tmp_path: Path, live: Live, accounts: tuple[str, str]) -> dict[str, str]:
+    if terraform_binary() is None:
+        pytest.skip("terraform is not installed (not on PATH)")
+    mirror = find_mirror()
+    if mirror is None:
+        pytest.skip(f"no hashicorp/aws {PROVIDER_VERSION} in a Terraform filesystem mirror (set VPCSIM_TF_MIRROR)")
     cli_config = tmp_path / "cli.tfrc"
-    cli_config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{MIRROR}"\n  }}\n}}\n')
+    cli_config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n')
     public_key = ed25519.Ed25519PrivateKey.generate().public_key()
     openssh = public_key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))},
+        "HOME": str(tmp_path),
         "TF_CLI_CONFIG_FILE": str(cli_config),
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
-        "TF_VAR_endpoint": vpcsim.url,
-        "TF_VAR_account": account,
+        "TF_VAR_endpoint": live.url,
+        "TF_VAR_account": accounts[0],
         "TF_VAR_public_key": openssh,
     }
 
 
-def test_instance_around_the_network(tmp_path: Path, terraform_env: dict[str, str], vpcsim: Server, ec2: Any) -> None:
+def test_instance_around_the_network(
+    tmp_path: Path, terraform_env: dict[str, str], live: Live, accounts: tuple[str, str]
+) -> None:
+    ec2 = live.client("ec2", "us-east-1", accounts[0])
     workdir = tmp_path / "compute"
     workdir.mkdir()
     (workdir / "main.tf").write_text(CONFIG)
-    before = _unsupported(vpcsim)
     init = _terraform(workdir, terraform_env, "init")
     assert init.returncode == 0, init.stderr
     apply = _terraform(workdir, terraform_env, "apply", "-auto-approve")
@@ -183,5 +178,4 @@ def test_instance_around_the_network(tmp_path: Path, terraform_env: dict[str, st
     destroy = _terraform(workdir, terraform_env, "destroy", "-auto-approve")
     assert destroy.returncode == 0, destroy.stdout[-3000:] + destroy.stderr
     assert ec2.describe_volumes()["Volumes"] == [] and ec2.describe_key_pairs()["KeyPairs"] == []
-    after = _unsupported(vpcsim)
-    assert {op: n for op, n in after.items() if n > before.get(op, 0)} == {}
+    assert live.gap_causes(set(accounts), "Terraform") == []

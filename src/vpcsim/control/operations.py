@@ -62,6 +62,7 @@ SERVICES: dict[str, tuple[str, ...]] = {
     "route53resolver": ("resolver",),
     "iam": ("iam",),
     "logs": ("logs",),
+    "kms": ("services.kms",),
 }
 # Services whose calls act inside a Region of an account and so see its default VPC.
 REGIONAL = frozenset({"ec2", "elasticloadbalancing"})

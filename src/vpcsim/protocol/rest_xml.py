@@ -125,10 +125,13 @@ class RestXmlRouter:
     def route(
         self, method: str, path: str, query: Mapping[str, list[str]], headers: Mapping[str, str] | None = None
     ) -> tuple[OperationModel, dict[str, str]] | None:
-        """The operation and its URI labels, or None when no operation has this method and URI."""
+        """The operation and its URI labels, or None when no operation has this method and URI. A trailing slash
+        is optional both ways: botocore's Route 53 model ends ChangeResourceRecordSets' URI with one
+        (``.../rrset/``), the AWS SDK for Go v2 (Terraform) sends it without, and AWS answers both."""
         found = self._best(method, path, query, headers or {})
-        if found is None and len(path) > 1 and path.endswith("/"):
-            found = self._best(method, path.rstrip("/"), query, headers or {})
+        if found is None and len(path) > 1:
+            other = path.rstrip("/") if path.endswith("/") else path + "/"
+            found = self._best(method, other, query, headers or {})
         return found
 
     def _best(

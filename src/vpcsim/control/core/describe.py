@@ -23,7 +23,7 @@ from typing import Any
 from vpcsim.control.core import filter_names, lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.filter_names import DerivedFilters
-from vpcsim.control.core.lookup import get_many
+from vpcsim.control.core.lookup import get_many, seen_by
 from vpcsim.errors import ApiError, InvalidParameter
 from vpcsim.model import Record
 from vpcsim.model.kinds import KINDS
@@ -69,6 +69,7 @@ class Listing:
         self.validate_filters(params, call)
         if records is None:
             records = self.candidates(call, params)
+        records = [seen_by(call, r) for r in records]  # a connection's far end sees its own tags
         filters = params.get("Filters") or []
         wanted = [r for r in records if self._matches(r, filters, derived)]
         page, token = paginate(wanted, params, self.max_results)

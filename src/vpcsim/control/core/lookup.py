@@ -26,13 +26,39 @@ def find(call: Call, kind: str, rid: str) -> Record | None:
     return record
 
 
-# Connections both ends see [EC2API DescribeVpcPeeringConnections]: kind -> the doc members naming each end.
-_BOTH_ENDS = {"vpc-peering-connection": ("RequesterVpcInfo", "AccepterVpcInfo")}
+# Connections both ends see [EC2API DescribeVpcPeeringConnections, DescribeTransitGatewayPeeringAttachments]: kind ->
+# the doc members naming each end (a transit gateway VPC attachment has neither: it has one end).
+_BOTH_ENDS = {
+    "vpc-peering-connection": ("RequesterVpcInfo", "AccepterVpcInfo"),
+    "transit-gateway-attachment": ("RequesterTgwInfo", "AccepterTgwInfo"),
+}
+# Where the tags of a connection's far end live: extra[SIDE_TAGS]["<account>/<region>"]. Across accounts or Regions
+# each end is its own resource with its own tags [Terraform aws_vpc_peering_connection_accepter: "a VPC Peering
+# Connection resource is automatically created in the accepter's account"; its tags are the accepter side's].
+SIDE_TAGS = "side_tags"
 
 
 def ends(record: Record) -> dict[str, tuple[str, str]]:
     """A connection's ends as {doc member: (account, region)}; empty for a record of any other kind."""
-    return {m: (record.doc[m]["OwnerId"], record.doc[m]["Region"]) for m in _BOTH_ENDS.get(record.kind, ())}
+    members = [m for m in _BOTH_ENDS.get(record.kind, ()) if m in record.doc]
+    return {m: (record.doc[m]["OwnerId"], record.doc[m]["Region"]) for m in members}
+
+
+def far_end(call: Call, record: Record) -> str | None:
+    """``"<account>/<region>"`` when the caller sees ``record`` from a connection's far end (not where it is
+    stored), else None."""
+    scope = (call.account, call.region.name)
+    if scope == (record.account, record.region) or scope not in ends(record).values():
+        return None
+    return "/".join(scope)
+
+
+def seen_by(call: Call, record: Record) -> Record:
+    """The record with the tags of the caller's end of it (its own tags unless the caller is at the far end)."""
+    side = far_end(call, record)
+    if side is None:
+        return record
+    return record.evolve(tags=dict((record.extra.get(SIDE_TAGS) or {}).get(side) or {}))
 
 
 def find_retired(call: Call, kind: str, rid: str) -> Record | None:

@@ -2,6 +2,9 @@
 
 AWS limits [EC2 tagging docs]: 50 tags per resource, keys up to 128 and values up to 256 characters, and keys may
 not start with ``aws:`` (reserved for AWS).
+
+A connection seen from two accounts or Regions (a VPC peering connection, a transit gateway peering attachment) has
+tags per end: each end tags and reads its own (``lookup.seen_by``), as each end is its own resource in AWS.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import Any
 
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, matches, paginate
-from vpcsim.control.core.lookup import check_id, find_either_end, get
+from vpcsim.control.core.lookup import SIDE_TAGS, check_id, far_end, find_either_end, get, seen_by
 from vpcsim.errors import InvalidParameter, LimitExceeded, Malformed
 from vpcsim.model import Record, id_kind
 from vpcsim.model.kinds import KINDS
@@ -65,19 +68,28 @@ def _resource(call: Call, rid: str) -> Record:
     return record
 
 
+def _retag(call: Call, record: Record, tags: dict[str, str]) -> None:
+    """Store ``tags`` as the caller's end's tags: the record's own, or its far end's (``lookup.SIDE_TAGS``)."""
+    side = far_end(call, record)
+    if side is None:
+        call.tx.put(record.evolve(tags=tags))
+        return
+    call.tx.put(record.with_extra(**{SIDE_TAGS: {**(record.extra.get(SIDE_TAGS) or {}), side: tags}}))
+
+
 def create_tags(call: Call, params: Params) -> Result:
     for rid in params["Resources"]:
         record = _resource(call, rid)
-        tags = {**record.tags, **{_key(t): t.get("Value") or "" for t in params["Tags"]}}
+        tags = {**seen_by(call, record).tags, **{_key(t): t.get("Value") or "" for t in params["Tags"]}}
         _check(tags)
-        call.tx.put(record.evolve(tags=tags))
+        _retag(call, record, tags)
     return {}
 
 
 def delete_tags(call: Call, params: Params) -> Result:
     for rid in params["Resources"]:
         record = _resource(call, rid)
-        tags = dict(record.tags)
+        tags = dict(seen_by(call, record).tags)
         for tag in params.get("Tags") or []:
             key = _key(tag)
             # A tag given with a value is deleted only when the value matches; without one, whatever its value.
@@ -85,7 +97,7 @@ def delete_tags(call: Call, params: Params) -> Result:
                 del tags[key]
         if not params.get("Tags"):
             tags = {}
-        call.tx.put(record.evolve(tags=tags))
+        _retag(call, record, tags)
     return {}
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from vpcsim.control.core import dependents, lifecycle
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import get, get_shown
+from vpcsim.control.core.lookup import check_id, get, get_shown
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.core.vpn_routes import attached_vpc, connections_of
 from vpcsim.control.hybrid.customer_gateways import GONE, check_type
@@ -140,7 +140,9 @@ def attach_vpn_gateway(call: Call, params: Params) -> Result:
 def detach_vpn_gateway(call: Call, params: Params) -> Result:
     gateway = get(call, KIND, params["VpnGatewayId"])
     vpc_id = params["VpcId"]
-    get(call, "vpc", vpc_id)
+    check_id("vpc", vpc_id)
+    # The attachment decides, not the VPC: detaching from a VPC deleted since (Terraform's aws_vpn_gateway after its
+    # aws_vpn_gateway_attachment went) is the attachment's NotFound, which clients tolerate. vpcsim's choice.
     if attachment_of(gateway, vpc_id) is None:
         raise NotFound(
             "InvalidVpnGatewayAttachment.NotFound",

@@ -25,7 +25,7 @@ from vpcsim.control.compute import interfaces
 from vpcsim.control.core import dependents
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.describe import Listing, member, present
-from vpcsim.control.core.lookup import check_id, get
+from vpcsim.control.core.lookup import check_id, get, seen_by
 from vpcsim.control.core.tags import tags_for
 from vpcsim.control.interconnect.transit import (
     ATTACHMENT,
@@ -226,7 +226,7 @@ def visible(call: Call) -> Iterator[Record]:
     oldest first."""
     for record in shown_attachments(call):
         for tid in attachment_sides(call, record):
-            yield view(record, tid)
+            yield view(seen_by(call, record), tid)  # with the tags of the caller's end
 
 
 ATTACHMENTS = Listing(
@@ -251,7 +251,7 @@ def describe_transit_gateway_attachments(call: Call, params: Params) -> Result:
     ids = params.get("TransitGatewayAttachmentIds")
     if ids:
         found = [_shown(call, aid) for aid in dict.fromkeys(ids)]
-        records = [view(r, tid) for r in found for tid in attachment_sides(call, r)]
+        records = [view(seen_by(call, r), tid) for r in found for tid in attachment_sides(call, r)]
     else:
         records = list(visible(call))
     return ATTACHMENTS.run(call, params, records)

@@ -295,7 +295,8 @@ def _vpc_cidrs(vpc: Record) -> list[str]:
 
 def _subnet_cidrs(subnet: Record) -> list[str]:
     v6 = [a["Ipv6CidrBlock"] for a in subnet.doc.get("Ipv6CidrBlockAssociationSet") or []]
-    return [subnet.doc["CidrBlock"], *v6]
+    v4 = subnet.doc.get("CidrBlock")  # an IPv6-only subnet has none
+    return [v4, *v6] if v4 else v6
 
 
 # -- state ------------------------------------------------------------------------------------------------------

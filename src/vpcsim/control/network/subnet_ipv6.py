@@ -18,6 +18,7 @@ from typing import Any
 from vpcsim.control.core.call import Call, Params, Result
 from vpcsim.control.core.lookup import get
 from vpcsim.control.network import ipv6_blocks
+from vpcsim.control.network.subnets import current
 from vpcsim.errors import ApiError, InvalidParameter, NotFound
 from vpcsim.model import Record
 
@@ -105,6 +106,7 @@ def _usable(block: IPv6Network, network: IPv6Network) -> bool:
 def allocate_ipv6(call: Call, subnet: Record, owner: str, wanted: list[str], count: int, *, prefix: bool) -> list[str]:
     """Give ``owner`` the ``wanted`` addresses (or /80 prefixes) and ``count`` more picked at random in the subnet's
     /64; every one checked free. Returns them in order."""
+    subnet = current(call, subnet)
     block = block_of(subnet)
     taken = _taken(subnet)
     length = PREFIX_LENGTH if prefix else 128

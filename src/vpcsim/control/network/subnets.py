@@ -246,8 +246,16 @@ def delete_subnet(call: Call, params: Params) -> Result:
 
 
 # -- private IP allocation, used by network interfaces, NAT gateways, endpoints and load balancers ---------------
+def current(call: Call, subnet: Record) -> Record:
+    """The subnet as the transaction holds it now. Allocations write the subnet's ``allocated`` (IPv4) and
+    ``allocated6`` maps: each must start from the latest record, or writing one map from a record read before the
+    other changed puts the other back (every interface of a subnet assigning IPv6 got the same IPv4 address)."""
+    return call.tx.find("subnet", subnet.id) or subnet
+
+
 def allocate_ip(call: Call, subnet: Record, owner: str, wanted: str | None = None) -> str:
     """A free private IPv4 address of ``subnet`` for ``owner`` (lowest first), or the ``wanted`` one if free."""
+    subnet = current(call, subnet)
     if not subnet.doc.get("CidrBlock"):
         raise InvalidParameter(
             "InvalidParameterValue", f"The IPv6-only subnet '{subnet.id}' has no private IPv4 addresses."

@@ -19,10 +19,10 @@ parameter values were invalid: ..."); the AWS managed key's id is derived from t
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from vpcsim.control.core.call import Call, Params
+from vpcsim.control.services.kms import managed_key_id
 from vpcsim.errors import InvalidParameter
 
 PROVISIONED, PAY_PER_REQUEST = "PROVISIONED", "PAY_PER_REQUEST"
@@ -175,13 +175,8 @@ def sse_description(call: Call, spec: dict[str, Any] | None) -> dict[str, Any] |
     elif key.startswith("alias/"):
         arn = f"{where}:{key}"
     else:
-        arn = f"{where}:key/{key or _managed_key(call)}"
+        arn = f"{where}:key/{key or managed_key_id('dynamodb', call.account, call.region.name)}"
     return {"Status": "ENABLED", "SSEType": "KMS", "KMSMasterKeyArn": arn}
-
-
-def _managed_key(call: Call) -> str:
-    digits = hashlib.sha256(f"aws/dynamodb {call.account} {call.region.name}".encode()).hexdigest()
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:32]}"
 
 
 def billing_mode(params: Params) -> str:
