@@ -42,8 +42,16 @@ lint: $(TEST_STAMP)
 
 # One throwaway PostgreSQL server for the run's PostgreSQL tests (tests/pg_cluster.py: a temporary directory and a free
 # port, stopped when pytest ends); without PostgreSQL installed those tests skip, and the run says so.
+# The IaC tests (tests/iac: Terraform and Ansible) mostly wait on the provider's own sleeps and waiters, so they run
+# beside the rest on more workers than there are cores; their output follows the rest's.
 test: lint
-	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules
+	@iac_log=$$(mktemp); \
+	$(BIN)/pytest -n 6 --dist loadfile -rsx -p no:cacheprovider tests/iac > $$iac_log 2>&1 & iac=$$!; \
+	$(BIN)/python tests/pg_cluster.py $(BIN)/pytest -n 2 --dist loadfile -rsx tests src/vpcsim --doctest-modules \
+	  --ignore=tests/iac; main=$$?; \
+	wait $$iac; iac_rc=$$?; \
+	echo "== tests/iac (Terraform and Ansible against a live vpcsim), run beside the rest:"; cat $$iac_log; \
+	rm -f $$iac_log; test $$main -eq 0 && test $$iac_rc -eq 0
 
 # Terraform and Ansible against a live vpcsim, pending gaps failing too (issue 12); VPCSIM_IAC_ARTIFACTS=dir keeps
 # every output. `make test` runs the same tests, with the pending gaps as expected failures.
