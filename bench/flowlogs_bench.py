@@ -180,8 +180,10 @@ NOTES = [
     "aggregation (memory limit 1 GB, 2 threads), labelling addresses with ip-ranges, tracing one flow per subnet and "
     "service on the state, pricing, and the JSON; peak RSS is the child's own (`os.wait4`).",
     "- A size written `N (K x M)` is one generated set of M records delivered K times (hard links under K day "
-    "folders): K times the files, records and bytes to scan, with the distinct conversations (interface and "
-    "addresses) of one set, so DuckDB's aggregation holds no more groups than for M.",
+    "folders): K times the files, records and bytes to scan. The reader's memory does not follow the distinct "
+    "conversations either way: it sums each record as it streams into one group per sender, remote owner, "
+    "direction and action (src/vpcsim/flowlogs/usage.py), so a set of M distinct records and K copies of it hold "
+    "the same groups; compare the peak RSS of the sizes above.",
     "- Noise: the 2 cores are shared with other work (see the load average): wall times stretch with the load; the "
     "CPU column (the child's user + system time, both cores) does not. On an idle 2-core machine the wall time is "
     "about the CPU time divided by the cores DuckDB keeps busy (2 while it scans).",

@@ -1,15 +1,17 @@
 """Stream flow-log records through DuckDB into bytes per sender and AWS service, in bounded memory.
 
 Nothing here holds records in Python: DuckDB scans the files (``read_csv`` on the gzipped text with the header's
-fields as typed columns and ``-`` as NULL, ``read_parquet`` on Parquet) and aggregates in SQL, spilling to its temp
-directory past ``memory_limit``. Three steps:
+fields as typed columns and ``-`` as NULL, ``read_parquet`` on Parquet) and aggregates in SQL. Memory follows the
+number of senders and remote owners, not of records, addresses or conversations. Three steps:
 
-1. **conversations**: one pass over every record, grouped by interface, the four addresses, action and log-status
-   (ports and time fall away), summing bytes, packets and records, with the first ``start`` and last ``end``;
-2. **addresses**: each distinct address once, labelled with its owner in AWS's ip-ranges (``ranges.block_tables``,
-   three hash joins on the IPv4 address as an integer; IPv6 addresses in Python) and whether it is private;
-3. **attribution**: per conversation, which end is remote and which is the sender, then bytes per (sender, remote
-   owner, direction, action), a few thousand rows, returned to Python.
+1. **stream**: one pass over every record. Each IPv4 address is labelled as it passes with its owner in AWS's
+   ip-ranges (``ranges.block_tables``, three hash joins on the address as an integer) and whether it is private;
+   the record is then decided (which end is remote, below) and summed into ``agg`` by interface, sender, remote
+   owner, direction, action and log-status, keeping the first ``start``, the last ``end`` and one remote address.
+   A record with an address that is not IPv4 is summed per conversation instead (its addresses kept);
+2. **pending**: those records' distinct addresses, labelled in Python (``AddressRanges.label_of``);
+3. **attribution**: the pending conversations decided the same way, then bytes per (role, sender, remote owner,
+   direction, action), a few thousand rows, returned to Python.
 
 Who sends, without counting a byte twice (AWS logs a flow at every interface it crosses [VPCUG "Flow log record
 examples"]): records at an ordinary interface (an instance's) count for that interface (*origin*); records at a NAT
@@ -21,9 +23,9 @@ state, one whose records show other packet addresses than its own. ``estate`` me
 
 Which end is remote: the interface's own address when the state names it; else the end in AWS's ranges (or an
 interface endpoint's address), else the public end; else ``flow-direction`` (ingress: the source is remote); else
-the destination (named choice). Records whose log-status is NODATA or SKIPDATA carry no addresses: they are counted
-by status, and a SKIPDATA interval means AWS skipped records, so every total is then a lower bound [VPCUG "Available
-fields": log-status].
+the destination (named choice). Each record is decided alone, by its own ``flow-direction``. Records whose
+log-status is NODATA or SKIPDATA carry no addresses: they are counted by status, and a SKIPDATA interval means AWS
+skipped records, so every total is then a lower bound [VPCUG "Available fields": log-status].
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class Row:
     records: int
     first: int | None  # the earliest ``start``, Unix seconds
     last: int | None  # the latest ``end``
-    sample: str | None  # one remote address of the group (what a trace can aim at)
+    sample: str | None  # the least remote address of the group, as text (what a trace can aim at; the same every run)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +149,8 @@ def read_usage(
         return Usage((), (), None, None, 0, ranges.labels)
     with _connection(memory_limit, threads) as (con, work):
         labels = _load_tables(con, work, ranges, known or Known())
-        _conversations(con, inventory)
-        _addresses(con, work, ranges)
+        _stream(con, inventory)
+        _pending(con, work, ranges)
         rows = [_row(r, labels) for r in con.execute(_ATTRIBUTION).fetchall()]
         statuses, first, last = _statuses(con)
     return Usage(tuple(rows), statuses, first, last, len(inventory.files), labels)
@@ -163,6 +165,10 @@ def _connection(memory_limit: str, threads: int | None) -> Iterator[tuple[duckdb
             "temp_directory": str(Path(work) / "spill"),
             "preserve_insertion_order": False,
             "threads": threads or os.cpu_count() or 1,
+            # The joins stay as written, records probing the small tables: DuckDB estimates a CSV scan at a few
+            # hundred rows, and its join planner would otherwise build hash tables of the records (measured: out of
+            # memory at 400 MB on 10^7 records; 430 MB of RSS in all once kept as written).
+            "disabled_optimizers": "join_order,build_side_probe_side",
         }
         con = duckdb.connect(config=config)
         try:
@@ -196,9 +202,11 @@ def _load_tables(con: duckdb.DuckDBPyConnection, work: Path, ranges: AddressRang
             labels.append(label)
             ids[label] = len(labels)
     text = "VARCHAR"
-    _table(con, work, "st_iface", {"iface": text, "kind": text, "vpc": text, "subnet": text}, known.interfaces)
-    _table(con, work, "st_addr", {"iface": text, "a": text}, known.addresses)
-    endpoint_rows = [(vpc, a, endpoint, ids[label]) for vpc, a, endpoint, label in known.endpoints]
+    # Each row once: every record probes these tables, and a repeated row would count its bytes twice.
+    interfaces = dict.fromkeys(known.interfaces)
+    _table(con, work, "st_iface", {"iface": text, "kind": text, "vpc": text, "subnet": text}, interfaces)
+    _table(con, work, "st_addr", {"iface": text, "a": text}, dict.fromkeys(known.addresses))
+    endpoint_rows = dict.fromkeys((vpc, a, endpoint, ids[label]) for vpc, a, endpoint, label in known.endpoints)
     _table(con, work, "st_ep", {"vpc": text, "a": text, "endpoint": text, "lab": "INTEGER"}, endpoint_rows)
     return tuple(labels)
 
@@ -244,7 +252,8 @@ def _parquet_value(column: str, kind: str) -> str:
     return f"NULLIF(CAST({_quoted(column)} AS VARCHAR), '-')"
 
 
-def _conversations(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> None:
+def _stream(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> None:
+    """Step 1: every record, once, into ``agg``."""
     scans, params = [], []
     for files in inventory.groups().values():
         sql, values = _scan(files)
@@ -252,7 +261,8 @@ def _conversations(con: duckdb.DuckDBPyConnection, inventory: Inventory) -> None
         params.extend(values)
     records = " UNION ALL ".join(scans)
     try:
-        con.execute(_CONVERSATIONS.format(records=records), params)
+        con.execute(_V4)
+        con.execute(_STREAM.format(records=records, decide=_decide("l")), params)
     except duckdb.Error as error:
         raise FlowLogError(explained(error)) from None
 
@@ -269,58 +279,126 @@ def explained(error: duckdb.Error) -> str:
     return f"{where.group(1).strip()}: line {line.group(1)}: {detail} (a record that does not fit the header)"
 
 
-_CONVERSATIONS = """
-CREATE TEMP TABLE conv AS
-SELECT iface, src, dst,
-       CASE WHEN psrc <> src THEN psrc END AS psrc,
-       CASE WHEN pdst <> dst THEN pdst END AS pdst,
-       coalesce(action, 'ACCEPT') AS action, coalesce(status, 'OK') AS status,
-       coalesce(sum(bytes), 0)::BIGINT AS bytes, coalesce(sum(packets), 0)::BIGINT AS packets,
-       count(*) AS records, min(t0) AS t0, max(t1) AS t1,
-       any_value(direction) AS direction, any_value(vpc) AS vpc, any_value(subnet) AS subnet
-FROM ({records})
-GROUP BY 1, 2, 3, 4, 5, 6, 7
-"""
-
-
-# -- 2. addresses --------------------------------------------------------------------------------------------------
-_ADDRESSES = """
+# -- 1. every record, decided as it streams past -----------------------------------------------------------------
+_V4 = """
 CREATE MACRO v4(a) AS CASE WHEN a NOT LIKE '%:%' THEN
     (TRY_CAST(split_part(a, '.', 1) AS BIGINT) << 24) + (TRY_CAST(split_part(a, '.', 2) AS BIGINT) << 16)
-  + (TRY_CAST(split_part(a, '.', 3) AS BIGINT) << 8) + TRY_CAST(split_part(a, '.', 4) AS BIGINT) END;
-CREATE TEMP TABLE addr AS
-WITH every AS (
-  SELECT DISTINCT x AS a FROM (
-    SELECT coalesce(psrc, src) AS x FROM conv UNION ALL SELECT coalesce(pdst, dst) FROM conv
-  ) WHERE x IS NOT NULL
-), n AS (SELECT a, v4(a) AS i FROM every)
-SELECT n.a, n.i,
-  CASE WHEN n.i IS NULL THEN NULL
-       WHEN NOT coalesce(b16.refine, false) THEN coalesce(b16.lab, 0)
-       WHEN NOT coalesce(b24.refine, false) THEN coalesce(b24.lab, b16.lab)
-       ELSE coalesce(b32.lab, b24.lab) END AS lab,
-  -- RFC 1918, shared address space (RFC 6598) and link-local: never an AWS service's public address
-  (n.i >> 24) = 10 OR (n.i >> 20) = 2753 OR (n.i >> 16) = 49320 OR (n.i >> 22) = 401 OR (n.i >> 16) = 43518
-    AS private
-FROM n
-LEFT JOIN b16 ON b16.k = n.i >> 16
-LEFT JOIN b24 ON b24.k = n.i >> 8
-LEFT JOIN b32 ON b32.k = n.i
+  + (TRY_CAST(split_part(a, '.', 3) AS BIGINT) << 8) + TRY_CAST(split_part(a, '.', 4) AS BIGINT) END
 """
 
 
-def _addresses(con: duckdb.DuckDBPyConnection, work: Path, ranges: AddressRanges) -> None:
-    """Label every distinct address: IPv4 in SQL; IPv6 (and anything else) in Python, written back."""
-    con.execute(_ADDRESSES)
-    others = [str(r[0]) for r in con.execute("SELECT a FROM addr WHERE i IS NULL").fetchall()]
-    if not others:
-        return
-    rows = [(a, ranges.label_id(ranges.label_of(a)), _private(a)) for a in others]
+def _label(end: str) -> str:
+    """The ip-ranges label id of the IPv4 address ``{end}i4`` through the block tables joined as ``{end}16`` etc."""
+    return (
+        f"CASE WHEN {end}i4 IS NULL THEN NULL WHEN NOT coalesce({end}16.refine, false) THEN coalesce({end}16.lab, 0) "
+        f"WHEN NOT coalesce({end}24.refine, false) THEN coalesce({end}24.lab, {end}16.lab) "
+        f"ELSE coalesce({end}32.lab, {end}24.lab) END"
+    )
+
+
+def _private(i: str) -> str:
+    """RFC 1918, shared address space (RFC 6598) and link-local: never an AWS service's public address."""
+    return (
+        f"(({i} >> 24) = 10 OR ({i} >> 20) = 2753 OR ({i} >> 16) = 49320 OR ({i} >> 22) = 401 OR ({i} >> 16) = 43518)"
+    )
+
+
+def _blocks(end: str) -> str:
+    return " ".join(
+        f"LEFT JOIN {table} {end}{table[1:]} ON {end}{table[1:]}.k = n.{end}i4 >> {shift}"
+        for table, shift in (("b16", 16), ("b24", 8), ("b32", 0))
+    )
+
+
+def _decide(source: str) -> str:
+    """CTEs that decide, for rows of ``source`` (the interface, ``vpc_id``, ``fwd``, ``direction``, the addresses
+    ``s`` and ``d``, their labels ``ls``/``ld`` and private flags ``ps``/``pd``), which end is remote (the module
+    docstring), ending in ``decided`` with ``outbound``, ``local``, ``remote``, ``endpoint``, ``lab`` and
+    ``remote_private``."""
+    return f"""
+x AS (
+  SELECT src.*, coalesce(src.ls, 0) AS ls0, coalesce(src.ld, 0) AS ld0, coalesce(src.ps, false) AS ps0,
+    coalesce(src.pd, false) AS pd0, se.endpoint AS se, de.endpoint AS de, se.lab AS sel, de.lab AS del,
+    so.a IS NOT NULL AS s_own, do_.a IS NOT NULL AS d_own
+  FROM {source} src
+  LEFT JOIN st_ep se ON se.a = src.s AND se.vpc = src.vpc_id LEFT JOIN st_ep de ON de.a = src.d AND de.vpc = src.vpc_id
+  LEFT JOIN st_addr so ON so.iface = src.iface AND so.a = src.s
+  LEFT JOIN st_addr do_ ON do_.iface = src.iface AND do_.a = src.d
+), y AS (
+  SELECT x.*, CASE
+      WHEN NOT fwd AND d_own AND NOT s_own THEN true
+      WHEN NOT fwd AND s_own AND NOT d_own THEN false
+      WHEN de IS NOT NULL THEN false
+      WHEN se IS NOT NULL THEN true
+      WHEN ld0 > 0 AND ls0 = 0 THEN false
+      WHEN ls0 > 0 AND ld0 = 0 THEN true
+      WHEN ps0 AND NOT pd0 THEN false
+      WHEN pd0 AND NOT ps0 THEN true
+      WHEN direction IS NOT NULL AND NOT fwd THEN direction = 'ingress'
+      ELSE false END AS remote_is_source
+  FROM x
+), decided AS (
+  SELECT y.*, NOT remote_is_source AS outbound,
+    CASE WHEN remote_is_source THEN d ELSE s END AS local,
+    CASE WHEN remote_is_source THEN s ELSE d END AS remote,
+    CASE WHEN remote_is_source THEN se ELSE de END AS endpoint,
+    CASE WHEN remote_is_source THEN coalesce(sel, ls0) ELSE coalesce(del, ld0) END AS lab,
+    CASE WHEN remote_is_source THEN ps0 ELSE pd0 END AS remote_private
+  FROM y
+)"""
+
+
+# One pass over the records: each is labelled (IPv4 in SQL, through the block tables) and decided as it streams, and
+# summed into groups of what the answer keeps (sender, remote owner, direction, action), so memory follows the
+# senders and owners, never the distinct addresses or conversations. A record with an address that is not IPv4 is
+# *pending*: summed per conversation (its addresses kept), labelled in Python afterwards and decided then.
+_STREAM = (
+    """
+CREATE TEMP TABLE agg AS
+WITH r AS (
+  SELECT t.iface, coalesce(si.vpc, t.vpc) AS vpc_id, coalesce(si.subnet, t.subnet) AS subnet_id, si.kind,
+    coalesce(t.action, 'ACCEPT') AS action, coalesce(t.status, 'OK') AS status, t.direction,
+    coalesce(t.psrc <> t.src, false) OR coalesce(t.pdst <> t.dst, false) AS fwd,
+    CASE WHEN t.psrc <> t.src THEN t.psrc ELSE t.src END AS s,
+    CASE WHEN t.pdst <> t.dst THEN t.pdst ELSE t.dst END AS d,
+    t.bytes, t.packets, 1 AS records, t.t0, t.t1
+  FROM ({records}) t LEFT JOIN st_iface si ON si.iface = t.iface
+), n AS (SELECT r.*, v4(s) AS si4, v4(d) AS di4 FROM r),
+l AS (
+  SELECT n.*, (s IS NOT NULL AND si4 IS NULL) OR (d IS NOT NULL AND di4 IS NULL) AS pending,
+    LABEL_S AS ls, LABEL_D AS ld, PRIVATE_S AS ps, PRIVATE_D AS pd
+  FROM n BLOCKS_S BLOCKS_D
+), {decide}
+SELECT iface, vpc_id, any_value(subnet_id) AS subnet_id, kind, status, action, fwd, pending,
+  CASE WHEN pending THEN s END AS s6, CASE WHEN pending THEN d END AS d6,
+  CASE WHEN pending THEN direction END AS dir6,
+  CASE WHEN NOT pending THEN outbound END AS outbound, CASE WHEN NOT pending THEN local END AS local,
+  CASE WHEN NOT pending THEN endpoint END AS endpoint, CASE WHEN NOT pending THEN lab END AS lab,
+  CASE WHEN NOT pending THEN remote_private END AS remote_private,
+  coalesce(sum(bytes), 0)::BIGINT AS bytes, coalesce(sum(packets), 0)::BIGINT AS packets,
+  sum(records)::BIGINT AS records, min(t0) AS t0, max(t1) AS t1, min(remote) AS sample
+FROM decided
+GROUP BY ALL
+""".replace("LABEL_S", _label("s"))
+    .replace("LABEL_D", _label("d"))
+    .replace("PRIVATE_S", _private("si4"))
+    .replace("PRIVATE_D", _private("di4"))
+    .replace("BLOCKS_S", _blocks("s"))
+    .replace("BLOCKS_D", _blocks("d"))
+)
+
+
+# -- 2. the pending records' addresses, labelled in Python (IPv6, or anything DuckDB did not read as IPv4) ---------
+def _pending(con: duckdb.DuckDBPyConnection, work: Path, ranges: AddressRanges) -> None:
+    found = con.execute(
+        "SELECT DISTINCT a FROM (SELECT s6 AS a FROM agg WHERE pending UNION ALL SELECT d6 FROM agg WHERE pending) "
+        "WHERE a IS NOT NULL"
+    ).fetchall()
+    rows = [(a, ranges.label_id(ranges.label_of(a)), _is_private(a)) for (a,) in found]
     _table(con, work, "addr6", {"a": "VARCHAR", "lab": "INTEGER", "private": "BOOLEAN"}, rows)
-    con.execute("UPDATE addr SET lab = addr6.lab, private = addr6.private FROM addr6 WHERE addr.a = addr6.a")
 
 
-def _private(address: str) -> bool:
+def _is_private(address: str) -> bool:
     try:
         return not ip_address(address).is_global
     except ValueError:
@@ -329,54 +407,37 @@ def _private(address: str) -> bool:
 
 # -- 3. attribution ------------------------------------------------------------------------------------------------
 _ATTRIBUTION = """
-WITH c AS (
-  SELECT conv.*, coalesce(psrc, src) AS s, coalesce(pdst, dst) AS d, (psrc IS NOT NULL OR pdst IS NOT NULL) AS fwd,
-         coalesce(si.vpc, conv.vpc) AS vpc_id, coalesce(si.subnet, conv.subnet) AS subnet_id, si.kind
-  FROM conv LEFT JOIN st_iface si ON si.iface = conv.iface
-  WHERE conv.status = 'OK'
-), forwarding AS (SELECT DISTINCT iface FROM c WHERE fwd),
-x AS (
-  SELECT c.*,
-    CASE WHEN c.kind IN ({managed}) THEN 'managed'
-         WHEN c.kind = 'nat_gateway' OR f.iface IS NOT NULL THEN (CASE WHEN fwd THEN 'nat' ELSE 'nat-own' END)
-         ELSE 'origin' END AS role,
-    coalesce(sa.lab, 0) AS ls, coalesce(da.lab, 0) AS ld, coalesce(sa.private, false) AS ps,
-    coalesce(da.private, false) AS pd, se.endpoint AS se, de.endpoint AS de, se.lab AS sel, de.lab AS del,
-    so.a IS NOT NULL AS s_own, do_.a IS NOT NULL AS d_own
-  FROM c LEFT JOIN forwarding f ON f.iface = c.iface
-  LEFT JOIN addr sa ON sa.a = c.s LEFT JOIN addr da ON da.a = c.d
-  LEFT JOIN st_ep se ON se.a = c.s AND se.vpc = c.vpc_id LEFT JOIN st_ep de ON de.a = c.d AND de.vpc = c.vpc_id
-  LEFT JOIN st_addr so ON so.iface = c.iface AND so.a = c.s LEFT JOIN st_addr do_ ON do_.iface = c.iface AND do_.a = c.d
-), y AS (
-  SELECT x.*, CASE
-      WHEN NOT fwd AND d_own AND NOT s_own THEN true
-      WHEN NOT fwd AND s_own AND NOT d_own THEN false
-      WHEN de IS NOT NULL THEN false
-      WHEN se IS NOT NULL THEN true
-      WHEN ld > 0 AND ls = 0 THEN false
-      WHEN ls > 0 AND ld = 0 THEN true
-      WHEN ps AND NOT pd THEN false
-      WHEN pd AND NOT ps THEN true
-      WHEN direction IS NOT NULL AND NOT fwd THEN direction = 'ingress'
-      ELSE false END AS remote_is_source
-  FROM x
-), z AS (
-  SELECT role, iface, vpc_id, subnet_id, action, bytes, packets, records, t0, t1, NOT remote_is_source AS outbound,
-    CASE WHEN remote_is_source THEN d ELSE s END AS local,
-    CASE WHEN remote_is_source THEN s ELSE d END AS remote,
-    CASE WHEN remote_is_source THEN se ELSE de END AS endpoint,
-    CASE WHEN remote_is_source THEN coalesce(sel, ls) ELSE coalesce(del, ld) END AS lab,
-    CASE WHEN remote_is_source THEN ps ELSE pd END AS remote_private
-  FROM y
+WITH p AS (
+  SELECT agg.iface, vpc_id, subnet_id, kind, status, action, fwd, dir6 AS direction, s6 AS s, d6 AS d,
+    sa.lab AS ls, da.lab AS ld, sa.private AS ps, da.private AS pd, bytes, packets, records, t0, t1
+  FROM agg LEFT JOIN addr6 sa ON sa.a = agg.s6 LEFT JOIN addr6 da ON da.a = agg.d6
+  WHERE pending
+), {decide},
+done AS (
+  SELECT iface, vpc_id, subnet_id, kind, status, action, fwd, outbound, local, endpoint, lab, remote_private,
+    bytes, packets, records, t0, t1, sample
+  FROM agg WHERE NOT pending
+  UNION ALL
+  SELECT iface, vpc_id, subnet_id, kind, status, action, fwd, outbound, local, endpoint, lab, remote_private,
+    bytes, packets, records, t0, t1, remote
+  FROM decided
+), forwarding AS (SELECT DISTINCT iface FROM done WHERE fwd AND status = 'OK'),
+z AS (
+  SELECT done.*,
+    CASE WHEN kind IN ({managed}) THEN 'managed'
+         WHEN kind = 'nat_gateway' OR f.iface IS NOT NULL THEN (CASE WHEN fwd THEN 'nat' ELSE 'nat-own' END)
+         ELSE 'origin' END AS role
+  FROM done LEFT JOIN forwarding f ON f.iface = done.iface
+  WHERE status = 'OK'
 )
 SELECT role, iface, vpc_id, any_value(subnet_id), local,
   CASE WHEN lab > 0 THEN 'aws' WHEN remote_private THEN 'private' ELSE 'internet' END AS category,
   lab, endpoint, outbound, action,
-  sum(bytes)::BIGINT, sum(packets)::BIGINT, sum(records)::BIGINT, min(t0), max(t1), any_value(remote)
+  sum(bytes)::BIGINT, sum(packets)::BIGINT, sum(records)::BIGINT, min(t0), max(t1), min(sample)
 FROM z
 GROUP BY role, iface, vpc_id, local, category, lab, endpoint, outbound, action
 ORDER BY role, iface, local, lab, outbound, action
-""".format(managed=", ".join(f"'{kind}'" for kind in MANAGED_KINDS))
+""".format(managed=", ".join(f"'{kind}'" for kind in MANAGED_KINDS), decide=_decide("p"))
 
 
 def _row(values: tuple[object, ...], labels: tuple[Label, ...]) -> Row:
@@ -413,7 +474,7 @@ def _number(value: object) -> int | None:
 
 def _statuses(con: duckdb.DuckDBPyConnection) -> tuple[tuple[StatusCount, ...], int | None, int | None]:
     found = con.execute(
-        "SELECT status, sum(records)::BIGINT, count(DISTINCT iface), min(t0), max(t1) FROM conv GROUP BY status "
+        "SELECT status, sum(records)::BIGINT, count(DISTINCT iface), min(t0), max(t1) FROM agg GROUP BY status "
         "ORDER BY status"
     ).fetchall()
     statuses = tuple(StatusCount(str(s), int(n), int(i)) for s, n, i, _, _ in found)
