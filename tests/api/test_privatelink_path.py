@@ -86,3 +86,31 @@ def test_only_the_accepted_consumer_reaches_the_target(vpcsim: Any) -> None:
     assert arrived["charges"][0]["item"] == "Interface endpoint data processing"
     refused = _trace(vpcsim, rejected_client, rejected_name)
     assert refused["verdict"] == "blocked" and "rejected" in refused["explanations"][0]["detail"]
+
+    # Reachability Analyzer with the endpoint as the destination: the path ends at the endpoint, whatever lies behind.
+    consumer_ec2 = vpcsim.client("ec2", "eu-west-2", consumer)
+    found = _analysis(consumer_ec2, accepted_client, accepted_endpoint)
+    assert found["NetworkPathFound"] is True, found["Explanations"]
+    ids = [c["Component"]["Id"] for c in found["ForwardPathComponents"]]
+    assert ids[0] == accepted_client and ids[-1] == accepted_endpoint, ids
+    assert nlb not in ids and app not in ids and service["ServiceId"] not in ids
+    back = [c["Component"]["Id"] for c in found["ReturnPathComponents"]]
+    assert back and back[-1] == accepted_client and nlb not in back, back
+    elbv2.deregister_targets(TargetGroupArn=target_group, Targets=[{"Id": app}])
+    assert _trace(vpcsim, accepted_client, accepted_name)["verdict"] == "blocked"  # no target behind the balancer
+    assert _analysis(consumer_ec2, accepted_client, accepted_endpoint)["NetworkPathFound"] is True
+    other_ec2 = vpcsim.client("ec2", "eu-west-2", other)
+    rejected = _analysis(other_ec2, rejected_client, rejected_endpoint)
+    assert rejected["NetworkPathFound"] is False
+    assert [e["ExplanationCode"] for e in rejected["Explanations"]] == ["BAD_STATE"]
+
+
+def _analysis(ec2: Any, source: str, endpoint: str) -> dict[str, Any]:
+    path = ec2.create_network_insights_path(Source=source, Destination=endpoint, Protocol="tcp", DestinationPort=8443)
+    started = ec2.start_network_insights_analysis(
+        NetworkInsightsPathId=path["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    )
+    (done,) = ec2.describe_network_insights_analyses(
+        NetworkInsightsAnalysisIds=[started["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]]
+    )["NetworkInsightsAnalyses"]
+    return dict(done)

@@ -82,6 +82,9 @@ def enter_interface_endpoint(walk: Walk, eni: Interface, latency: float) -> Stag
         ),
         latency=latency + PRIVATELINK_MS,
     )
+    if walk.ends_at == endpoint.id:  # the endpoint is the destination: what lies behind it is not on the path
+        walk.reply_to(ReplyFrom(eni))
+        return None
     if endpoint.service_id:
         return ToEndpointService(endpoint, eni)
     service = _service_of(endpoint.service_name)

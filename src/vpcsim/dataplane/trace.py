@@ -89,12 +89,15 @@ def trace(
     via: str | None = None,
     dns_via: str | None = None,
     bucket: str | None = None,
+    ends_at: str | None = None,
 ) -> Trace:
     """Where a request from ``source`` (instance id, interface id, IP in a subnet, or the internet; with ``via``, an
     address on premises sending over that VPN connection, virtual private gateway or VPN attachment) to
     ``destination`` (a name or an IP) goes, whether it arrives, and why. ``dns_via``: for a source on premises, the
     inbound Resolver endpoint its DNS servers forward to, or ``public`` (resolving.py); ``bucket``: the S3 bucket the
-    request is for when the host name does not say (a path-style request)."""
+    request is for when the host name does not say (a path-style request); ``ends_at``: an interface endpoint that is
+    the destination itself, where the path ends (Reachability Analyzer's path to a VPC endpoint), instead of going on
+    to its service."""
     request = Header("", "", protocol, port)
     if via is not None:
         iface, connection = _onprem_source(topo, source, via)
@@ -106,7 +109,7 @@ def trace(
             return _from_internet(topo, source, destination, gateway, request, judge)
         iface, connection = find_source(topo, source), None
     asked = _ask(topo, iface, connection, destination, dns_via)
-    found, walk = _walk(topo, iface, connection, asked, request, judge, bucket)
+    found, walk = _walk(topo, iface, connection, asked, request, judge, bucket, ends_at=ends_at)
     if walk is None or walk.redirect is None:
         return found
     return _redirected(topo, iface, connection, walk, asked.answer.name, request, judge, dns_via)
@@ -143,11 +146,13 @@ def _walk(
     judge: Judge | None,
     bucket: str | None,
     prelude: tuple[Step, ...] = (),
+    ends_at: str | None = None,
 ) -> tuple[Trace, Walk | None]:
     """The walk to what ``asked`` answered (with the walk, to see whether S3 redirected it), or why there is none;
     ``prelude``: DNS steps taken before this resolution (a redirected request's first name)."""
     protocol, port = request.protocol, request.destination_port
     walk = Walk(topo, iface, Header(str(iface.address), "0.0.0.0", protocol, port), judge, onprem=connection)
+    walk.ends_at = ends_at
     walk.notes.extend(asked.notes)
     answer = asked.answer
     if isinstance(answer, dns.NoAnswer):

@@ -239,6 +239,7 @@ class Walk:
     bucket: str | None = None  # the S3 bucket the request is for (the host name's, or the request's)
     access_point: str | None = None  # the S3 access point ARN the host name addresses
     redirect: str | None = None  # the Region S3 named when it redirected the request (the bucket's)
+    ends_at: str | None = None  # an interface endpoint that is the destination itself (Reachability Analyzer's)
     # -- what the reply needs to know of the request (reply.py walks it back) ------------------------------------
     replying: bool = False  # the walk is the reply's: its hops are the return path
     reply_start: Stage | None = None  # where the reply starts, set where the request arrives

@@ -3,11 +3,11 @@
 A path names a source (an instance or network interface, an internet gateway standing for the internet beyond it, or
 ``SourceIp``; or, for traffic from on premises, a virtual private gateway or a transit gateway's VPN attachment, with
 ``SourceIp`` the address in the customer network [RA "source and destination resources"]) and a destination (an
-instance, network interface, VPC endpoint or internet gateway, or ``DestinationIp``; as a vpcsim extension also a DNS
-name such as ``s3.eu-west-2.amazonaws.com``). Choice named: a path from a gateway without a ``SourceIp`` starts at
-the first address of the first customer network its connection carries. StartNetworkInsightsAnalysis traces the path
-on the state as it is then and answers
-``running``; the analysis is ``succeeded`` from the next call that reads it, with NetworkPathFound,
+instance, network interface, VPC endpoint or internet gateway, or ``DestinationIp``; as a vpcsim extension also a
+DNS name such as ``s3.eu-west-2.amazonaws.com``). A path to a VPC endpoint ends at the endpoint, not at the service
+behind it. Choice named: a path from a gateway without a ``SourceIp`` starts at the first address of the first
+customer network its connection carries. StartNetworkInsightsAnalysis traces the path on the state as it is then and
+answers ``running``; the analysis is ``succeeded`` from the next call that reads it, with NetworkPathFound,
 ForwardPathComponents, Explanations (Reachability Analyzer's codes) and, when FilterInArns is given, found only if
 the path traverses every ARN named. Analyses are kept until deleted.
 """
@@ -207,6 +207,7 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
             port=path.get("DestinationPort"),
             protocol=path["Protocol"],
             via=via,
+            ends_at=_endpoint_destination(path),
         )
     except UnknownSource as error:
         return {"NetworkPathFound": False, "StatusMessage": str(error), "Explanations": []}
@@ -222,6 +223,15 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
         "ReturnPathComponents": path_components(trace, returning=True),
         "Explanations": explanations,
     }
+
+
+def _endpoint_destination(path: dict[str, Any]) -> str | None:
+    """A VPC endpoint named as the destination: the path ends there, at the resource named, and does not go on to
+    the service behind it (its load balancer and targets, or the AWS service). UNCERTAIN in AWS's documentation,
+    which lists VPC endpoints among the destinations without showing such a path; chosen because every other
+    destination resource is where a path ends [RA "source and destination resources"]."""
+    destination = str(path.get("Destination") or "")
+    return destination if destination.startswith("vpce-") else None
 
 
 def _customer_address(topo: Topology, via: str) -> str | None:
