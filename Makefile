@@ -38,7 +38,7 @@ lint: $(TEST_STAMP)
 	@$(BIN)/python scripts/check_lock.py --fix
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/vpcsim/protocol src/vpcsim/store src/vpcsim/model src/vpcsim/catalog src/vpcsim/dataplane src/vpcsim/flowlogs src/vpcsim/report
+	$(BIN)/mypy src/vpcsim
 
 # One throwaway PostgreSQL server for the run's PostgreSQL tests (tests/pg_cluster.py: a temporary directory and a free
 # port, stopped when pytest ends); without PostgreSQL installed those tests skip, and the run says so.

@@ -114,13 +114,15 @@ def examples(ids: dict[str, str]) -> list[dict[str, Any]]:
         _example(
             "PrivateLink: an account that is not allowed", ids["outsider-app"], ids["consumer_endpoint_dns"], 8443
         ),
-        _example("Bucket policy: through the gateway endpoint", ids["app-endpoint-worker"], bucket_host, **get),
-        _example("Bucket policy: through the NAT gateway (denied)", ids["app-nat-worker"], bucket_host, **get),
+        _example("Bucket policy: through the gateway endpoint", ids["app-endpoint-worker"], bucket_host, request=get),
+        _example("Bucket policy: through the NAT gateway (denied)", ids["app-nat-worker"], bucket_host, request=get),
     ]
 
 
-def _example(title: str, source: str, destination: str, port: int = 443, **request: str) -> dict[str, Any]:
-    return {"title": title, "source": source, "destination": destination, "port": port, **request}
+def _example(
+    title: str, source: str, destination: str, port: int = 443, request: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {"title": title, "source": source, "destination": destination, "port": port, **(request or {})}
 
 
 def _tags(kind: str, name: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -217,7 +218,7 @@ def cost(
             endpoint_url,
             f"/_vpcsim/api/what-if?{query}",
         )
-        show = show_what_if
+        show: Callable[[dict[str, Any], Console], None] = show_what_if
     else:
         query = urllib.parse.urlencode({"region": region, "account": account})
         result = _local_or_remote(

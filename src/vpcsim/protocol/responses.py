@@ -98,7 +98,7 @@ def _attributes(shape: Shape, value: dict[str, Any]) -> str:
     if not pairs:
         return ""
     namespace = shape.serialization.get("xmlNamespace") or {}
-    declared = f' xmlns:{namespace["prefix"]}={quoteattr(namespace["uri"])}' if namespace.get("prefix") else ""
+    declared = f" xmlns:{namespace['prefix']}={quoteattr(namespace['uri'])}" if namespace.get("prefix") else ""
     return declared + "".join(f" {name}={quoteattr(str(item))}" for name, item in pairs)
 
 

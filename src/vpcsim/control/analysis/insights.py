@@ -24,6 +24,7 @@ from vpcsim.control.core.describe import Listing, member, present
 from vpcsim.control.core.lookup import get
 from vpcsim.control.core.tags import tags_for
 from vpcsim.dataplane import dns, onprem
+from vpcsim.dataplane import trace as tracing
 from vpcsim.dataplane.topology import Topology
 from vpcsim.dataplane.trace import UnknownSource
 from vpcsim.errors import InvalidParameter
@@ -200,7 +201,7 @@ def _analyse(topo: Topology, path: dict[str, Any], filter_in: list[str]) -> dict
     inbound = str(path["Source"]).startswith("igw-")  # from the internet: the destination stands for itself
     destination = str(path.get("DestinationIp") or path.get("Destination")) if inbound else destination_of(topo, path)
     try:
-        trace = run.tracing.trace(
+        trace = tracing.trace(
             topo,
             source,
             destination,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 from vpcsim.errors import InvalidParameter
 
@@ -132,6 +133,7 @@ def imported(material: bytes) -> Material:
 
 def _parse(material: bytes) -> PublicKey:
     text = material.strip()
+    public: PublicKeyTypes
     try:
         if text.startswith(b"---- BEGIN SSH2 PUBLIC KEY"):
             text = _from_rfc4716(text)

@@ -86,7 +86,7 @@ def _wanted_units(params: Params) -> int | None:
         raise validation("You cannot specify both MinimumLoadBalancerCapacity and ResetCapacityReservation")
     if units is not None and units < 1:
         raise validation(f"The capacity units '{units}' must be a positive number")
-    return None if reset else int(units)
+    return None if reset or units is None else int(units)
 
 
 def _check_load_balancer(call: Call, lb: Record) -> None:

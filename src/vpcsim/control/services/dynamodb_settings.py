@@ -59,7 +59,7 @@ def update_continuous_backups(call: Call, params: Params) -> Result:
     enabled = bool(spec["PointInTimeRecoveryEnabled"])
     if not enabled and spec.get("RecoveryPeriodInDays") is not None:
         raise schema.invalid_value("RecoveryPeriodInDays cannot be specified when PointInTimeRecoveryEnabled is false")
-    pitr = {"enabled": False}
+    pitr: dict[str, Any] = {"enabled": False}
     if enabled:
         since = (table.extra.get("pitr") or {}).get("since") or round(call.now.timestamp(), 3)
         pitr = {"enabled": True, "days": spec.get("RecoveryPeriodInDays") or 35, "since": since}
