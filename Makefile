@@ -37,6 +37,7 @@ run: $(RUN_STAMP)
 lint: $(TEST_STAMP)
 	@$(BIN)/python scripts/check_lock.py --fix
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/vpcsim
 

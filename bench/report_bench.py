@@ -131,7 +131,8 @@ def _verdict(f: Figures) -> str:
         return f"Target (1,000 VPCs in under {TARGET_S:.0f} s on 2 cores): not judged at {f.vpcs} VPCs."
     met = "met" if best <= TARGET_S else "not met in wall time"
     cpu = f"one process used {single.cpu_s:.1f} s of CPU" + (
-        ", under the target: the wall time is this machine's contention" if best > TARGET_S >= single.cpu_s else "")
+        ", under the target: the wall time is this machine's contention" if best > TARGET_S >= single.cpu_s else ""
+    )
     return (f"Target: 1,000 VPCs in under {TARGET_S:.0f} s on 2 cores: **{met}** ({best:.1f} s wall for the best "
             f"--json run; {cpu}). Load average (1, 5, 15 min) at start {f.loads[0]}, at end {f.loads[1]} on 2 cores "
             "shared with other work.")  # fmt: skip

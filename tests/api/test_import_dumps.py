@@ -37,7 +37,6 @@ class Estate:
         self.state, self.summary = state, summary
         self.built: Built = build(Options(state=state))
 
-
     def trace(self, source: str, destination: str, port: int = 443) -> Trace:
         return self.built.control.trace(source, destination, port=port)
 

@@ -23,9 +23,11 @@ def _network(control: Control, *, public: bool) -> None:
     igw = _ec2(control, "CreateInternetGateway")["InternetGateway"]["InternetGatewayId"]
     _ec2(control, "AttachInternetGateway", InternetGatewayId=igw, VpcId=vpc)
     tables = _ec2(control, "DescribeRouteTables", Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"]
-    table = tables[0]["RouteTableId"] if public else _ec2(control, "CreateRouteTable", VpcId=vpc)["RouteTable"][
-        "RouteTableId"
-    ]
+    table = (
+        tables[0]["RouteTableId"]
+        if public
+        else _ec2(control, "CreateRouteTable", VpcId=vpc)["RouteTable"]["RouteTableId"]
+    )
     if public:
         _ec2(control, "CreateTags", Resources=[table], Tags=[{"Key": "n", "Value": "1"}])  # keeps the count equal
     _ec2(control, "CreateRoute", RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
