@@ -128,12 +128,13 @@ def _imported_whole_or_refused(payload: dict[str, Any], account: str, region: st
 
 @pytest.mark.parametrize("value", [_DROP, None], ids=["left-out", "null"])
 def test_every_member_an_item_of_the_dump_can_lack_is_imported_or_refused(value: Any) -> None:
-    """Each member of the first item of every file left out (or null) in turn: hypothesis draws such cases only by
-    chance (a security group without its GroupName, a route table with null Associations once passed every check
-    and broke the compiled topology)."""
+    """Each member of the first item of every file, and of the first item of each list in it, left out (or null) in
+    turn: hypothesis draws such cases only by chance (a security group without its GroupName, a route table with
+    null Associations, a network ACL entry without its RuleAction, an internet gateway attachment without its VpcId
+    each once passed every check and broke the compiled topology)."""
     for name, content in FILES.items():
         for place in _paths(content):
-            if len(place) == 3 and place[1] == 0:
+            if place[1:2] == (0,) and (len(place) == 3 or (len(place) == 5 and place[3] == 0)):
                 files = copy.deepcopy(FILES)
                 _set(files[name], place, value)
                 payload = {"files": [{"name": f"aws_configs/{n}", "content": c} for n, c in files.items()]}

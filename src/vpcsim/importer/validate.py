@@ -89,12 +89,21 @@ def _acl(record: Record) -> Iterator[tuple[str, Any, str]]:
     _each(record, "Associations")
     for entry in _each(record, "Entries"):
         yield "Entries.RuleNumber", entry.get("RuleNumber"), "number"
+        yield "Entries.Protocol", entry.get("Protocol"), "text"
+        yield "Entries.RuleAction", entry.get("RuleAction"), "text"
+        yield "Entries.Egress", entry.get("Egress"), "flag"
         for member in ("CidrBlock", "Ipv6CidrBlock"):
             if member in entry:
                 yield f"Entries.{member}", entry[member], "cidr"
         for bound in ("From", "To"):
             if (entry.get("PortRange") or {}).get(bound) is not None:
                 yield f"Entries.PortRange.{bound}", entry["PortRange"][bound], "number"
+
+
+def _gateway(record: Record) -> Iterator[tuple[str, Any, str]]:
+    """An internet or egress-only internet gateway: each attachment names its VPC (routes to it are checked by it)."""
+    for attachment in _each(record, "Attachments"):
+        yield "Attachments.VpcId", attachment.get("VpcId"), "text"
 
 
 def _rule(record: Record) -> Iterator[tuple[str, Any, str]]:
@@ -146,6 +155,8 @@ _CHECKS: dict[str, Check] = {
     "subnet": _subnet,
     "route-table": _routes,
     "network-acl": _acl,
+    "internet-gateway": _gateway,
+    "egress-only-internet-gateway": _gateway,
     "security-group-rule": _rule,
     "network-interface": _interface,
     "natgateway": _nat,
@@ -159,8 +170,15 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "address": _address,
     "number": _number,
     "text": lambda v: isinstance(v, str) and bool(v),
+    "flag": lambda v: isinstance(v, bool),
 }
-_NAMES = {"cidr": "a CIDR", "address": "an IP address", "number": "a number", "text": "a non-empty string"}
+_NAMES = {
+    "cidr": "a CIDR",
+    "address": "an IP address",
+    "number": "a number",
+    "text": "a non-empty string",
+    "flag": "true or false",
+}
 
 
 # kind -> (botocore service, output shape) of the item its describe call lists.
