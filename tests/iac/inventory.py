@@ -72,6 +72,7 @@ KINDS = (
     Kind("instance", "ec2", "describe_instances", _instances, "InstanceId", _state("State", "Name")),
     Kind("dhcp-options", "ec2", "describe_dhcp_options", _at("DhcpOptions"), "DhcpOptionsId"),
     Kind("key-pair", "ec2", "describe_key_pairs", _at("KeyPairs"), "KeyName"),
+    Kind("volume", "ec2", "describe_volumes", _at("Volumes"), "VolumeId", _state("State")),
     Kind("vpc-endpoint", "ec2", "describe_vpc_endpoints", _at("VpcEndpoints"), "VpcEndpointId", _state("State")),
     Kind(
         "vpc-endpoint-service",
@@ -154,6 +155,8 @@ KINDS = (
     Kind("hosted-zone", "route53", "list_hosted_zones", _at("HostedZones"), "Id"),
     Kind("log-group", "logs", "describe_log_groups", _at("logGroups"), "logGroupName"),
     Kind("iam-role", "iam", "list_roles", _at("Roles"), "RoleName"),
+    Kind("iam-policy", "iam", "list_policies", _at("Policies"), "Arn", kwargs={"Scope": "Local"}),
+    Kind("instance-profile", "iam", "list_instance_profiles", _at("InstanceProfiles"), "InstanceProfileName"),
     Kind(
         "dynamodb-table",
         "dynamodb",

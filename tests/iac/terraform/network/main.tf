@@ -602,6 +602,7 @@ resource "aws_instance" "app" {
   subnet_id              = aws_subnet.private[0].id
   vpc_security_group_ids = [aws_security_group.app.id]
   key_name               = aws_key_pair.deployer.key_name
+  user_data              = "#!/bin/sh\necho hello\n"
 
   metadata_options {
     http_tokens = "required"
@@ -609,10 +610,42 @@ resource "aws_instance" "app" {
 
   root_block_device {
     volume_type = "gp3"
-    volume_size = 8
+    volume_size = 12
   }
 
   tags = { Name = "app-1" }
+}
+
+# Not every zone offers every type: AWS's documentation for aws_ec2_instance_type_offerings suggests checking.
+data "aws_ec2_instance_type_offerings" "t3" {
+  filter {
+    name   = "instance-type"
+    values = ["t3.micro"]
+  }
+  location_type = "availability-zone"
+}
+
+# What vpcsim answers when asked again, by other calls than the ones that created it.
+data "aws_instance" "app" {
+  instance_id = aws_instance.app.id
+  depends_on  = [aws_network_interface_attachment.instance_data]
+}
+
+data "aws_ebs_volume" "app_root" {
+  filter {
+    name   = "attachment.instance-id"
+    values = [aws_instance.app.id]
+  }
+}
+
+output "assert_t3_offered_where_the_app_runs" {
+  value = contains(data.aws_ec2_instance_type_offerings.t3.locations, aws_instance.app.availability_zone)
+}
+
+output "assert_app_reads_back" {
+  value = (data.aws_instance.app.metadata_options[0].http_tokens == "required"
+    && data.aws_instance.app.key_name == "deployer" && data.aws_instance.app.ami == data.aws_ami.al2023.id
+  && data.aws_ebs_volume.app_root.size == 12 && data.aws_ebs_volume.app_root.volume_type == "gp3")
 }
 
 resource "aws_network_interface_attachment" "instance_data" {
