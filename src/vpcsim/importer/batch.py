@@ -18,7 +18,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from botocore.model import ServiceModel
 
 from vpcsim.model import Record
 from vpcsim.store import Transaction
@@ -180,3 +183,17 @@ def in_subnet(batch: Batch, source: Source, doc: Doc, what: str) -> Doc | None:
             return None
         return doc
     return {"VpcId": subnet.doc["VpcId"], "AvailabilityZone": subnet.doc["AvailabilityZone"], **doc}
+
+
+@cache
+def service_model(service: str) -> ServiceModel:
+    """botocore's model of ``service``, parsed once per process for every part of the importer (each new botocore
+    session parses a model again: EC2's takes most of a second)."""
+    return _botocore_session().get_service_model(service)
+
+
+@cache
+def _botocore_session() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session()

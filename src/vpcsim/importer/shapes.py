@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from vpcsim.importer import compute, elbv2, endpoints, hybrid, interconnect, machines, network, resolver, services
-from vpcsim.importer.batch import Batch, ImportFailed, Source, items
+from vpcsim.importer.batch import Batch, ImportFailed, Source, items, service_model
 from vpcsim.model import id_kind
 
 Apply = Callable[[Batch, Source], None]
@@ -303,13 +303,10 @@ def count(value: Any) -> int:
 @cache
 def _outputs() -> dict[str, frozenset[str]]:
     """Every output shape of the services above: "service Operation" -> its members (without pagination)."""
-    import botocore.session
-
-    session = botocore.session.get_session()
     found: dict[str, frozenset[str]] = {}
     for service in BOTOCORE_SERVICES:
         try:
-            model = session.get_service_model(service)
+            model = service_model(service)
         except Exception:
             continue
         for name in model.operation_names:

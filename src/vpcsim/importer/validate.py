@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from vpcsim.importer.batch import Batch, ImportFailed
+from vpcsim.importer.batch import Batch, ImportFailed, service_model
 from vpcsim.model import Record
 
 Check = Callable[[Record], Iterator[tuple[str, Any, str]]]  # (member, value, what it must be)
@@ -222,9 +222,7 @@ _SHAPES = {
 
 @cache
 def _shape(service: str, name: str) -> Shape:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model(service).shape_for(name)
+    return service_model(service).shape_for(name)
 
 
 def _shape_of(record: Record) -> Shape | None:
