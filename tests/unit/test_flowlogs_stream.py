@@ -204,8 +204,8 @@ def reference(found: list[Record]) -> dict[tuple[Any, ...], list[int]]:
     return dict(sums)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(found=st.lists(records, min_size=1, max_size=60))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(found=st.lists(records, min_size=1, max_size=120))
 def test_streamed_rows_equal_the_reference(tmp_path_factory: Any, found: list[Record]) -> None:
     folder = tmp_path_factory.mktemp("logs")
     path = folder / "a.log.gz"
