@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.pg_cluster import Cluster
+from vpcsim.flowlogs.fields import DEFAULT_FIELDS
 from vpcsim.store import open_backend
 from vpcsim.testing import Server, free_port, persistent_server
 
@@ -145,3 +146,37 @@ def test_the_default_state_directory_is_made_private(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE((data / "vpcsim").stat().st_mode) == 0o700
     assert stat.S_IMODE((data / "vpcsim" / "state.db").stat().st_mode) == 0o600
+
+
+def test_report_and_flowlogs_read_a_postgresql_state(tmp_path: Path, postgres: Cluster) -> None:
+    """``vpcsim report`` and ``vpcsim flowlogs --state`` take a postgresql:// URL as they take a file, and answer
+    the same for the same state."""
+    import gzip
+    import json
+
+    first = tmp_path / "demo.db"
+    assert vpcsim("demo", "--state", str(first)).returncode == 0
+    url = postgres.create_database("reports")
+    assert vpcsim("state", "copy", str(first), url).returncode == 0
+    on_file = vpcsim("report", "--state", str(first), "--json", "--no-matrix", "--jobs", "1")
+    on_pg = vpcsim("report", "--state", url, "--json", "--no-matrix", "--jobs", "1")
+    assert on_file.returncode == 0 and on_pg.returncode == 0, on_pg.stderr
+    file_report, pg_report = json.loads(on_file.stdout), json.loads(on_pg.stdout)
+    assert pg_report["paths"] and pg_report["paths"] == file_report["paths"]
+    assert pg_report["recommendations"] == file_report["recommendations"]
+
+    logs = tmp_path / "logs" / "a.log.gz"
+    logs.parent.mkdir()
+    header = " ".join(DEFAULT_FIELDS)
+    record = "2 111111111111 eni-0a 10.0.1.5 52.94.0.10 40000 443 6 10 9000 1700000000 1700000060 ACCEPT OK"
+    logs.write_bytes(gzip.compress(f"{header}\n{record}\n".encode()))
+    read_file = vpcsim("flowlogs", str(logs.parent), "--state", str(first), "--json")
+    read_pg = vpcsim("flowlogs", str(logs.parent), "--state", url, "--json")
+    assert read_file.returncode == 0 and read_pg.returncode == 0, read_pg.stderr
+    assert json.loads(read_pg.stdout)["state"] is True
+    assert json.loads(read_pg.stdout)["services"] == json.loads(read_file.stdout)["services"]
+    unreachable = "postgresql://nobody@/none?host=/nonexistent&port=1"
+    for command in (["report", "--state", unreachable], ["flowlogs", str(logs.parent), "--state", unreachable]):
+        refused = vpcsim(*command)
+        assert refused.returncode != 0 and _lines(refused.stderr) == [refused.stderr.strip()], refused.stderr
+        assert "Traceback" not in refused.stderr

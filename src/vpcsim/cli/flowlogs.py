@@ -13,11 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from vpcsim.app import Options, build
+from vpcsim.cli.states import opened
 from vpcsim.control.flowlogs.report import flow_log_report
 from vpcsim.cost import PriceBookError, load_price_book
 from vpcsim.errors import ApiError
 from vpcsim.flowlogs.ranges import AddressRanges, RangesError, load_ranges, packaged_ranges
 from vpcsim.flowlogs.sources import FlowLogError, find
+from vpcsim.store import is_postgres
 
 TOP = 15
 
@@ -32,8 +34,11 @@ def flowlogs_command(
         ),
     ],
     state: Annotated[
-        Path | None,
-        typer.Option(help="A state file (vpcsim's, or an imported estate): place senders, trace paths, price savings."),
+        str | None,
+        typer.Option(
+            help="A state (vpcsim's, or an imported estate; an SQLite file or a postgresql:// URL): place senders, "
+            "trace paths, price savings."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON (docs/flowlogs.md).")] = False,
     log_format: Annotated[
@@ -73,7 +78,7 @@ def flowlogs_command(
 
 def _report(
     paths: list[Path],
-    state: Path | None,
+    state: str | None,
     log_format: str | None,
     ip_ranges: Path | None,
     book_path: Path | None,
@@ -84,9 +89,9 @@ def _report(
     inventory = find(paths, log_format)
     if state is None:
         return flow_log_report(inventory, ranges, book=book, memory_limit=memory_limit)
-    if not state.is_file():
+    if not is_postgres(state) and not Path(state).is_file():
         raise FlowLogError(f"--state {state}: no such state file")
-    built = build(Options(state=state, writer=False))  # read-only: a server may be writing it
+    built = opened(lambda: build(Options(state=state, writer=False)))  # read-only: a server may be writing it
     try:
         with built.store.snapshot() as tx:
             return flow_log_report(inventory, ranges, tx=tx, book=book, memory_limit=memory_limit)

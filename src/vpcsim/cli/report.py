@@ -22,7 +22,7 @@ from vpcsim.report import Volumes, VolumesError, build_report, load_volumes, rep
 from vpcsim.report import html as html_form
 from vpcsim.report import text as text_form
 from vpcsim.report.parallel import default_jobs
-from vpcsim.store import SqliteBackend, StateUnavailable, Store
+from vpcsim.store import StateUnavailable, Store, is_postgres, open_store
 
 LARGE = 50  # sources (or matrix pairs / 40) from which a terminal gets a progress bar
 _PHASES = {"paths": "Tracing paths to services", "recommendations": "Recommending", "matrix": "Reachability matrix"}
@@ -59,7 +59,10 @@ class _Bar:
 
 def report(
     state: Annotated[
-        Path | None, typer.Option(help=f"The state file to report on (default: {default_state_path()}).")
+        str | None,
+        typer.Option(
+            help=f"The state to report on: an SQLite file or a postgresql:// URL (default: {default_state_path()})."
+        ),
     ] = None,
     volumes: Annotated[
         Path | None,
@@ -86,8 +89,8 @@ def report(
     For every subnet that holds compute: its path to S3, DynamoDB and every interface-endpoint service of its Region
     (and the endpoints of connected VPCs), allowed or not and by what, latency, and monthly cost at the volumes;
     recommendations with their monthly savings; and the reachability matrix between subnets (docs/report.md)."""
-    path = state or default_state_path()
-    if not path.is_file():
+    path = state or str(default_state_path())
+    if not is_postgres(path) and not Path(path).is_file():
         _fail(f"no state file at {path} (make one with 'vpcsim demo --state {path}' or 'vpcsim serve --state {path}')")
     given = _volumes(volumes)
     bar = _Bar(sys.stdout.isatty())
@@ -117,10 +120,10 @@ def _volumes(path: Path | None) -> Volumes:
         _fail(str(error))
 
 
-def _open(path: Path) -> Store:
+def _open(location: str) -> Store:
     """The state, read-only (a server may be writing it), or one line saying why it cannot be read."""
     try:
-        return Store(SqliteBackend(path, writer=False))
+        return open_store(location, writer=False)
     except StateUnavailable as error:
         _fail(error.message)
 
