@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from functools import cache
 from ipaddress import IPv4Address, ip_address, ip_network
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,18 @@ def published() -> list[tuple[Any, str, str]]:
 
 def brute_force(address: IPv4Address, prefixes: list[tuple[Any, str, str]]) -> Label | None:
     """The documented rule by a scan: a specific service before AMAZON, the longest prefix, any service before EC2."""
-    held = [(n, s, r) for n, s, r in prefixes if address in n]
+    number = int(address)
+    held = [(n, s, r) for first, last, n, s, r in _spans(tuple(prefixes)) if first <= number <= last]
     if not held:
         return None
     _, service, region = min(held, key=lambda h: (h[1] == "AMAZON", -h[0].prefixlen, h[1] == "EC2", h[1], h[2]))
     return Label(service, region)
+
+
+@cache
+def _spans(prefixes: tuple[tuple[Any, str, str], ...]) -> list[tuple[int, int, Any, str, str]]:
+    """Each prefix with its first and last address as integers (the scan compares numbers, not objects)."""
+    return [(int(n.network_address), int(n.broadcast_address), n, s, r) for n, s, r in prefixes]
 
 
 def table_lookup(address: IPv4Address, tables: list[dict[int, tuple[int, bool]]]) -> int:
