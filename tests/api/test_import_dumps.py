@@ -315,11 +315,16 @@ def test_load_balancer_dump_jump_host_reaches_targets_on_ssh_only(estates: Calla
     assert estate.trace("i-0f4af951d61a19245", "8.8.8.8").verdict.value == "no-route"  # main table: local only
 
 
-@pytest.mark.xfail(strict=False, reason="the data plane reaches NLB nodes only through PrivateLink endpoint services")
+NLB = "arn:aws:elasticloadbalancing:us-east-2:554773406868:loadbalancer/net/test-lb/725b996cb6be8fba"
+
+
 def test_load_balancer_dump_jump_host_reaches_the_targets_through_the_nlb(estates: Callable[[str], Estate]) -> None:
+    """The dump's interfaces predate AvailabilityZoneId: the NLB node's zone is its subnet's, so the node in the
+    zone of the address asked is found, and its listener on 80 forwards to the target group's port 22."""
     trace = estates("test-load-balancer").trace("i-0c8ce8bbdd98cc4e8", "10.1.20.123", 80)
-    assert trace.verdict.value == "reachable"
+    assert trace.verdict.value == "reachable", trace.explanations
     assert hops(trace)[-1] in ("i-0f4af951d61a19245", "i-055b0db7be365202c")
+    assert NLB in hops(trace)
 
 
 # -- test-public-subnet and test-public-private-subnet -----------------------------------------------------------------

@@ -64,16 +64,17 @@ def _compile(tx: Transaction) -> t.Topology:
     egress_only = {r.parent or "": r.id for r in tx.scan("egress-only-internet-gateway")}
     associations = _Associations(tx)
     states = _RouteStates(calls)
+    subnets = {r.id: associations.subnet(r) for r in tx.scan("subnet")}
     parts = assumed.Parts(
         vpcs={
             r.id: replace(_vpc(r, gateways, egress_only, hybrid.dns_of(tx, r)), edge_tables=associations.edges(r.id))
             for r in tx.scan("vpc")
         },
-        subnets={r.id: associations.subnet(r) for r in tx.scan("subnet")},
+        subnets=subnets,
         route_tables={r.id: _route_table(states, r) for r in tx.scan("route-table")},
         acls={r.id: _acl(r) for r in tx.scan("network-acl")},
         groups=_groups(tx),
-        interfaces={i: _interface(r, owners.get(i, "")) for i, r in interfaces.items()},
+        interfaces={i: _interface(r, owners.get(i, ""), subnets) for i, r in interfaces.items()},
     )
     assumed.complete(tx, parts)  # what an imported estate lacks (control/analysis/assumed.py)
     topo = t.Topology(
@@ -206,9 +207,17 @@ class _Associations:
         v6 = [a["Ipv6CidrBlock"] for a in record.doc.get("Ipv6CidrBlockAssociationSet") or []]
         ipv6 = IPv6Network(v6[0]) if v6 else None
         cidr = _net(record.doc.get("CidrBlock")) or ipv6 or ip_network("0.0.0.0/32")
-        zone, zone_id = record.doc["AvailabilityZone"], record.doc.get("AvailabilityZoneId", "")
+        zone = record.doc["AvailabilityZone"]
+        zone_id = record.doc.get("AvailabilityZoneId") or _zone_id(record, zone)
         acl, dns64 = self.acls.get(record.id, ""), bool(record.doc.get("EnableDns64"))
         return t.Subnet(record.id, vpc_id, cidr, zone, table, acl, ipv6, dns64, zone_id=zone_id)
+
+
+def _zone_id(record: Record, zone: str) -> str:
+    """The id of ``zone`` as the record's account sees it, for a record that does not say (an older dump)."""
+    region = REGIONS.get(record.region)
+    found = region.seen_by(record.account).find_zone(zone) if region is not None else None
+    return found.zone_id if found is not None and found.name == zone else ""
 
 
 _TARGETS = (
@@ -341,8 +350,11 @@ def _owners(tx: Transaction) -> dict[str, str]:
     return owners
 
 
-def _interface(record: Record, owner: str) -> t.Interface:
+def _interface(record: Record, owner: str, subnets: dict[str, t.Subnet]) -> t.Interface:
+    """An interface; its zone id from its record or else its subnet's (an imported dump's interfaces may predate
+    the AvailabilityZoneId member, and every zonal decision of a trace compares ids)."""
     doc = record.doc
+    subnet = subnets.get(doc["SubnetId"])
     v4 = [IPv4Address(a["PrivateIpAddress"]) for a in doc["PrivateIpAddresses"]]
     addresses = (*v4, *(ip_address(a["Ipv6Address"]) for a in doc.get("Ipv6Addresses") or []))
     instance = (doc.get("Attachment") or {}).get("InstanceId")
@@ -360,7 +372,7 @@ def _interface(record: Record, owner: str) -> t.Interface:
         record.region,
         public,
         bool(doc.get("SourceDestCheck", True)),
-        doc.get("AvailabilityZoneId", ""),
+        doc.get("AvailabilityZoneId") or (subnet.zone_id if subnet is not None else ""),
     )
 
 
