@@ -150,6 +150,42 @@ def test_every_terraform_attribute_left_out_or_null_is_imported_or_refused() -> 
             _imported_whole_or_refused(payload, "111122223333", "eu-west-2")
 
 
+@pytest.mark.parametrize("value", [[1, "x"], {"a": 1}, 5], ids=["list", "object", "number"])
+def test_an_association_naming_no_route_table_id_is_refused_naming_its_file(value: Any) -> None:
+    """Found by the fuzz test in a full run: a list as an attachment's associated route table was imported, and the
+    first trace through the transit gateway failed on it."""
+    files = copy.deepcopy(FILES)
+    listed = files["TransitGatewayAttachments.json"]["TransitGatewayAttachments"]
+    associated = [a for a in listed if (a.get("Association") or {}).get("State") == "associated"]
+    assert associated, "the dump has an associated attachment"
+    associated[0]["Association"]["TransitGatewayRouteTableId"] = value
+    store = Store(MemoryBackend())
+    payload = {"files": [{"name": f"aws_configs/{n}", "content": c} for n, c in files.items()], "region": "us-east-2"}
+    with pytest.raises(ImportFailed, match=r"aws_configs/TransitGatewayAttachments\.json: tgw-attach-.*route table"):
+        import_payload(store, payload)
+    assert store.revision == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda eni: eni.setdefault("Association", {}).update(PublicIp="10.0.0.0/33"), "Association.PublicIp"),
+        (lambda eni: eni.update(VpcId="vpc-0123456789abcdef0"), "is not the VPC of its subnet"),
+    ],
+    ids=["public-ip", "vpc"],
+)
+def test_an_interface_the_data_plane_could_not_place_is_refused(change: Any, words: str) -> None:
+    """Found by the fuzz test: an interface whose public address is not one, or whose VpcId is not its subnet's VPC,
+    was imported, and the first drawing or trace failed on it."""
+    files = copy.deepcopy(FILES)
+    change(files["NetworkInterfaces.json"]["NetworkInterfaces"][0])
+    store = Store(MemoryBackend())
+    payload = {"files": [{"name": f"aws_configs/{n}", "content": c} for n, c in files.items()], "region": "us-east-2"}
+    with pytest.raises(ImportFailed, match=r"aws_configs/NetworkInterfaces\.json") as refused:
+        import_payload(store, payload)
+    assert words in str(refused.value) and store.revision == 0
+
+
 def test_a_security_group_without_its_name_is_refused_naming_the_file() -> None:
     state = copy.deepcopy(TERRAFORM)
     del state["resources"][2]["instances"][0]["attributes"]["name"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from vpcsim.importer import hybrid
-from vpcsim.importer.batch import Batch, Doc, Scope, Source, items, need, record, tags_of, without
+from vpcsim.importer.batch import Batch, Doc, ImportFailed, Scope, Source, items, need, record, tags_of, without
 from vpcsim.model import Record
 from vpcsim.model.arns import ec2_arn
 
@@ -137,12 +137,14 @@ def _vpc_view(batch: Batch, source: Source, item: Doc) -> None:
             f"{aid}: no describe-transit-gateway-vpc-attachments entry: its subnets are those of its "
             "network interfaces, its options AWS's defaults"
         )
-    _associate(batch, known, tid, item)
+    _associate(batch, source, known, tid, item)
 
 
-def _associate(batch: Batch, attachment: Record, tid: str, item: Doc) -> None:
+def _associate(batch: Batch, source: Source, attachment: Record, tid: str, item: Doc) -> None:
     association = item.get("Association") or {}
     table = association.get("TransitGatewayRouteTableId") if association.get("State") == "associated" else None
+    if table is not None and not isinstance(table, str):
+        raise ImportFailed(f"{source.path}: {attachment.id}: its Association names no route table id ({table!r})")
     associations = {k: v for k, v in (attachment.extra.get("associations") or {}).items() if k != tid}
     if table:
         associations[tid] = table
@@ -155,9 +157,9 @@ def finish_peering_views(batch: Batch) -> None:
         by_id.setdefault(item["TransitGatewayAttachmentId"], []).append((source, item))
     for aid, views in by_id.items():
         known = batch.find(ATTACHMENT, aid) or _rebuilt(batch, aid, views)
-        for _, item in views:
+        for source, item in views:
             known = batch.find(ATTACHMENT, aid) or known
-            _associate(batch, known, item["TransitGatewayId"], item)
+            _associate(batch, source, known, item["TransitGatewayId"], item)
 
 
 def _info(tid: str, owner: str, region: str) -> Doc:

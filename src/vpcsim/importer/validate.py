@@ -119,7 +119,18 @@ def _interface(record: Record) -> Iterator[tuple[str, Any, str]]:
         yield "PrivateIpAddresses.PrivateIpAddress", item.get("PrivateIpAddress"), "address"
     for group in _each(record, "Groups"):
         yield "Groups.GroupId", group.get("GroupId"), "text"
+    for item in _each(record, "Ipv6Addresses"):
+        yield "Ipv6Addresses.Ipv6Address", item.get("Ipv6Address"), "address"
+    association = record.doc.get("Association")
+    if isinstance(association, dict) and association.get("PublicIp") is not None:
+        yield "Association.PublicIp", association["PublicIp"], "address"
     yield "SubnetId", record.doc.get("SubnetId"), "text"
+
+
+def _elastic_ip(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for member in ("PublicIp", "PrivateIpAddress"):
+        if record.doc.get(member) is not None:
+            yield member, record.doc[member], "address"
 
 
 def _nat(record: Record) -> Iterator[tuple[str, Any, str]]:
@@ -148,6 +159,16 @@ def _resolver_endpoint(record: Record) -> Iterator[tuple[str, Any, str]]:
 def _tgw_table(record: Record) -> Iterator[tuple[str, Any, str]]:
     for static in record.extra.get("static") or []:
         yield "routes.DestinationCidrBlock", static.get("DestinationCidrBlock"), "cidr"
+        if "TransitGatewayAttachmentId" in static:
+            yield "routes.TransitGatewayAttachmentId", static["TransitGatewayAttachmentId"], "text"
+    for attachment in record.extra.get("propagations") or []:
+        yield "propagations.TransitGatewayAttachmentId", attachment, "text"
+
+
+def _tgw_attachment(record: Record) -> Iterator[tuple[str, Any, str]]:
+    """The route table each gateway associates the attachment with, as the dump's Association says."""
+    for table in (record.extra.get("associations") or {}).values():
+        yield "Association.TransitGatewayRouteTableId", table, "text"
 
 
 _CHECKS: dict[str, Check] = {
@@ -159,9 +180,11 @@ _CHECKS: dict[str, Check] = {
     "egress-only-internet-gateway": _gateway,
     "security-group-rule": _rule,
     "network-interface": _interface,
+    "elastic-ip": _elastic_ip,
     "natgateway": _nat,
     "instance": _instance,
     "transit-gateway-route-table": _tgw_table,
+    "transit-gateway-attachment": _tgw_attachment,
     "resolver-rule": _resolver_rule,
     "resolver-endpoint": _resolver_endpoint,
 }
@@ -301,6 +324,22 @@ def check(batch: Batch) -> None:
             except _Bad as bad:
                 where = batch.origin.get((kind, record.id)) or "the import"
                 raise ImportFailed(f"{where}: {record.id}: {bad.member} {bad.value!r} is not {bad.what}") from None
+    _same_vpc_as_subnet(batch)
+
+
+def _same_vpc_as_subnet(batch: Batch) -> None:
+    """What sits in a subnet is in the subnet's VPC (AWS derives one from the other; the data plane looks the VPC up
+    by the record's own VpcId)."""
+    for kind in ("network-interface", "instance", "natgateway"):
+        for record in batch.records.get(kind, {}).values():
+            vpc_id, subnet_id = record.doc.get("VpcId"), record.doc.get("SubnetId")
+            subnet = batch.find("subnet", str(subnet_id)) if vpc_id and subnet_id else None
+            if subnet is not None and subnet.doc.get("VpcId") != vpc_id:
+                where = batch.origin.get((kind, record.id)) or "the import"
+                raise ImportFailed(
+                    f"{where}: {record.id}: VpcId {vpc_id!r} is not the VPC of its subnet {subnet_id} "
+                    f"({subnet.doc.get('VpcId')})"
+                )
 
 
 def _nothing(record: Record) -> Iterator[tuple[str, Any, str]]:
