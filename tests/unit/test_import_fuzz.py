@@ -228,3 +228,62 @@ def test_a_mutated_terraform_state_is_imported_or_refused_naming_it(payload: dic
         control.trace("10.9.1.10", "10.9.1.20", port=22)
     except Exception as error:
         assert type(error).__name__ == "InvalidParameter", repr(error)
+
+
+def _load_balancer_target(files: dict[str, Any]) -> None:
+    files["LoadBalancerTargetHealth.json"]["LoadBalancerTargetHealth"][0]["TargetHealthDescriptions"][0]["Target"][
+        "Id"
+    ] = True
+
+
+# (dump folder, file, what the mutation does, words the refusal says): each was found by fuzzing every dump.
+REFUSED = [
+    ("test-load-balancer/aws_configs", "LoadBalancerTargetHealth.json", _load_balancer_target, "Target.Id"),
+    (
+        "test-load-balancer/aws_configs",
+        "LoadBalancers.json",
+        lambda files: files["LoadBalancers.json"]["LoadBalancers"][0]["State"].pop("Code"),
+        "State.Code",
+    ),
+    (
+        "hybrid-cloud-aws/aws_configs/us-west-2",
+        "VpnGateways.json",
+        lambda files: files["VpnGateways.json"]["VpnGateways"][0]["VpcAttachments"][0].pop("VpcId"),
+        "VpcAttachments.VpcId",
+    ),
+    (
+        "hybrid-cloud-aws/aws_configs/us-west-2",
+        "DhcpOptions.json",
+        lambda files: files["DhcpOptions.json"]["DhcpOptions"][0]["DhcpConfigurations"][1]["Values"][0].update(
+            Value="not a server"
+        ),
+        "an IP address or AmazonProvidedDNS",
+    ),
+    (
+        "test-vpc-endpoint-interface/aws_configs/us-east-1",
+        "VpcEndpoints.json",
+        lambda files: files["VpcEndpoints.json"]["VpcEndpoints"][0]["Groups"][0].pop("GroupId"),
+        "Groups.GroupId",
+    ),
+    (
+        "test-transit-gateway/aws_configs",
+        "NetworkInterfaces.json",
+        lambda files: files["NetworkInterfaces.json"]["NetworkInterfaces"][0].update(PrivateIpAddresses=[]),
+        "PrivateIpAddresses",
+    ),
+]
+
+
+@pytest.mark.parametrize(("folder", "name", "change", "words"), REFUSED, ids=[f"{r[1]}-{r[3]}" for r in REFUSED])
+def test_what_a_trace_or_drawing_would_fail_on_is_refused_naming_the_file(
+    folder: str, name: str, change: Any, words: str
+) -> None:
+    where = dumps_folder() / folder
+    files = {p.name: json.loads(p.read_text()) for p in sorted(where.glob("*.json"))}
+    change(files)
+    store = Store(MemoryBackend())
+    payload = {"files": [{"name": f"aws_configs/{n}", "content": c} for n, c in files.items()]}
+    with pytest.raises(ImportFailed) as refused:
+        import_payload(store, {**payload, "region": "us-west-2" if "us-west-2" in folder else "us-east-2"})
+    assert f"aws_configs/{name}" in str(refused.value) and words in str(refused.value), refused.value
+    assert store.revision == 0

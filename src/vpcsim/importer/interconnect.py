@@ -192,7 +192,11 @@ def _rebuilt(batch: Batch, aid: str, views: list[tuple[Source, Doc]]) -> Record:
     if mine.get("CreationTime"):
         doc["CreationTime"] = mine["CreationTime"]
     scope = Scope(requester["OwnerId"], requester["Region"])
-    return batch.put(record(ATTACHMENT, aid, scope, doc, requester["TransitGatewayId"], tags_of(mine)))
+    batch.current = source.path  # the file an error about the record names
+    try:
+        return batch.put(record(ATTACHMENT, aid, scope, doc, requester["TransitGatewayId"], tags_of(mine)))
+    finally:
+        batch.current = ""
 
 
 # -- routes and propagations ---------------------------------------------------------------------------------------

@@ -83,6 +83,46 @@ def _routes(record: Record) -> Iterator[tuple[str, Any, str]]:
             if member in route:
                 yield f"Routes.{member}", route[member], "cidr"
     _each(record, "Associations")
+    for propagating in _each(record, "PropagatingVgws"):
+        yield "PropagatingVgws.GatewayId", propagating.get("GatewayId"), "text"
+
+
+def _dhcp_options(record: Record) -> Iterator[tuple[str, Any, str]]:
+    """Each configuration's key and values; a name server is an address or AmazonProvidedDNS."""
+    for configuration in _each(record, "DhcpConfigurations"):
+        key = configuration.get("Key")
+        yield "DhcpConfigurations.Key", key, "text"
+        for value in _each_of(configuration, "Values", "DhcpConfigurations.Values"):
+            what = "name server" if key == "domain-name-servers" else "text"
+            yield "DhcpConfigurations.Values.Value", value.get("Value"), what
+
+
+def _each_of(item: dict[str, Any], member: str, shown: str) -> list[dict[str, Any]]:
+    value = item.get(member)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _Bad(shown, value, "a list of objects")
+    return value
+
+
+def _endpoint(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for group in _each(record, "Groups"):
+        yield "Groups.GroupId", group.get("GroupId"), "text"
+    for member in ("RouteTableIds", "NetworkInterfaceIds", "SubnetIds"):
+        for value in record.doc.get(member) or []:
+            yield member, value, "text"
+
+
+def _load_balancer(record: Record) -> Iterator[tuple[str, Any, str]]:
+    state = record.doc.get("State")
+    yield "State.Code", state.get("Code") if isinstance(state, dict) else state, "text"
+    yield "Type", record.doc.get("Type"), "text"
+
+
+def _vpn_gateway(record: Record) -> Iterator[tuple[str, Any, str]]:
+    for attachment in _each(record, "VpcAttachments"):
+        yield "VpcAttachments.VpcId", attachment.get("VpcId"), "text"
 
 
 def _acl(record: Record) -> Iterator[tuple[str, Any, str]]:
@@ -115,6 +155,8 @@ def _rule(record: Record) -> Iterator[tuple[str, Any, str]]:
 
 
 def _interface(record: Record) -> Iterator[tuple[str, Any, str]]:
+    if not _each(record, "PrivateIpAddresses") and not _each(record, "Ipv6Addresses"):
+        raise _Bad("PrivateIpAddresses", record.doc.get("PrivateIpAddresses"), "a list holding its primary address")
     for item in _each(record, "PrivateIpAddresses"):
         yield "PrivateIpAddresses.PrivateIpAddress", item.get("PrivateIpAddress"), "address"
     for group in _each(record, "Groups"):
@@ -165,6 +207,14 @@ def _tgw_table(record: Record) -> Iterator[tuple[str, Any, str]]:
         yield "propagations.TransitGatewayAttachmentId", attachment, "text"
 
 
+def _target_group(record: Record) -> Iterator[tuple[str, Any, str]]:
+    """Registered targets (describe-target-health): an instance id or an IP address, and a port."""
+    for target in record.extra.get("targets") or []:
+        found = target.get("Id")
+        yield "Target.Id", found, "text" if isinstance(found, str) and found.startswith("i-") else "address"
+        yield "Target.Port", target.get("Port"), "number"
+
+
 def _tgw_attachment(record: Record) -> Iterator[tuple[str, Any, str]]:
     """The route table each gateway associates the attachment with, as the dump's Association says."""
     for table in (record.extra.get("associations") or {}).values():
@@ -177,6 +227,10 @@ _CHECKS: dict[str, Check] = {
     "route-table": _routes,
     "network-acl": _acl,
     "internet-gateway": _gateway,
+    "vpn-gateway": _vpn_gateway,
+    "dhcp-options": _dhcp_options,
+    "load-balancer": _load_balancer,
+    "vpc-endpoint": _endpoint,
     "egress-only-internet-gateway": _gateway,
     "security-group-rule": _rule,
     "network-interface": _interface,
@@ -185,6 +239,7 @@ _CHECKS: dict[str, Check] = {
     "instance": _instance,
     "transit-gateway-route-table": _tgw_table,
     "transit-gateway-attachment": _tgw_attachment,
+    "target-group": _target_group,
     "resolver-rule": _resolver_rule,
     "resolver-endpoint": _resolver_endpoint,
 }
@@ -194,6 +249,7 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "number": _number,
     "text": lambda v: isinstance(v, str) and bool(v),
     "flag": lambda v: isinstance(v, bool),
+    "name server": lambda v: v == "AmazonProvidedDNS" or _address(v),
 }
 _NAMES = {
     "cidr": "a CIDR",
@@ -201,6 +257,7 @@ _NAMES = {
     "number": "a number",
     "text": "a non-empty string",
     "flag": "true or false",
+    "name server": "an IP address or AmazonProvidedDNS",
 }
 
 
@@ -322,7 +379,7 @@ def check(batch: Batch) -> None:
                     if not _VALID[what](value):
                         raise _Bad(member, value, _NAMES[what])
             except _Bad as bad:
-                where = batch.origin.get((kind, record.id)) or "the import"
+                where = batch.origin.get((kind, record.id)) or "one of the import's files"
                 raise ImportFailed(f"{where}: {record.id}: {bad.member} {bad.value!r} is not {bad.what}") from None
     _same_vpc_as_subnet(batch)
 
@@ -335,7 +392,7 @@ def _same_vpc_as_subnet(batch: Batch) -> None:
             vpc_id, subnet_id = record.doc.get("VpcId"), record.doc.get("SubnetId")
             subnet = batch.find("subnet", str(subnet_id)) if vpc_id and subnet_id else None
             if subnet is not None and subnet.doc.get("VpcId") != vpc_id:
-                where = batch.origin.get((kind, record.id)) or "the import"
+                where = batch.origin.get((kind, record.id)) or "one of the import's files"
                 raise ImportFailed(
                     f"{where}: {record.id}: VpcId {vpc_id!r} is not the VPC of its subnet {subnet_id} "
                     f"({subnet.doc.get('VpcId')})"

@@ -150,8 +150,9 @@ def name_servers(record: Record | None) -> list[str]:
     """The DNS servers a set hands out; no set (``default``, or a set that no longer exists) hands out none."""
     if record is None:
         return []
-    entry = next((c for c in record.doc["DhcpConfigurations"] if c["Key"] == "domain-name-servers"), None)
-    return [v["Value"] for v in entry["Values"]] if entry else []
+    configurations = record.doc.get("DhcpConfigurations") or []  # an imported set may list none
+    entry = next((c for c in configurations if c["Key"] == "domain-name-servers"), None)
+    return [v["Value"] for v in entry.get("Values") or []] if entry else []
 
 
 # -- the API ---------------------------------------------------------------------------------------------------------
