@@ -11,10 +11,10 @@ Application and classic load balancers are not modelled (vpcsim emulates NLBs an
 
 from __future__ import annotations
 
-from ipaddress import ip_address
 from typing import Any
 
 from vpcsim.importer.batch import Batch, Doc, ImportFailed, Scope, Source, items, need, record
+from vpcsim.importer.validate import is_target
 from vpcsim.model.arns import parse_arn
 
 _TYPES = ("network", "gateway")
@@ -109,7 +109,7 @@ def registered(batch: Batch, source: Source, arn: str, descriptions: list[Doc]) 
         target = description.get("Target") or {}
         if not target.get("Id"):
             continue
-        if not _target_id(target["Id"]):
+        if not is_target(target["Id"]):
             raise ImportFailed(f"{source.path}: {arn}: Target.Id {target['Id']!r} is not an instance id or IP address")
         state = (description.get("TargetHealth") or {}).get("State", "")
         entry: dict[str, Any] = {"Id": target["Id"], "Port": int(target.get("Port") or group.doc.get("Port") or 0)}
@@ -143,16 +143,3 @@ def finish_load_balancers(batch: Batch) -> None:
 
 
 _NODE_TYPES = ("network_load_balancer", "gateway_load_balancer", "interface")
-
-
-def _target_id(value: object) -> bool:
-    """An instance id or an IP address: what a target group's registration names."""
-    if not isinstance(value, str):
-        return False
-    if value.startswith("i-"):
-        return True
-    try:
-        ip_address(value)
-    except ValueError:
-        return False
-    return True

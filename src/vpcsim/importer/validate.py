@@ -51,12 +51,22 @@ def _number(value: Any) -> bool:
 
 
 def _each(record: Record, member: str) -> list[dict[str, Any]]:
-    value = record.doc.get(member)
+    return _each_of(record.doc, member, member)
+
+
+def _each_of(item: dict[str, Any], member: str, shown: str) -> list[dict[str, Any]]:
+    """``item[member]``, a list of objects (none when absent); ``shown``: the member's name in an error."""
+    value = item.get(member)
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise _Bad(member, value, "a list of objects")
+        raise _Bad(shown, value, "a list of objects")
     return value
+
+
+def is_target(value: Any) -> bool:
+    """What a target group's registration names: an instance id or an IP address."""
+    return isinstance(value, str) and (value.startswith("i-") or _address(value))
 
 
 class _Bad(Exception):
@@ -95,15 +105,6 @@ def _dhcp_options(record: Record) -> Iterator[tuple[str, Any, str]]:
         for value in _each_of(configuration, "Values", "DhcpConfigurations.Values"):
             what = "name server" if key == "domain-name-servers" else "text"
             yield "DhcpConfigurations.Values.Value", value.get("Value"), what
-
-
-def _each_of(item: dict[str, Any], member: str, shown: str) -> list[dict[str, Any]]:
-    value = item.get(member)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise _Bad(shown, value, "a list of objects")
-    return value
 
 
 def _endpoint(record: Record) -> Iterator[tuple[str, Any, str]]:
@@ -210,8 +211,7 @@ def _tgw_table(record: Record) -> Iterator[tuple[str, Any, str]]:
 def _target_group(record: Record) -> Iterator[tuple[str, Any, str]]:
     """Registered targets (describe-target-health): an instance id or an IP address, and a port."""
     for target in record.extra.get("targets") or []:
-        found = target.get("Id")
-        yield "Target.Id", found, "text" if isinstance(found, str) and found.startswith("i-") else "address"
+        yield "Target.Id", target.get("Id"), "target"
         yield "Target.Port", target.get("Port"), "number"
 
 
@@ -250,6 +250,7 @@ _VALID: dict[str, Callable[[Any], bool]] = {
     "text": lambda v: isinstance(v, str) and bool(v),
     "flag": lambda v: isinstance(v, bool),
     "name server": lambda v: v == "AmazonProvidedDNS" or _address(v),
+    "target": is_target,
 }
 _NAMES = {
     "cidr": "a CIDR",
@@ -258,6 +259,7 @@ _NAMES = {
     "text": "a non-empty string",
     "flag": "true or false",
     "name server": "an IP address or AmazonProvidedDNS",
+    "target": "an instance id or an IP address",
 }
 
 
@@ -379,7 +381,7 @@ def check(batch: Batch) -> None:
                     if not _VALID[what](value):
                         raise _Bad(member, value, _NAMES[what])
             except _Bad as bad:
-                where = batch.origin.get((kind, record.id)) or "one of the import's files"
+                where = _origin(batch, record)
                 raise ImportFailed(f"{where}: {record.id}: {bad.member} {bad.value!r} is not {bad.what}") from None
     _same_vpc_as_subnet(batch)
 
@@ -392,11 +394,15 @@ def _same_vpc_as_subnet(batch: Batch) -> None:
             vpc_id, subnet_id = record.doc.get("VpcId"), record.doc.get("SubnetId")
             subnet = batch.find("subnet", str(subnet_id)) if vpc_id and subnet_id else None
             if subnet is not None and subnet.doc.get("VpcId") != vpc_id:
-                where = batch.origin.get((kind, record.id)) or "one of the import's files"
                 raise ImportFailed(
-                    f"{where}: {record.id}: VpcId {vpc_id!r} is not the VPC of its subnet {subnet_id} "
+                    f"{_origin(batch, record)}: {record.id}: VpcId {vpc_id!r} is not the VPC of its subnet {subnet_id} "
                     f"({subnet.doc.get('VpcId')})"
                 )
+
+
+def _origin(batch: Batch, record: Record) -> str:
+    """The file that stated ``record``, for an error about it."""
+    return batch.origin.get((record.kind, record.id)) or "one of the import's files"
 
 
 def _nothing(record: Record) -> Iterator[tuple[str, Any, str]]:
