@@ -60,6 +60,127 @@ def test_a_write_overtaken_by_another_store_runs_again_on_the_new_state(url: str
     assert _ids(a) == _ids(b) == ["vpc-1", "vpc-2"]
 
 
+def _other(rid: str, account: str = "222222222222", parent: str | None = "p") -> Record:
+    return Record("vpc", rid, account, "us-east-1", {"V": 0}, parent)
+
+
+# (what a call reads, a write by another server that changes its answer, one that cannot)
+_READS: dict[str, tuple[Any, Any, Any]] = {
+    "a record": (
+        lambda tx: tx.find("vpc", "vpc-9"),
+        lambda tx: tx.put(_vpc("vpc-9")),
+        lambda tx: tx.put(_vpc("vpc-8")),
+    ),
+    "a deleted record": (
+        lambda tx: tx.find("vpc", "vpc-0"),
+        lambda tx: tx.delete("vpc", "vpc-0"),
+        lambda tx: tx.delete("vpc", "vpc-1"),
+    ),
+    "a kind": (lambda tx: list(tx.scan("vpc")), lambda tx: tx.put(_other("vpc-9")), lambda tx: tx.set_meta("m", "1")),
+    "a kind in a scope": (
+        lambda tx: list(tx.scan("vpc", "111111111111", "us-east-1")),
+        lambda tx: tx.put(_vpc("vpc-9")),
+        lambda tx: tx.put(_other("vpc-9")),
+    ),
+    "a scope a record leaves": (
+        lambda tx: list(tx.scan("vpc", "111111111111", "us-east-1")),
+        lambda tx: tx.put(_other("vpc-0")),
+        lambda tx: tx.put(_other("vpc-9")),
+    ),
+    "children": (
+        lambda tx: list(tx.children("vpc", "q")),
+        lambda tx: tx.put(_vpc("vpc-9", parent="q")),
+        lambda tx: tx.put(_vpc("vpc-9")),
+    ),
+    "children a record leaves": (
+        lambda tx: list(tx.children("vpc", "p")),
+        lambda tx: tx.put(_vpc("vpc-0", parent="q")),
+        lambda tx: tx.put(_vpc("vpc-9", parent="q")),
+    ),
+    "metadata": (lambda tx: tx.meta("m"), lambda tx: tx.set_meta("m", "1"), lambda tx: tx.set_meta("n", "1")),
+    "the same key written": (lambda tx: None, lambda tx: tx.put(_vpc("vpc-5", 1)), lambda tx: tx.put(_vpc("vpc-6"))),
+}
+
+
+@pytest.mark.parametrize("read", sorted(_READS))
+@pytest.mark.parametrize("changes_it", [True, False], ids=["changed", "unrelated"])
+def test_a_write_runs_again_only_when_another_server_changed_what_it_read(
+    url: str, read: str, changes_it: bool
+) -> None:
+    """The call's reads are tracked as tokens: a write committed since its revision that shares one makes it run
+    again on the new state; any other commits first, and the call commits after it without running again."""
+    a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
+    a.run(lambda tx: [tx.put(_vpc("vpc-0")), tx.put(_vpc("vpc-1"))])
+    reads, conflicting, unrelated = _READS[read]
+    runs: list[int] = []
+
+    def call(tx: Transaction) -> None:
+        reads(tx)
+        if not runs:  # between this call's reads and its commit, another server commits
+            b.run(conflicting if changes_it else unrelated)
+        runs.append(1)
+        tx.put(_vpc("vpc-5", 2))
+
+    a.run(call)
+    assert len(runs) == (2 if changes_it else 1)
+    assert a.revision == b.revision == 3
+    with b.snapshot() as tx:
+        assert tx.find("vpc", "vpc-5") == _vpc("vpc-5", 2)  # the call's write came last, everywhere
+    fresh = SharedStore(pg.PostgresBackend(url))
+    for store in (a, b, fresh):
+        with store.snapshot() as tx:
+            assert [r.id for r in tx.scan("vpc")] == _ids_everywhere(b)
+
+
+def _ids_everywhere(store: SharedStore) -> list[str]:
+    with store.snapshot() as tx:
+        return [r.id for r in tx.scan("vpc")]
+
+
+def test_a_write_that_used_the_whole_state_runs_again_after_any_other_write(url: str) -> None:
+    a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
+    runs: list[int] = []
+
+    def call(tx: Transaction) -> None:
+        tx.cached("everything", lambda t: len(list(t.scan("vpc"))))
+        if not runs:
+            b.run(lambda other: other.set_meta("unrelated", "1"))
+        runs.append(1)
+        tx.put(_vpc("vpc-1"))
+
+    a.run(call)
+    assert len(runs) == 2
+
+
+def test_concurrent_increments_through_two_stores_are_never_lost(url: str) -> None:
+    """Two servers' threads read-modify-write one counter and each a counter of its own, all at once: every
+    increment is kept (a lost update would need a commit on a read another commit had changed)."""
+    import threading
+
+    stores = [SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))]
+    rounds = 40
+
+    def bump(tx: Transaction, rid: str) -> None:
+        found = tx.find("vpc", rid)
+        tx.put(_vpc(rid, (found.doc["V"] if found else 0) + 1))
+
+    def work(store: SharedStore, own: str) -> None:
+        for _ in range(rounds):
+            store.run(lambda tx: bump(tx, "vpc-shared"))
+            store.run(lambda tx: bump(tx, own))
+
+    threads = [threading.Thread(target=work, args=(s, f"vpc-own{i}")) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in [*stores, SharedStore(pg.PostgresBackend(url))]:
+        with store.snapshot() as tx:
+            counts = {r.id: r.doc["V"] for r in tx.scan("vpc")}
+        assert counts == {"vpc-shared": 2 * rounds, "vpc-own0": rounds, "vpc-own1": rounds}
+        assert store.revision == 4 * rounds
+
+
 def test_a_call_overtaken_again_and_again_finally_runs_under_the_lock(url: str) -> None:
     a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
     seen: list[list[str]] = []
@@ -229,3 +350,43 @@ def test_two_stores_agree_with_a_plain_model_and_with_each_other(model_url: str,
     finally:
         for store in stores.values():
             store.close()
+
+
+def test_a_version_1_state_is_refused_until_migrated_and_then_keeps_its_records(url: str) -> None:
+    from vpcsim.store import pg_schema
+
+    with psycopg.connect(url, autocommit=True) as conn:  # a state written by a vpcsim of schema version 1
+        conn.execute("CREATE TABLE vpcsim_schema (version integer NOT NULL); INSERT INTO vpcsim_schema VALUES (1)")
+        conn.execute(pg_schema.MIGRATIONS[1])
+        conn.execute(
+            "SELECT vpcsim_commit(0, 1, %s::jsonb, '[]', '{}', NULL)",
+            [
+                '[{"kind": "vpc", "id": "vpc-1", "account": "111111111111", "region": "us-east-1", "parent": "p", '
+                '"body": {"doc": {"V": 0}, "tags": [], "extra": {}}, "new": true}]'
+            ],
+        )
+    with pytest.raises(StateUnavailable, match=r"schema version 1.*state migrate"):
+        pg.PostgresBackend(url)
+    assert pg.PostgresBackend(url, check=False).migrate() == (1, pg_schema.SCHEMA_VERSION)
+    a = SharedStore(pg.PostgresBackend(url))
+    assert _ids(a) == ["vpc-1"] and a.revision == 1
+    a.run(lambda tx: tx.put(_vpc("vpc-2")))
+    assert _ids(SharedStore(pg.PostgresBackend(url))) == ["vpc-1", "vpc-2"]
+    with psycopg.connect(url) as conn:  # a version 1 log row has no tokens: read as "anything changed"
+        assert conn.execute("SELECT rev, tokens IS NULL FROM vpcsim_log ORDER BY rev").fetchall() == [
+            (1, True),
+            (2, False),
+        ]
+
+
+def test_a_request_reads_the_state_as_of_its_start_and_a_call_that_conflicts_in_it_catches_up(url: str) -> None:
+    a, b = SharedStore(pg.PostgresBackend(url)), SharedStore(pg.PostgresBackend(url))
+    a.run(lambda tx: tx.put(_vpc("vpc-1")))
+    with b.request():
+        assert _ids(b) == ["vpc-1"]  # brought current at the start
+        a.run(lambda tx: tx.put(_vpc("vpc-2")))
+        assert _ids(b) == ["vpc-1"]  # and not again within the request: a write acknowledged after it began
+        b.run(lambda tx: tx.put(_vpc("vpc-3", len(list(tx.scan("vpc"))))))  # read the kind vpc-2 changed: again
+    with b.snapshot() as tx:
+        assert tx.find("vpc", "vpc-3") == _vpc("vpc-3", 2)
+    assert _ids(b) == ["vpc-1", "vpc-2", "vpc-3"]

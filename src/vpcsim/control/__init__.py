@@ -163,7 +163,7 @@ class Control:
                 raise DryRunOperation()
             return result
 
-        return self.store.run(run, writes=not operation.startswith(("Describe", "Get", "List")))
+        return self.store.run(run)
 
 
 __all__ = ["Call", "Control", "Params", "Result"]

@@ -70,10 +70,11 @@ class Edge:
             return WireResponse(404, b"Not Found", request_id, {"Content-Type": "text/plain"})
         name = "-"
         try:
-            caller = self._caller(adapter, request, scope.access_key_id)
-            found = adapter.find(request)
-            name = found.operation.name
-            answer = self._call(adapter, found, request, caller, scope.region, request_id)
+            with self.control.store.request():  # on a shared state, one revision query for the whole request
+                caller = self._caller(adapter, request, scope.access_key_id)
+                found = adapter.find(request)
+                name = found.operation.name
+                answer = self._call(adapter, found, request, caller, scope.region, request_id)
         except ApiError as error:
             name = error.operation if isinstance(error, UnknownService) else name
             answer = self._refused(adapter, error, request_id, request, name)

@@ -2,9 +2,10 @@
 
 ``Backend`` is what one server needs from a state it alone writes (SQLite): load everything, commit one change set,
 close. ``SharedBackend`` is what several servers writing one state need (PostgreSQL, store/postgres.py): the changes
-since a revision in one cheap read (``changes_since``: nothing but the revision, most often), a ``commit`` that
-applies a change set only if the state is still at the revision it follows, and a ``writer`` that holds the state's
-one write lock for the length of a call that must not be overtaken. Revisions only ever grow, across clears.
+since a revision in one cheap read (``changes_since``: nothing but the revision, most often), a ``commit_after`` that
+applies a call's change set only if nothing committed since the revision the call read touched what it read, and a
+``writer`` that holds the state's one write lock for the length of a call that must not be overtaken. Revisions only
+ever grow, across clears.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ Key = tuple[str, str]
 class ChangeSet:
     """What one API call changed: records written, records removed (kind, id), metadata keys set, the revision the
     state reaches with it, and which of the written records are new (a new key that exists already is a conflict).
-    ``clear`` empties the state first (a reset, or a whole state copied in)."""
+    ``clear`` empties the state first (a reset, or a whole state copied in). ``tokens``: what the writes could change,
+    for a shared state (store/state.py names them; empty elsewhere)."""
 
     puts: list[Record] = field(default_factory=list)
     deletes: list[Key] = field(default_factory=list)
@@ -31,6 +33,7 @@ class ChangeSet:
     revision: int = 0
     created: set[Key] = field(default_factory=set)
     clear: bool = False
+    tokens: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +111,13 @@ class Writer(Protocol):
 class SharedBackend(Backend, Protocol):
     """``commit`` applies a change set only if the state is still at the revision it follows
     (``changes.revision - 1``), and raises Conflict otherwise."""
+
+    def commit_after(self, changes: ChangeSet, base: int, reads: list[str]) -> Delta:
+        """Commit ``changes``, made by a call that read the state at revision ``base``, unless a revision committed
+        since wrote a token the call read (``reads``; store/state.py): then raise Conflict and apply nothing. The
+        change set becomes the state's next revision. The answer: the revisions committed after ``base`` before it
+        (``steps``), and the revision it became (``revision``), so that the caller applies them in that order."""
+        ...
 
     def changes_since(self, revision: int) -> Delta | None:
         """What changed after ``revision`` (nothing, most often), read at one instant in one cheap query; None when

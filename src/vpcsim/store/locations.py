@@ -7,7 +7,7 @@ psycopg is imported only when a URL names PostgreSQL, so a server on SQLite neit
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from vpcsim.store.backend import Backend, ChangeSet, Loaded, SharedBackend
 from vpcsim.store.shared import SharedStore
@@ -56,7 +56,7 @@ def open_backend(location: str | Path, *, writer: bool = True) -> Backend:
 def open_store(location: str | Path, *, writer: bool = True, time_scale: float = 0.0) -> Store:
     backend = open_backend(location, writer=writer)
     if is_postgres(location):
-        return SharedStore(backend, time_scale=time_scale)
+        return SharedStore(cast(SharedBackend, backend), time_scale=time_scale)  # open_backend's PostgresBackend
     return Store(backend, time_scale=time_scale)
 
 

@@ -10,11 +10,17 @@
   catches up by reading the revisions it missed, in order, and applying them as their server did. Pruned after a
   while, when ``horizon`` moves up: a server further behind reloads the whole state.
 
-``vpcsim_commit(base, next, ...)`` first claims the state: it moves the head from ``base``, the revision the call
-read, to ``next``, under the head row's lock (waiting for a concurrent committer to finish, then looking again), and
-raises a serialization failure when the revision is no longer ``base``. Only then does it write the change set, to
-the tables and to the log. Run
-as one statement, it is one transaction and one round trip, and it holds the lock only while PostgreSQL runs it.
+``vpcsim_commit(base, reads, writes, ...)`` (version 2) first takes the head row's lock (waiting for a concurrent
+committer to finish). If revisions were committed after ``base``, the revision the call read, it checks their
+``tokens`` (what each could have changed, store/state.py) against ``reads`` (what the call read): any token in common
+(or one of them pruned from the log) raises a serialization failure, and the call runs again. Otherwise the call's
+reads are as they were at the head, so it commits there: the change set becomes revision head + 1, written to the
+tables and to the log with ``writes`` as its tokens. It answers the revisions committed after ``base`` (their change
+sets, for the caller to apply first) and then the revision it gave the call. Run as one statement, it is one
+transaction and one round trip, and it holds the lock only while PostgreSQL runs it.
+
+Version 1 claimed the head only if it was still at ``base``: under concurrent writes through several servers,
+almost every call ran twice or under the lock.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import psycopg
 
 from vpcsim.store.backend import StateUnavailable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATION_LOCK = 0x767063_73696D  # "vpcsim": the advisory lock migrations hold
 
 _V1 = """
@@ -71,7 +77,57 @@ BEGIN
     END IF;
 END $$;
 """
-MIGRATIONS: dict[int, str] = {1: _V1}
+
+# Rows logged by version 1 have no tokens: a call that read before them conflicts with them (NULL counts as "*").
+_V2 = """
+ALTER TABLE vpcsim_log ADD COLUMN tokens text[];
+DROP FUNCTION vpcsim_commit(bigint, bigint, jsonb, jsonb, jsonb, bigint);
+
+CREATE FUNCTION vpcsim_commit(base bigint, reads text[], writes text[], puts jsonb, deleted jsonb, meta jsonb,
+                              at_least bigint, prune_every bigint, keep bigint)
+RETURNS TABLE (step bigint, change_set text) LANGUAGE plpgsql AS $$
+DECLARE
+    head bigint;
+    edge bigint;
+    next bigint;
+BEGIN
+    SELECT h.revision, h.horizon INTO head, edge FROM vpcsim_head h FOR UPDATE;
+    IF head <> base AND (
+        base > head OR base < edge OR '*' = ANY(reads) OR EXISTS (
+            SELECT 1 FROM vpcsim_log l  -- bounded both ways, so that even a generic plan reads the primary key
+             WHERE l.rev > base AND l.rev <= head AND (l.tokens IS NULL OR l.tokens && reads OR '*' = ANY(l.tokens))
+        )
+    ) THEN
+        RAISE EXCEPTION 'vpcsim: a write after revision % changed what the call read', base
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+    next := greatest(head + 1, coalesce(at_least, 0));
+    -- The revisions the call did not see, for its server to apply before its own (read before any pruning).
+    RETURN QUERY SELECT l.rev, l.changes::text FROM vpcsim_log l WHERE l.rev > base AND l.rev <= head ORDER BY l.rev;
+    UPDATE vpcsim_head SET revision = next;
+    DELETE FROM vpcsim_records r USING jsonb_to_recordset(deleted) AS d(kind text, id text)
+     WHERE r.kind = d.kind AND r.id = d.id;
+    -- New records: a plain INSERT (a key that exists is a unique violation, never an overwrite), in the call's order.
+    INSERT INTO vpcsim_records (kind, id, account, region, parent, body, rev)
+    SELECT e->>'kind', e->>'id', e->>'account', e->>'region', e->>'parent', e->'body', next
+      FROM jsonb_array_elements(puts) WITH ORDINALITY AS p(e, n) WHERE (e->>'new')::boolean ORDER BY n;
+    INSERT INTO vpcsim_records (kind, id, account, region, parent, body, rev)
+    SELECT e->>'kind', e->>'id', e->>'account', e->>'region', e->>'parent', e->'body', next
+      FROM jsonb_array_elements(puts) WITH ORDINALITY AS p(e, n) WHERE NOT (e->>'new')::boolean ORDER BY n
+        ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account, region = excluded.region,
+           parent = excluded.parent, body = excluded.body, rev = excluded.rev;
+    INSERT INTO vpcsim_meta (key, value, rev) SELECT m.key, m.value, next FROM jsonb_each_text(meta) AS m
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = excluded.rev;
+    INSERT INTO vpcsim_log (rev, changes, tokens)
+    VALUES (next, jsonb_build_object('puts', puts, 'deleted', deleted, 'meta', meta), writes);
+    IF next % prune_every = 0 THEN
+        DELETE FROM vpcsim_log WHERE rev <= next - keep;
+        UPDATE vpcsim_head SET horizon = greatest(horizon, next - keep);
+    END IF;
+    RETURN QUERY SELECT next, NULL::text;
+END $$;
+"""
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 
 def schema_version(conn: psycopg.Connection[Any]) -> int:

@@ -2,13 +2,16 @@
 ``postgresql://`` state, so SQLite users never load psycopg.
 
 The tables and the commit function are in store/pg_schema.py. A call that writes commits in one statement,
-``vpcsim_commit``, which claims the state (moves its head from the revision the call read to the next, under the head
-row's lock) or raises a serialization failure when another server got there first, and then writes; so the lock is
+``vpcsim_commit``, which takes the head row's lock, refuses the call (a serialization failure) if a revision
+committed since the one the call read wrote anything the call read (the tokens of store/state.py), and otherwise
+writes the call's change set as the next revision and answers the revisions the call had not seen; so the lock is
 held only while PostgreSQL runs that statement. ``writer`` takes the same lock up front (``FOR UPDATE``) for a call
-that must not be overtaken again. Either way writers pass the lock one at a time, each having read everything
-committed before it: a serial history in revision order, which is what SERIALIZABLE promises. The transactions run at
-READ COMMITTED because the head row is the only row they read (docs/postgresql.md has the argument). A server catches
-up with one statement (one snapshot, one round trip), after a revision query that goes through libpq directly.
+that must not be overtaken again. Either way writers pass the lock one at a time, each committing on reads that no
+earlier commit changed: a serial history in revision order, which is what SERIALIZABLE promises. The transactions
+run at READ COMMITTED because they read only the head row, under its lock, and log rows no one changes after their
+commit (docs/postgresql.md has the argument). A server
+catches up with one statement (one snapshot, one round trip), after a revision query that goes through libpq
+directly.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from psycopg.types.json import Jsonb
 from vpcsim.model import Record
 from vpcsim.store.backend import ChangeSet, Conflict, Delta, Key, Loaded, StateUnavailable, Step
 from vpcsim.store.pg_schema import SCHEMA_VERSION, migrate, schema_version
+from vpcsim.store.state import ANYTHING
 
 # psycopg warns when it leaves a pipeline that a failed statement aborted; here that is a conflict the store retries.
 logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -121,18 +125,43 @@ def _row(record: Record, revision: int) -> tuple[Any, ...]:
     return (record.kind, record.id, record.account, record.region, record.parent, Jsonb(record.to_json()), revision)
 
 
-_COMMIT = "SELECT vpcsim_commit($1::bigint, $2::bigint, $3::jsonb, $4::jsonb, $5::jsonb, $6::bigint)"
+_COMMIT = (
+    "SELECT step, change_set FROM vpcsim_commit($1::bigint, $2::text[], $3::text[], $4::jsonb, $5::jsonb, $6::jsonb, "
+    "$7::bigint, $8::bigint, $9::bigint)"
+)
 _COMMIT_PSYCOPG = re.sub(r"\$\d", "%s", _COMMIT)  # the same, for psycopg (placeholders %s, not $n)
 _PREPARED = {b"vpcsim_head": "SELECT revision FROM vpcsim_head", b"vpcsim_log": _LOG, b"vpcsim_commit": _COMMIT}
 
 
-def _commit_values(changes: ChangeSet, base: int) -> list[int | str | None]:
-    """``vpcsim_commit``'s arguments: the change set as JSON (each record written says whether it is new)."""
-    rev = changes.revision
+def _commit_values(changes: ChangeSet, base: int, reads: list[str], at_least: int | None) -> list[int | str | None]:
+    """``vpcsim_commit``'s arguments: the revision the call read, what it read and what it wrote (as tokens), the
+    change set as JSON (each record written says whether it is new), the least revision it may become, and when and
+    how far to prune the log."""
     puts = [] if changes.clear else [_put(r, (r.kind, r.id) in changes.created) for r in changes.puts]
     deleted = [{"kind": kind, "id": rid} for kind, rid in changes.deletes]
-    prune = rev - _KEEP if rev % _PRUNE_EVERY == 0 else None
-    return [base, rev, json.dumps(puts), json.dumps(deleted), json.dumps(changes.meta), prune]
+    writes = [ANYTHING] if changes.clear else changes.tokens
+    return [
+        base,
+        _array(reads),
+        _array(writes),
+        json.dumps(puts),
+        json.dumps(deleted),
+        json.dumps(changes.meta),
+        at_least,
+        _PRUNE_EVERY,
+        _KEEP,
+    ]
+
+
+def _array(tokens: list[str]) -> str:
+    """A text[] literal: every element quoted, its backslashes and double quotes escaped."""
+    quoted = (t.replace("\\", "\\\\").replace('"', '\\"') for t in tokens)
+    return "{" + ",".join(f'"{t}"' for t in quoted) + "}"
+
+
+def _committed(rows: list[tuple[int, str | None]]) -> Delta:
+    """``vpcsim_commit``'s answer: the revisions committed before the call's, then the call's own."""
+    return Delta(rows[-1][0], [_step(rev, text) for rev, text in rows[:-1] if text is not None])
 
 
 def _texts(values: list[int | str | None]) -> list[bytes | None]:
@@ -195,7 +224,7 @@ class _Writer:
         if changes.clear:
             _copy_in(self._conn, changes, changes.revision)
         with self._conn.pipeline():
-            self._conn.execute(_COMMIT_PSYCOPG, _commit_values(changes, self.revision))
+            self._conn.execute(_COMMIT_PSYCOPG, _commit_values(changes, self.revision, [], changes.revision))
             self._conn.execute("COMMIT")
         self.done = True
         self.revision = changes.revision
@@ -322,14 +351,20 @@ class PostgresBackend:
 
     def commit(self, changes: ChangeSet) -> None:
         """Commit ``changes`` if the state is still at the revision they follow (``changes.revision - 1``), else raise
-        Conflict: one statement, so one transaction and one round trip (store/pg_schema.py, ``vpcsim_commit``)."""
+        Conflict."""
         if changes.clear:
             with self.writer() as writer:
                 writer.commit(changes)
             return
+        self.commit_after(changes, changes.revision - 1, [ANYTHING])
+
+    def commit_after(self, changes: ChangeSet, base: int, reads: list[str]) -> Delta:
+        """One statement, so one transaction and one round trip (store/pg_schema.py, ``vpcsim_commit``)."""
         with _translated(self.url):
             conn = self._connection()
-            self._query(conn, b"vpcsim_commit", _texts(_commit_values(changes, changes.revision - 1)))
+            result = self._query(conn, b"vpcsim_commit", _texts(_commit_values(changes, base, reads, None)))
+            rows = [(int(result.get_value(i, 0) or 0), result.get_value(i, 1)) for i in range(result.ntuples)]
+        return _committed([(rev, None if text is None else text.decode()) for rev, text in rows])
 
     def close(self) -> None:
         if self._conn is not None:

@@ -5,16 +5,21 @@ from what changed since (or reload the whole state, after a reset). Then the cal
 
 - A call that writes nothing (a describe, a refused call, a dry run) is answered there: it read the latest state as
   of that revision check. A read on one server right after a write acknowledged by another sees it.
-- A call that writes commits only if the state is still at the revision it read (the backend checks and commits in
-  one step, holding the state's write lock only while the database runs it). If another server committed in
-  between, nothing is written and the call runs again on the caught-up state. So every write call's reads (is this id
-  free, does this CIDR overlap, is this address taken) were made on everything committed before it.
-- After ``_OPTIMISTIC`` conflict(s), the call takes the write lock first and runs under it, where nobody can
-  overtake it: every call finishes. A conflict the database itself reports (a key written twice, a deadlock) runs
-  the call again too, up to ``_ATTEMPTS`` times in all.
-- For a second after a conflict, calls the caller expects to write (``run(fn, writes=True)``) take the lock first:
-  under a stream of concurrent writes, running them without it would mostly conflict and run twice. The hint changes
-  what a call costs, never what it does.
+- A call that writes runs without a lock, noting what it reads (store/state.py, tokens), and then commits in one
+  statement: unless a write committed by another server since the call's revision touched something the call read,
+  its change set becomes the state's next revision, and the writes it did not see come back with the answer, to be
+  applied before its own. Its reads were then the same as at the head: it is as if it had run there. If such a write
+  did touch what it read (the same record, an index it scanned, a metadata key), nothing is written and the call
+  runs again on the caught-up state. So every write call's reads (is this id free, does this CIDR overlap, is this
+  address taken) were made on everything committed before it, and calls on unrelated records never wait for each
+  other's handlers: only for the database's few statements that commit them, one at a time.
+- After ``_OPTIMISTIC`` conflicts, the call takes the write lock first and runs under it, where nobody can overtake
+  it: every call finishes. A conflict the database itself reports (a key written twice, a deadlock) runs the call
+  again too, up to ``_ATTEMPTS`` times in all.
+
+Within one request (``request()``: its caller looked up, then its call run), the state is brought current once, at
+the start: every read in it then sees every write acknowledged before the request began, which is what a read after
+a write needs, at one revision query per request. A call that runs again after a conflict catches up first.
 
 This is why ``run(fn)`` takes a function: a ``with`` block cannot run twice. ``transaction()`` still serves callers
 that write outside ``run`` (the admin API, the demo loader): it takes the write lock first, so it never needs to.
@@ -22,7 +27,7 @@ that write outside ``run`` (the admin API, the demo loader): it takes the write 
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -31,16 +36,18 @@ from vpcsim.store.backend import ChangeSet, Conflict, SharedBackend, StateUnavai
 from vpcsim.store.state import Store, Transaction, _Indexes
 
 T = TypeVar("T")
-_OPTIMISTIC = 1  # attempts without the lock: a retry without it mostly meets the same contention again
+_OPTIMISTIC = 2  # attempts without the lock: a real conflict (the same records written) may well recur
 _ATTEMPTS = 5
-_CONTENDED_FOR = 1.0  # seconds after a conflict during which calls expected to write take the lock first
 
 
 class SharedStore(Store):
     """The state of one of several servers sharing a ``SharedBackend``."""
 
     backend: SharedBackend
-    _contended_until = 0.0  # time.monotonic() until which writes are taken to contend
+
+    def __init__(self, backend: SharedBackend, *, time_scale: float = 0.0) -> None:
+        super().__init__(backend, time_scale=time_scale)
+        self._current = threading.local()  # .within: this thread is in a request() that brought the state current
 
     @property
     def revision(self) -> int:
@@ -48,34 +55,50 @@ class SharedStore(Store):
             self._refresh()
             return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
-        # While writes conflict, a call expected to write goes straight to the lock: a run that would only conflict
-        # again costs a handler's CPU, which the other servers' calls need.
-        optimistic = 0 if writes and time.monotonic() < self._contended_until else _OPTIMISTIC
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        with self._lock:
+            self._refresh()
+        self._current.within = True
+        try:
+            yield
+        finally:
+            self._current.within = False
+
+    def run(self, fn: Callable[[Transaction], T]) -> T:
         for attempt in range(_ATTEMPTS):
             try:
                 with self._lock:
-                    if attempt < optimistic:
-                        return self._optimistic(fn)
+                    if attempt < _OPTIMISTIC:
+                        return self._optimistic(fn, again=attempt > 0)
                     return self._locked(fn)
             except Conflict:
-                self._contended_until = time.monotonic() + _CONTENDED_FOR
+                continue
         raise StateUnavailable(f"the call met a conflicting write {_ATTEMPTS} times and applied nothing; retry it")
 
-    def _optimistic(self, fn: Callable[[Transaction], T]) -> T:
-        """Run on the current state without a lock; commit only if it is still current (else Conflict)."""
-        self._refresh()
-        tx = Transaction(self._indexes, self.time_scale)
+    def _optimistic(self, fn: Callable[[Transaction], T], *, again: bool) -> T:
+        """Run on the current state without a lock; commit unless a write since touched what it read (Conflict).
+        ``again``: a conflict made the previous run fail, so the state moved: catch up even within a request."""
+        if again:
+            self._catch_up(self.backend, None)
+        else:
+            self._refresh()
+        tx = Transaction(self._indexes, self.time_scale, track=True)
         result = fn(tx)
         if tx.dirty:
-            self._commit(tx)
+            changes = tx.changes()
+            delta = self.backend.commit_after(changes, tx.revision, tx.read_tokens())
+            for step in delta.steps:  # what other servers committed first, as they did
+                self._indexes.apply(step.puts, step.deletes, step.meta, step.revision)
+            changes.revision = delta.revision
+            self._apply(changes)
         return result
 
     def _locked(self, fn: Callable[[Transaction], T]) -> T:
         """Run under the write lock, on the state caught up after taking it: nobody can overtake this run."""
         with self.backend.writer(self._indexes.revision) as writer:
             self._catch_up(writer, writer.revision)
-            tx = Transaction(self._indexes, self.time_scale)
+            tx = Transaction(self._indexes, self.time_scale, track=True)
             result = fn(tx)
             if not tx.dirty:
                 return result
@@ -89,7 +112,7 @@ class SharedStore(Store):
         with self._lock:
             with self.backend.writer(self._indexes.revision) as writer:
                 self._catch_up(writer, writer.revision)
-                tx = Transaction(self._indexes, self.time_scale)
+                tx = Transaction(self._indexes, self.time_scale, track=True)
                 yield tx
                 if not tx.dirty:
                     return
@@ -112,8 +135,10 @@ class SharedStore(Store):
 
     # -- catching up ------------------------------------------------------------------------------------------
     def _refresh(self) -> None:
-        """One query: the state's revision and, when another server moved it, what changed."""
-        self._catch_up(self.backend, None)
+        """One query: the state's revision and, when another server moved it, what changed; nothing within a
+        request, which did that at its start."""
+        if not getattr(self._current, "within", False):
+            self._catch_up(self.backend, None)
 
     def _catch_up(self, source: SharedBackend | Writer, revision: int | None) -> None:
         """Bring the indexes to ``source``'s revision (``revision``, when known)."""

@@ -11,6 +11,18 @@ when the state is shared (store/shared.py re-runs ``fn`` when another server got
 
 Derived values (the data plane's compiled topology) live with the indexes (``Transaction.cached``), keyed by
 revision: a reset or another store never shares them.
+
+A transaction that ``tracks`` (on a shared state, store/shared.py) also names what it read and wrote as tokens, so that
+the database can tell whether a write committed by another server since this call's revision touched anything the
+call read (then it must run again) or not (then it commits after that write, as if it had run after it):
+
+- ``k|kind|id``: one record (found, missing, written or deleted);
+- ``K|kind``: every record of a kind (a scan of all scopes); ``S|kind|account|region``: a kind in one scope;
+  ``P|kind|parent``: a kind's children of one parent;
+- ``M|key``: one metadata key; ``*``: anything (a derived value such as the topology, built from the whole state).
+
+A written record names its key, its kind, its scope and its parent, before and after the write; so every read whose
+answer a write could change shares a token with that write.
 """
 
 from __future__ import annotations
@@ -25,6 +37,17 @@ from vpcsim.store.backend import Backend, ChangeSet, Loaded
 
 _Key = tuple[str, str]
 _GONE = None
+ANYTHING = "*"  # the token of a read that depends on the whole state, and of a write that replaces it
+
+
+def _record_tokens(record: Record, into: set[str]) -> None:
+    into.add(f"k|{record.kind}|{record.id}")
+    into.add(f"K|{record.kind}")
+    into.add(f"S|{record.kind}|{record.account}|{record.region}")
+    if record.parent is not None:
+        into.add(f"P|{record.kind}|{record.parent}")
+
+
 T = TypeVar("T")
 
 
@@ -86,14 +109,17 @@ class _Indexes:
 class Transaction:
     """One API call's view of the state: reads see its own writes; nothing is shared until commit."""
 
-    def __init__(self, indexes: _Indexes, time_scale: float = 0.0) -> None:
+    def __init__(self, indexes: _Indexes, time_scale: float = 0.0, *, track: bool = False) -> None:
         self._base = indexes
         self._overlay: dict[_Key, Record | None] = {}
         self._meta: dict[str, str] = {}
         self.time_scale = time_scale  # how fast this state's lifecycles run (control/core/lifecycle.py)
+        self._reads: set[str] | None = set() if track else None  # tokens read (module docstring), when tracking
 
     # -- reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, rid: str) -> Record | None:
+        if self._reads is not None:
+            self._reads.add(f"k|{kind}|{rid}")
         key = (kind, rid)
         if key in self._overlay:
             return self._overlay[key]
@@ -102,18 +128,26 @@ class Transaction:
     def scan(self, kind: str, account: str | None = None, region: str | None = None) -> Iterator[Record]:
         """Every record of ``kind`` in the scope (every scope when ``account`` is None), oldest first."""
         if account is None:
+            if self._reads is not None:
+                self._reads.add(f"K|{kind}")
             base: list[Record] = list(self._base.by_kind.get(kind, {}).values())
         else:
+            if self._reads is not None:
+                self._reads.add(f"S|{kind}|{account}|{region or ''}")
             base = list(self._base.by_scope.get((kind, account, region or ""), {}).values())
         return self._merge(
             base, lambda r: r.kind == kind and (account is None or (r.account, r.region) == (account, region))
         )
 
     def children(self, kind: str, parent: str) -> Iterator[Record]:
+        if self._reads is not None:
+            self._reads.add(f"P|{kind}|{parent}")
         base = list(self._base.by_parent.get((kind, parent), {}).values())
         return self._merge(base, lambda r: r.kind == kind and r.parent == parent)
 
     def meta(self, key: str) -> str | None:
+        if self._reads is not None:
+            self._reads.add(f"M|{key}")
         return self._meta.get(key, self._base.meta.get(key))
 
     @property
@@ -123,7 +157,10 @@ class Transaction:
 
     def cached(self, name: str, build: Callable[[Transaction], T], fresh: Callable[[T], bool] | None = None) -> T:
         """``build(self)``, kept with the state until its revision changes (or ``fresh`` says it went stale: a value
-        that depends on the time too); never kept for a call that has written."""
+        that depends on the time too); never kept for a call that has written. A value built from the whole state
+        reads all of it, whether built now or before."""
+        if self._reads is not None:
+            self._reads.add(ANYTHING)
         if self.dirty:
             return build(self)
         revision = self.revision
@@ -171,7 +208,29 @@ class Transaction:
         puts = [r for r in self._overlay.values() if r is not None]
         deletes = [key for key, r in self._overlay.items() if r is None and key in base]
         created = {key for key, r in self._overlay.items() if r is not None and key not in base}
-        return ChangeSet(puts, deletes, dict(self._meta), self._base.revision + 1, created)
+        changes = ChangeSet(puts, deletes, dict(self._meta), self._base.revision + 1, created)
+        if self._reads is not None:
+            changes.tokens = self._written()
+        return changes
+
+    def read_tokens(self) -> list[str]:
+        """What this call read (and every key it wrote, read or not: two writes of one key conflict), as tokens;
+        empty unless the transaction tracks."""
+        if self._reads is None:
+            return []
+        return sorted(self._reads.union(f"k|{kind}|{rid}" for kind, rid in self._overlay))
+
+    def _written(self) -> list[str]:
+        """The tokens of every read a write of this call could change: each record's before and after, each key."""
+        tokens: set[str] = set()
+        for key, record in self._overlay.items():
+            old = self._base.by_id.get(key)
+            for version in (old, record):
+                if version is not None:
+                    _record_tokens(version, tokens)
+            tokens.add(f"k|{key[0]}|{key[1]}")
+        tokens.update(f"M|{key}" for key in self._meta)
+        return sorted(tokens)
 
 
 class Store:
@@ -188,10 +247,9 @@ class Store:
         """The state's revision: how many calls changed it (and resets), ever."""
         return self._indexes.revision
 
-    def run(self, fn: Callable[[Transaction], T], *, writes: bool = True) -> T:
+    def run(self, fn: Callable[[Transaction], T]) -> T:
         """Run one call: ``fn`` reads and writes through the transaction it is given; its writes are committed if it
-        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts.
-        ``writes``: whether ``fn`` is expected to write (a hint for a shared store, store/shared.py)."""
+        returns and dropped if it raises. ``fn`` may run more than once (store/shared.py), only the last run counts."""
         with self.transaction() as tx:
             return fn(tx)
 
@@ -203,6 +261,12 @@ class Store:
             yield tx
             if tx.dirty:
                 self._commit(tx)
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """One request to the server (its caller looked up, then its call run): a shared store brings itself current
+        once, at the start, rather than for each read (store/shared.py). Here, nothing to do."""
+        yield
 
     @contextmanager
     def snapshot(self) -> Iterator[Transaction]:
