@@ -9,6 +9,9 @@ The client is deliberately light, so that the server is the limit: raw HTTP/1.1 
 (uvloop), one pre-built request per call (vpcsim reads the SigV4 scope but does not verify the signature), reading
 only the status line, Content-Length and body. Its own ceiling is measured against bench/nullserver.py. PostgreSQL
 runs on a unix socket in a temporary directory, with its default durability and with synchronous_commit off.
+Every configuration's database is in that one PostgreSQL server, so before each point the server is let settle (a
+CHECKPOINT, and no autovacuum worker running): otherwise the background work that one point's writes leave (WAL to
+write, tables to vacuum) falls on whichever point is measured next, another configuration's.
 All servers run from the start and each round measures every point of every server in turn; a figure is the median
 of the rounds, so a change in the shared machine's load falls on all configurations alike. A section with date,
 command, machine and load is appended to bench/RESULTS.md. Benchmarks are not tests.
@@ -178,8 +181,21 @@ def throughput(
     return {name: {point: _median(runs) for point, runs in points.items()} for name, points in samples.items()}
 
 
+def _settle(cluster: Cluster, patience: float = 30.0) -> None:
+    """Let PostgreSQL finish the background work earlier points left: a checkpoint, then no autovacuum running."""
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        until = time.monotonic() + patience
+        query = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+        while conn.execute(query).fetchone() != (0,) and time.monotonic() < until:
+            time.sleep(0.2)
+
+
 def _sample(server: Server, cluster: Cluster, requests: list[bytes], clients: int, seconds: float) -> Sample:
     assert server.process is not None
+    _settle(cluster)
     pids = [server.process.pid, *_children(server.process.pid), *_children(cluster.postmaster())]
     before = _cpu_seconds(pids)
     rate, latencies, errors = load(server.port, requests, clients, seconds)
@@ -388,7 +404,8 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
         f"- Load average (1, 5, 15 min) at start {load_before}, at end {_load_average()}. The 2 cores are shared "
         "with other work: compare figures of one run, not across runs.",
         f"- Raw HTTP/1.1 keep-alive clients on asyncio (uvloop), {seconds}, every server up all along and "
-        "measured in turn each round; the client alone against "
+        "measured in turn each round, PostgreSQL settled before each point (CHECKPOINT, no autovacuum running); "
+        "the client alone against "
         f"bench/nullserver.py: {ceiling:,.0f} req/s at {max(clients)} connections (its ceiling on this machine).",
         "- PostgreSQL 15, unix socket: durable = its default synchronous_commit on (every commit waits for its WAL "
         "flush), async = synchronous_commit off for the database (as SQLite's synchronous=NORMAL, which vpcsim uses: "
