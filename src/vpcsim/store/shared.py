@@ -1,7 +1,7 @@
 """A state shared with other servers (PostgreSQL): the same in-memory indexes, kept current by revision.
 
-Each call first reads the state's revision (one trivial query); when another server moved it, the indexes catch up
-from what changed since (or reload the whole state, after a reset). Then the call runs on the indexes:
+Each call first reads the state's revision, with what changed since when another server moved it (one query), and
+the indexes catch up (or reload the whole state, after a reset). Then the call runs on the indexes:
 
 - A call that writes nothing (a describe, a refused call, a dry run) is answered there: it read the latest state as
   of that revision check. A read on one server right after a write acknowledged by another sees it.
@@ -19,7 +19,7 @@ from what changed since (or reload the whole state, after a reset). Then the cal
 
 Within one request (``request()``: its caller looked up, then its call run), the state is brought current once, at
 the start: every read in it then sees every write acknowledged before the request began, which is what a read after
-a write needs, at one revision query per request. A call that runs again after a conflict catches up first.
+a write needs, at one query per request. A call that runs again after a conflict catches up first.
 
 This is why ``run(fn)`` takes a function: a ``with`` block cannot run twice. ``transaction()`` still serves callers
 that write outside ``run`` (the admin API, the demo loader): it takes the write lock first, so it never needs to.
