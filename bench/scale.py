@@ -41,7 +41,7 @@ sys.path.insert(0, str(BENCH.parent))
 import servers  # noqa: E402
 from tests.pg_cluster import Cluster, start_cluster  # noqa: E402
 
-from vpcsim.testing import Server, free_port  # noqa: E402
+from vpcsim.testing import ADMIN_HEADERS, Server, free_port  # noqa: E402
 
 RESULTS = BENCH / "RESULTS.md"
 SIGNATURE = "0" * 64
@@ -165,18 +165,24 @@ def throughput(
     """config -> (op, clients) -> the median of ``rounds`` rounds. Every server runs from the start; each round
     measures every point of every server in turn, so that a change in the machine's load (it is shared) falls on all
     of them alike rather than on whichever ran at that moment. CPU per request counts the server's processes and
-    PostgreSQL's (whatever runs beside them does not count): it is what the load costs, whoever else uses the cores."""
+    PostgreSQL's (whatever runs beside them does not count): it is what the load costs, whoever else uses the cores.
+    Each create point starts from the same state (reset, then the describe workload built again): otherwise a faster
+    configuration would measure its creates on a state its earlier points made larger, and a write costs more on a
+    larger PostgreSQL state (its tables and indexes outgrow PostgreSQL's buffers)."""
     with contextlib.ExitStack() as stack:
         started = {name: stack.enter_context(serving(args)) for name, args in configs.items()}
         work = {name: _workload(server.port) for name, server in started.items()}
         samples: dict[str, dict[Point, list[Sample]]] = {name: {} for name in configs}
         for round_ in range(rounds):
             for name, server in started.items():
-                for op, requests in work[name].items():
-                    if round_ == 0:
-                        load(server.port, requests, max(clients), 1.0)  # warm-up: connections, caches, workers
+                for op in ("create", "describe"):
+                    if round_ == 0:  # warm-up: connections, caches, workers
+                        load(server.port, work[name][op], max(clients), 1.0)
                     for n in clients:
-                        samples[name].setdefault((op, n), []).append(_sample(server, cluster, requests, n, seconds))
+                        if op == "create":
+                            work[name] = _fresh(server.port)
+                        point = _sample(server, cluster, work[name][op], n, seconds)
+                        samples[name].setdefault((op, n), []).append(point)
                 print(f"bench: round {round_ + 1}/{rounds} {name} done", flush=True)
     return {name: {point: _median(runs) for point, runs in points.items()} for name, points in samples.items()}
 
@@ -218,6 +224,16 @@ def _cpu_seconds(pids: list[int]) -> float:
             continue
         ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _fresh(port: int) -> dict[str, list[bytes]]:
+    """The server's state cleared (its admin API) and the workload built again."""
+    from urllib.request import Request, urlopen
+
+    reset = Request(f"http://127.0.0.1:{port}/_vpcsim/reset", data=b"", method="POST", headers=ADMIN_HEADERS)
+    with urlopen(reset, timeout=60) as answer:
+        answer.read()
+    return _workload(port)
 
 
 def _workload(port: int) -> dict[str, list[bytes]]:
@@ -410,8 +426,9 @@ def report(started, load_before, table, clients, ceiling, sizes, seconds) -> Non
         "- PostgreSQL 15, unix socket: durable = its default synchronous_commit on (every commit waits for its WAL "
         "flush), async = synchronous_commit off for the database (as SQLite's synchronous=NORMAL, which vpcsim uses: "
         "a crash of the database's host may lose the last calls). SQLite WAL synchronous=NORMAL.",
-        "- Creates: CreateVpc (a VPC, its main route table, default security group and ACL). Describes: "
-        "DescribeSubnets filtered by vpc-id over 200 VPCs (one subnet answered).",
+        "- Creates: CreateVpc (a VPC, its main route table, default security group and ACL), each point from the "
+        "same state (reset, then the 200 VPCs below made again). Describes: DescribeSubnets filtered by vpc-id over "
+        "200 VPCs (one subnet answered).",
         "",
         "### Requests per second (p50 latency ms)",
         "",

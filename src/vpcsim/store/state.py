@@ -38,6 +38,7 @@ from vpcsim.store.backend import Backend, ChangeSet, Loaded
 _Key = tuple[str, str]
 _GONE = None
 ANYTHING = "*"  # the token of a read that depends on the whole state, and of a write that replaces it
+_MANY = 4096  # a call that read or wrote more tokens than this (an import) names them all as ANYTHING: one token
 
 
 def _record_tokens(record: Record, into: set[str]) -> None:
@@ -218,7 +219,8 @@ class Transaction:
         empty unless the transaction tracks."""
         if self._reads is None:
             return []
-        return sorted(self._reads.union(f"k|{kind}|{rid}" for kind, rid in self._overlay))
+        tokens = self._reads.union(f"k|{kind}|{rid}" for kind, rid in self._overlay)
+        return [ANYTHING] if len(tokens) > _MANY else sorted(tokens)
 
     def _written(self) -> list[str]:
         """The tokens of every read a write of this call could change: each record's before and after, each key."""
@@ -230,7 +232,7 @@ class Transaction:
                     _record_tokens(version, tokens)
             tokens.add(f"k|{key[0]}|{key[1]}")
         tokens.update(f"M|{key}" for key in self._meta)
-        return sorted(tokens)
+        return [ANYTHING] if len(tokens) > _MANY else sorted(tokens)
 
 
 class Store:
