@@ -19,7 +19,7 @@ from vpcsim.cost import PriceBookError, load_price_book
 from vpcsim.errors import ApiError
 from vpcsim.flowlogs.ranges import AddressRanges, RangesError, load_ranges, packaged_ranges
 from vpcsim.flowlogs.sources import FlowLogError, find
-from vpcsim.store import is_postgres
+from vpcsim.store import may_exist
 
 TOP = 15
 
@@ -89,7 +89,7 @@ def _report(
     inventory = find(paths, log_format)
     if state is None:
         return flow_log_report(inventory, ranges, book=book, memory_limit=memory_limit)
-    if not is_postgres(state) and not Path(state).is_file():
+    if not may_exist(state):
         raise FlowLogError(f"--state {state}: no such state file")
     built = opened(lambda: build(Options(state=state, writer=False)))  # read-only: a server may be writing it
     try:

@@ -22,7 +22,7 @@ from vpcsim.report import Volumes, VolumesError, build_report, load_volumes, rep
 from vpcsim.report import html as html_form
 from vpcsim.report import text as text_form
 from vpcsim.report.parallel import default_jobs
-from vpcsim.store import StateUnavailable, Store, is_postgres, open_store
+from vpcsim.store import StateUnavailable, Store, may_exist, open_store
 
 LARGE = 50  # sources (or matrix pairs / 40) from which a terminal gets a progress bar
 _PHASES = {"paths": "Tracing paths to services", "recommendations": "Recommending", "matrix": "Reachability matrix"}
@@ -90,7 +90,7 @@ def report(
     (and the endpoints of connected VPCs), allowed or not and by what, latency, and monthly cost at the volumes;
     recommendations with their monthly savings; and the reachability matrix between subnets (docs/report.md)."""
     path = state or str(default_state_path())
-    if not is_postgres(path) and not Path(path).is_file():
+    if not may_exist(path):
         _fail(f"no state file at {path} (make one with 'vpcsim demo --state {path}' or 'vpcsim serve --state {path}')")
     given = _volumes(volumes)
     bar = _Bar(sys.stdout.isatty())

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from vpcsim.store import StateInUse, StateUnavailable, copy_state, is_postgres, open_backend, shown
+from vpcsim.store import StateInUse, StateUnavailable, copy_state, may_exist, open_backend, shown
 from vpcsim.store.locations import migrate_state
 
 T = TypeVar("T")
@@ -38,7 +37,7 @@ _LOCATION = "An SQLite state file or a postgresql://user@host:port/db URL."
 
 
 def _existing(location: str) -> str:
-    if not is_postgres(location) and not Path(location).is_file():
+    if not may_exist(location):
         fail(f"no state file at {location}")
     return location
 

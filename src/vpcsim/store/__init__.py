@@ -16,7 +16,7 @@ from vpcsim.store.backend import (
     StateInUse,
     StateUnavailable,
 )
-from vpcsim.store.locations import copy_state, is_postgres, open_backend, open_store, shown
+from vpcsim.store.locations import copy_state, is_postgres, may_exist, open_backend, open_store, shown
 from vpcsim.store.shared import SharedStore
 from vpcsim.store.sqlite import SqliteBackend
 from vpcsim.store.state import Store, Transaction
@@ -36,6 +36,7 @@ __all__ = [
     "Transaction",
     "copy_state",
     "is_postgres",
+    "may_exist",
     "open_backend",
     "open_store",
     "shown",

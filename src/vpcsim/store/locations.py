@@ -34,6 +34,12 @@ def shown(location: str | Path) -> str:
     return redact(str(location))
 
 
+def may_exist(location: str | Path) -> bool:
+    """Whether a state can be there to read: an SQLite file that exists, or a postgresql:// URL (which opening it
+    tells)."""
+    return is_postgres(location) or Path(location).is_file()
+
+
 def _postgres(url: str, *, create: bool = True, check: bool = True) -> PostgresBackend:
     try:
         from vpcsim.store.postgres import PostgresBackend
