@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from vpcsim.store.backend import ChangeSet, Conflict, SharedBackend, StateUnavailable, Writer
+from vpcsim.store.backend import ChangeSet, Conflict, SharedBackend, StateUnavailable, Step, Writer
 from vpcsim.store.state import Store, Transaction, _Indexes
 
 T = TypeVar("T")
@@ -88,24 +88,15 @@ class SharedStore(Store):
         if tx.dirty:
             changes = tx.changes()
             delta = self.backend.commit_after(changes, tx.revision, tx.read_tokens())
-            for step in delta.steps:  # what other servers committed first, as they did
-                self._indexes.apply(step.puts, step.deletes, step.meta, step.revision)
+            self._replay(delta.steps)  # what other servers committed first
             changes.revision = delta.revision
             self._apply(changes)
         return result
 
     def _locked(self, fn: Callable[[Transaction], T]) -> T:
         """Run under the write lock, on the state caught up after taking it: nobody can overtake this run."""
-        with self.backend.writer(self._indexes.revision) as writer:
-            self._catch_up(writer, writer.revision)
-            tx = Transaction(self._indexes, self.time_scale, track=True)
-            result = fn(tx)
-            if not tx.dirty:
-                return result
-            changes = tx.changes()
-            writer.commit(changes)
-        self._apply(changes)
-        return result
+        with self.transaction() as tx:
+            return fn(tx)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -148,6 +139,10 @@ class SharedStore(Store):
         if delta is None:
             self._indexes = _Indexes.of(source.load())
             return
-        for step in delta.steps:
-            self._indexes.apply(step.puts, step.deletes, step.meta, step.revision)
+        self._replay(delta.steps)
         self._indexes.revision = delta.revision
+
+    def _replay(self, steps: list[Step]) -> None:
+        """Apply revisions other servers committed, in order, as their servers did."""
+        for step in steps:
+            self._indexes.apply(step.puts, step.deletes, step.meta, step.revision)
